@@ -1,0 +1,59 @@
+# Stemma: two commands for a newcomer.
+#   make demo   builds Stemma and verifies the bundled example models
+#   make test   runs every test (Swift unit and end-to-end tests, then the interop tests against model_signing)
+# Each installs what it needs when it is missing.
+
+SHELL := /bin/bash
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+SWIFT_BUILD_FLAGS ?=
+STEMMA := .build/release/stemma
+
+.PHONY: all build release demo test test-swift test-interop deps venv lint clean bench
+
+all: build
+
+## System libraries: libssl-dev and libarchive-dev, installed with apt-get when pkg-config cannot find them.
+deps:
+	@missing=""; \
+	pkg-config --exists libcrypto || missing="$$missing libssl-dev"; \
+	pkg-config --exists libarchive || missing="$$missing libarchive-dev"; \
+	command -v zstd >/dev/null || missing="$$missing zstd"; \
+	command -v xz >/dev/null || missing="$$missing xz-utils"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing pkg-config >/dev/null; \
+	fi
+
+## A Python venv with the independent tools the tests check against (model_signing from PyPI).
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: Tests/interop/requirements.txt
+	@python3 -m venv $(VENV) || { echo "error: python3 -m venv failed (apt-get install -y python3-venv)"; exit 1; }
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -r Tests/interop/requirements.txt
+	@touch $@
+
+build: deps
+	swift build $(SWIFT_BUILD_FLAGS)
+
+release: deps
+	swift build -c release $(SWIFT_BUILD_FLAGS)
+
+demo: release
+	@STEMMA=$(STEMMA) bash examples/demo.sh
+
+test: deps venv
+	swift build $(SWIFT_BUILD_FLAGS)
+	swift test $(SWIFT_BUILD_FLAGS)
+	STEMMA=$$(swift build $(SWIFT_BUILD_FLAGS) --show-bin-path)/stemma $(PYTHON) -m pytest -q Tests/interop
+
+bench: release
+	bash benchmarks/verify-bench.sh
+
+lint:
+	swift format lint --strict --recursive Sources Tests Package.swift
+
+clean:
+	rm -rf .build $(VENV) .demo

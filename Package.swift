@@ -1,0 +1,92 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Swift 6 language mode everywhere, plus the upcoming features STYLE.md asks for.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Stemma",
+    products: [
+        .executable(name: "stemma", targets: ["StemmaCLI"]),
+        .library(name: "StemmaVerification", targets: ["StemmaVerification"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        // C system libraries: a module map and one shim header each, nothing else.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CArchive",
+            pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]
+        ),
+
+        // Domain model: findings, reports, errors, JSON. Standard library and Foundation only.
+        .target(name: "StemmaCore", swiftSettings: strictSettings),
+        // Digests, keys, signatures, X.509 chains, DSSE PAE on OpenSSL.
+        .target(name: "StemmaCrypto", dependencies: ["COpenSSL", "StemmaCore"], swiftSettings: strictSettings),
+        // Streaming archive entries through libarchive, with safe-path rules.
+        .target(name: "StemmaArchive", dependencies: ["CArchive", "StemmaCore"], swiftSettings: strictSettings),
+        // Formats Stemma reads and writes: OMS signature bundles and in-toto statements.
+        .target(name: "StemmaFormats", dependencies: ["StemmaCore", "StemmaCrypto"], swiftSettings: strictSettings),
+        // The verify and sign pipelines: model sources, parallel hashing, trust roots, renderers.
+        .target(
+            name: "StemmaVerification",
+            dependencies: ["StemmaCore", "StemmaCrypto", "StemmaArchive", "StemmaFormats"],
+            swiftSettings: strictSettings
+        ),
+        // The thin command-line front end.
+        .executableTarget(
+            name: "StemmaCLI",
+            dependencies: [
+                "StemmaVerification",
+                "StemmaCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Shared test helpers: temporary folders, key generation, running the built binary.
+        .target(
+            name: "StemmaTestSupport",
+            dependencies: ["StemmaCore", "StemmaCrypto"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StemmaCoreTests",
+            dependencies: ["StemmaCore", "StemmaTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StemmaCryptoTests",
+            dependencies: ["StemmaCrypto", "StemmaCore", "StemmaTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StemmaArchiveTests",
+            dependencies: ["StemmaArchive", "StemmaCore", "StemmaTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StemmaVerificationTests",
+            dependencies: [
+                "StemmaVerification", "StemmaFormats", "StemmaCrypto", "StemmaCore", "StemmaTestSupport",
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StemmaEndToEndTests",
+            dependencies: ["StemmaCore", "StemmaTestSupport"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,49 @@
+import Foundation
+import StemmaCore
+import StemmaVerification
+
+/// A one-line hashing progress display on stderr, shown only on a terminal and only for work that takes more
+/// than half a second.
+final class ProgressLine: @unchecked Sendable {
+    // @unchecked Sendable: `running` is written by the owner before `stop()` joins the thread through `done`.
+    private let progress: HashProgress
+    private let label: String
+    private var running = true
+    private let done = DispatchSemaphore(value: 0)
+    private var thread: Thread?
+
+    /// Starts the display if stderr is a terminal; otherwise does nothing.
+    init(progress: HashProgress, label: String) {
+        self.progress = progress
+        self.label = label
+        guard Terminal.progressOnStandardError else { return }
+        let thread = Thread { [self] in loop() }
+        self.thread = thread
+        thread.start()
+    }
+
+    private func loop() {
+        var ticks = 0
+        var shown = false
+        while running {
+            usleep(100_000)
+            ticks += 1
+            guard running, ticks >= 5 else { continue }
+            let done = progress.bytesDone
+            let total = progress.bytesTotal
+            var line = "\(label): \(ByteCount.describe(done))"
+            if total > 0 { line += " of \(ByteCount.describe(total)) (\(done * 100 / max(total, 1))%)" }
+            FileOutput.standardError.write("\r\u{1B}[K" + line)
+            shown = true
+        }
+        if shown { FileOutput.standardError.write("\r\u{1B}[K") }
+        done.signal()
+    }
+
+    /// Stops and clears the line.
+    func stop() {
+        guard thread != nil else { return }
+        running = false
+        done.wait()
+    }
+}

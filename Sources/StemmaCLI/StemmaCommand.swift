@@ -1,0 +1,28 @@
+import ArgumentParser
+import StemmaCore
+
+/// `stemma`: the AI supply-chain verifier's command line. Each subcommand parses flags, calls one library
+/// function, prints, and exits; no logic lives here that a server would need.
+struct StemmaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stemma",
+        abstract: "Verify and sign AI model bundles (OpenSSF model-signing compatible).",
+        discussion: """
+            Exit status: 0 verified (or done), 1 not verified, 2 could not do the job.
+
+            Examples:
+              stemma verify ./llama-ft --public-key release.pub.pem
+              stemma verify llama-ft.tar.zst --signature llama-ft.sig --trust-roots trust-roots/acme
+              stemma sign ./llama-ft --private-key release.pem --signature llama-ft.sig
+            """,
+        version: StemmaVersion.current,
+        subcommands: [VerifyCommand.self, SignCommand.self]
+    )
+}
+
+/// Output formats shared by commands that report.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text
+    case json
+    case sarif
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import StemmaCore
+import StemmaVerification
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Verify a model folder, file or archive against its OMS signature.",
+        discussion: """
+            Every file is hashed and compared with the signed manifest; the signature must verify with a trusted
+            key or certificate chain. Changed, missing or unlisted files, symbolic links the signature does not
+            allow, and anything that cannot be proven fail verification.
+
+            Exit status: 0 verified, 1 not verified (the findings say why), 2 could not verify (usage, unreadable or
+            malformed input).
+
+            Examples:
+              stemma verify ./llama-ft --public-key release.pub.pem
+              stemma verify ./llama-ft --signature llama-ft.sig --certificate-chain acme-root-ca.pem
+              stemma verify llama-ft.tar.gz --signature llama-ft.sig --trust-roots trust-roots/acme --format sarif
+            """
+    )
+
+    @Argument(help: "The model: a folder, a single file, or a .tar, .tar.gz, .tar.xz, .tar.zst or .zip archive.")
+    var path: String
+
+    @Option(help: "The signature file. Default: PATH/model.sig, PATH.sig, or model.sig beside PATH.")
+    var signature: String?
+
+    @Option(name: .customLong("public-key"), help: "A trusted PEM public key (repeatable; any one that verifies is enough).")
+    var publicKeys: [String] = []
+
+    @Option(name: .customLong("certificate-chain"), help: "Trusted root or intermediate CA certificates, PEM (repeatable).")
+    var certificateChains: [String] = []
+
+    @Option(name: .customLong("trust-roots"), help: "A trust-roots folder with signers.json (see trust-roots/README.md).")
+    var trustRoots: String?
+
+    @Flag(help: "Pass files that the signature does not list (they are not hashed).")
+    var ignoreUnsignedFiles = false
+
+    @Option(name: .customLong("ignore-paths"), help: "A model-relative path never to hash (repeatable).")
+    var ignorePaths: [String] = []
+
+    @Option(help: "Output: text for people, json (schemas/verify-report.schema.json), or sarif (SARIF 2.1.0).")
+    var format: OutputFormat = .text
+
+    func validate() throws {
+        let sources = [!publicKeys.isEmpty, !certificateChains.isEmpty, trustRoots != nil].filter { $0 }.count
+        guard sources == 1 else {
+            throw ValidationError("give exactly one of --public-key, --certificate-chain or --trust-roots")
+        }
+    }
+
+    func run() throws {
+        let trust: TrustSource
+        if let trustRoots {
+            trust = .trustRoots(trustRoots)
+        } else if !publicKeys.isEmpty {
+            trust = .publicKeys(publicKeys)
+        } else {
+            trust = .certificateChains(certificateChains)
+        }
+        var request = VerifyRequest(model: path, signature: signature, trust: trust)
+        request.ignoreUnsignedFiles = ignoreUnsignedFiles
+        request.ignorePaths = ignorePaths
+        let progress = HashProgress()
+        let line = ProgressLine(progress: progress, label: "hashing \(path)")
+        let report: VerifyReport
+        do {
+            report = try ModelVerifier.verify(request, progress: progress)
+            line.stop()
+        } catch {
+            line.stop()
+            throw error
+        }
+        switch format {
+        case .text: FileOutput.standardOutput.write(report.text(style: TextStyle(color: Terminal.colorOnStandardOutput)) + "\n")
+        case .json: FileOutput.standardOutput.write(JSONWriter(indent: 2).string(report.jsonValue()) + "\n")
+        case .sarif: FileOutput.standardOutput.write(JSONWriter(indent: 2).string(report.sarifValue()) + "\n")
+        }
+        if report.verdict != .verified { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,122 @@
+public import StemmaCore
+import StemmaCrypto
+import StemmaFormats
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `stemma verify`: proves a model folder, file or archive is exactly what a trusted OMS signature says.
+///
+/// Order matters for safety: the signature is checked before the manifest is believed, and the manifest is
+/// checked (names, algorithms, root digest) before any file it names is opened. Every failed check becomes a
+/// finding; only "could not do the job" throws.
+public enum ModelVerifier {
+    /// Verifies a model.
+    /// - Parameters:
+    ///   - request: what to verify against which trust.
+    ///   - progress: updated as bytes are hashed, for a progress line.
+    /// - Returns: the report; its verdict is `verified` only if nothing failed and a trusted signer was found.
+    /// - Throws: ``StemmaError`` when the job cannot be done (unreadable or malformed input, bad trust files).
+    public static func verify(_ request: VerifyRequest, progress: HashProgress? = nil) throws(StemmaError) -> VerifyReport {
+        let started = monotonicSeconds()
+        let location = try ModelLocation.classify(request.model)
+        let signaturePath = try signaturePath(for: request, location: location)
+        var report = VerifyReport(model: request.model, signature: signaturePath)
+        try check(request, location: location, into: &report, progress: progress)
+        report.seconds = monotonicSeconds() - started
+        return report
+    }
+
+    private static func check(
+        _ request: VerifyRequest, location: ModelLocation, into report: inout VerifyReport, progress: HashProgress?
+    ) throws(StemmaError) {
+        let signaturePath = report.signature
+        let bundle = try OMSSignatureBundle.parse(try BoundedFile.read(signaturePath), source: signaturePath)
+        let signers = try request.trust.signers()
+
+        let signer: TrustedSigner
+        switch try SignatureCheck(bundle: bundle, signers: signers).run() {
+        case .rejected(let findings):
+            report.add(contentsOf: findings)
+            return
+        case .trusted(let identity, let trusted):
+            report.signer = identity
+            signer = trusted
+        }
+
+        let manifest: ModelManifest
+        do throws(StemmaError) {
+            manifest = try ModelManifest.parse(statement: bundle.payload, source: signaturePath)
+        } catch {
+            report.add(Finding(.invalidStatement, "the signed payload is not a valid OMS statement: \(error.message)"))
+            return
+        }
+        report.rootDigest = Hex.encode(manifest.rootDigest)
+        report.method = manifest.method.name
+        report.hashType = manifest.hashType
+        report.counts.resourcesSigned = manifest.resources.count
+        if !signer.allows(model: manifest.subjectName) {
+            report.add(Finding(
+                .signerNotAllowed,
+                "\(signer.name) is trusted, but not to sign \"\(manifest.subjectName)\" (allowed: \(signer.models.joined(separator: ", ")))"))
+        }
+        let manifestFindings = try ManifestChecks.findings(manifest)
+        report.add(contentsOf: manifestFindings)
+        guard !manifestFindings.contains(where: { $0.severity == .error }),
+            let algorithm = ManifestChecks.algorithm(for: manifest.hashType)
+        else { return }
+
+        var ignored = IgnoreRules.gitDefaults + manifest.ignorePaths + request.ignorePaths
+        if let inside = location.relativePathInside(signaturePath) { ignored.append(inside) }
+        let layout = HashLayout(manifest.method)
+        let content = try ModelContent(
+            location: location, ignore: IgnoreRules(ignored), allowSymlinks: manifest.allowSymlinks, layout: layout,
+            algorithm: algorithm, archiveLimits: request.archiveLimits, progress: progress)
+        report.add(contentsOf: content.findings)
+        report.counts.filesFound = content.files.count
+
+        let singleFileName: String? = if case .file = location { location.baseName } else { nil }
+        let planner = ManifestPlanner(manifest: manifest, ignoreUnsignedFiles: request.ignoreUnsignedFiles, singleFileBaseName: singleFileName)
+        let plan = planner.plan(files: content.files.map { ($0.name, $0.size) })
+        report.add(contentsOf: plan.findings)
+
+        let requests = plan.planned.map { ModelContent.Request(file: $0.file, range: $0.range, whole: layout == .whole) }
+        let (outcomes, bytesHashed) = try content.digests(for: requests, algorithm: algorithm, progress: progress)
+        report.counts.bytesHashed = bytesHashed
+        for (planned, outcome) in zip(plan.planned, outcomes) {
+            let name = content.files[planned.file].name
+            switch outcome {
+            case .digest(let digest) where digest == planned.expected.digest:
+                continue
+            case .digest(let digest):
+                report.add(Finding(
+                    .digestMismatch,
+                    "'\(planned.expected.name)' has \(manifest.hashType) \(Hex.encode(digest)), but the signature says \(Hex.encode(planned.expected.digest))",
+                    path: name))
+            case .failed(let changed, let reason):
+                report.add(Finding(changed ? .fileChanged : .unreadableFile, "'\(name)' \(reason)", path: name))
+            }
+        }
+        if content.files.isEmpty && manifest.resources.isEmpty {
+            report.add(Finding(.emptyModel, "'\(request.model)' holds no files to verify"))
+        }
+        return
+    }
+
+    private static func signaturePath(for request: VerifyRequest, location: ModelLocation) throws(StemmaError) -> String {
+        if let given = request.signature { return given }
+        let candidates = location.defaultSignature()
+        guard let found = candidates.first(where: ModelLocation.exists) else {
+            throw StemmaError(
+                .usage, "no signature given and none found for '\(request.model)' (looked for \(candidates.joined(separator: ", "))); pass --signature")
+        }
+        return found
+    }
+
+    static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+}
