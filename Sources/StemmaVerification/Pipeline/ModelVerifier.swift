@@ -35,14 +35,14 @@ public enum ModelVerifier {
         let bundle = try OMSSignatureBundle.parse(try BoundedFile.read(signaturePath), source: signaturePath)
         let signers = try request.trust.signers()
 
-        let signer: TrustedSigner
+        let candidates: [(identity: SignerIdentity, signer: TrustedSigner)]
         switch try SignatureCheck(bundle: bundle, signers: signers).run() {
         case .rejected(let findings):
             report.add(contentsOf: findings)
             return
-        case .trusted(let identity, let trusted):
-            report.signer = identity
-            signer = trusted
+        case .trusted(let verified):
+            candidates = verified
+            report.signer = verified[0].identity
         }
 
         let manifest: ModelManifest
@@ -56,7 +56,10 @@ public enum ModelVerifier {
         report.method = manifest.method.name
         report.hashType = manifest.hashType
         report.counts.resourcesSigned = manifest.resources.count
-        if !signer.allows(model: manifest.subjectName) {
+        if let allowed = candidates.first(where: { $0.signer.allows(model: manifest.subjectName) }) {
+            report.signer = allowed.identity
+        } else {
+            let signer = candidates[0].signer
             report.add(Finding(
                 .signerNotAllowed,
                 "\(signer.name) is trusted, but not to sign \"\(manifest.subjectName)\" (allowed: \(signer.models.joined(separator: ", ")))"))

@@ -4,13 +4,14 @@ import StemmaFormats
 
 /// Proves who signed an OMS bundle: the DSSE signature over the PAE, by a key or certificate the user trusts.
 ///
-/// Returns the matching signer, or findings that say why none matched. It never looks at the payload's content.
+/// Returns every trusted signer whose key or chain verifies the signature (in trust order, so the caller can pick
+/// the first one allowed to sign this model), or findings that say why none did. It never reads the payload.
 struct SignatureCheck {
     let bundle: OMSSignatureBundle
     let signers: [TrustedSigner]
 
     enum Outcome {
-        case trusted(SignerIdentity, TrustedSigner)
+        case trusted([(identity: SignerIdentity, signer: TrustedSigner)])
         case rejected([Finding])
     }
 
@@ -38,6 +39,7 @@ struct SignatureCheck {
                 .keyMismatch, "the model was signed with a public key, but only certificate authorities are trusted")])
         }
         var findings: [Finding] = []
+        var trusted: [(identity: SignerIdentity, signer: TrustedSigner)] = []
         for signer in keyed {
             for key in signer.publicKeys where isClaimedKey(key) {
                 guard key.type.isAllowedForModelSigning else {
@@ -46,12 +48,14 @@ struct SignatureCheck {
                 }
                 if key.isValidSignature(bundle.signature, over: pae) {
                     let identity = SignerIdentity(method: "public-key", name: signer.name, keyFingerprint: key.modelSigningHint())
-                    return .trusted(identity, signer)
+                    trusted.append((identity, signer))
+                    break
                 }
                 findings.append(Finding(
                     .signatureInvalid, "the signature does not verify with the key of \(signer.name): the payload or signature was changed"))
             }
         }
+        if !trusted.isEmpty { return .trusted(trusted) }
         if findings.isEmpty {
             findings.append(Finding(.keyMismatch, "the model was not signed by any trusted key (\(keyed.map(\.name).joined(separator: ", ")))"))
         }
@@ -71,6 +75,7 @@ struct SignatureCheck {
         }
         let leafKey = try leaf.publicKey()
         var findings: [Finding] = []
+        var trusted: [(identity: SignerIdentity, signer: TrustedSigner)] = []
         for signer in authorities {
             let verifier = CertificateChainVerifier(trusted: signer.certificateAuthorities)
             if let reason = verifier.failureReason(leaf: leaf, intermediates: Array(chain.dropFirst())) {
@@ -96,8 +101,8 @@ struct SignatureCheck {
             }
             let identity = SignerIdentity(
                 method: "certificate", name: signer.name, keyFingerprint: leafKey.modelSigningHint(), certificateSubject: leaf.subject)
-            return .trusted(identity, signer)
+            trusted.append((identity, signer))
         }
-        return .rejected(findings)
+        return trusted.isEmpty ? .rejected(findings) : .trusted(trusted)
     }
 }

@@ -15,6 +15,9 @@ struct TrustPolicy {
         let path = folder + "/" + fileName
         let root = try JSONParser.parse(try BoundedFile.read(path, maxBytes: 4 << 20), limits: JSONLimits(maxBytes: 4 << 20, maxDepth: 16, maxValues: 100_000), source: path)
         let fields = JSONFields(root, source: path, context: "the policy")
+        for key in root.objectValue?.map(\.0) ?? [] where !["schemaVersion", "description", "signers"].contains(key) {
+            throw StemmaError(.malformedInput, "'\(path)' has an unknown field \"\(key)\"")
+        }
         guard root["schemaVersion"]?.exactUInt64 == 1 else {
             throw StemmaError(.malformedInput, "'\(path)': schemaVersion must be 1")
         }
@@ -71,6 +74,14 @@ struct TrustPolicy {
         guard ModelPath.isSafeRelative(relative) else {
             throw StemmaError(.malformedInput, "'\(policy)': \"\(relative)\" must be a relative path inside the trust-roots folder")
         }
-        return folder + "/" + relative
+        let path = folder + "/" + relative
+        // A symbolic link must not lead out of the trust-roots folder either.
+        guard let root = ModelLocation.realPath(folder), let resolved = ModelLocation.realPath(path) else {
+            throw StemmaError(.io, "'\(policy)' names \"\(relative)\", which does not exist")
+        }
+        guard resolved.hasPrefix(root + "/") else {
+            throw StemmaError(.malformedInput, "'\(policy)': \"\(relative)\" leads outside the trust-roots folder (to '\(resolved)')")
+        }
+        return path
     }
 }
