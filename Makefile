@@ -44,7 +44,7 @@ release: deps
 demo: release
 	@STEMMA=$(STEMMA) bash examples/demo.sh
 
-test: deps venv
+test: deps venv lint
 	swift build $(SWIFT_BUILD_FLAGS)
 	swift test $(SWIFT_BUILD_FLAGS)
 	STEMMA=$$(swift build $(SWIFT_BUILD_FLAGS) --show-bin-path)/stemma $(PYTHON) -m pytest -q Tests/interop

@@ -13,7 +13,9 @@ public struct ArchiveLimits: Sendable {
     public var maxNameBytes: Int
 
     /// Creates limits.
-    public init(maxEntries: Int, maxTotalBytes: Int64, maxExpansionRatio: Int64, ratioFloorBytes: Int64, maxNameBytes: Int) {
+    public init(
+        maxEntries: Int, maxTotalBytes: Int64, maxExpansionRatio: Int64, ratioFloorBytes: Int64, maxNameBytes: Int
+    ) {
         self.maxEntries = maxEntries
         self.maxTotalBytes = maxTotalBytes
         self.maxExpansionRatio = maxExpansionRatio

@@ -2,7 +2,7 @@ internal import CArchive
 public import StemmaCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reads tar (plain, gzip, xz, zstd, bzip2) and zip archives as a stream of entries through libarchive.
@@ -28,7 +28,9 @@ public final class ArchiveReader {
         Self.enableUTF8Names()
         var status = stat()
         guard stat(path, &status) == 0 else { throw StemmaError.io("open", path, errno: errno) }
-        guard let archive = archive_read_new() else { throw StemmaError(.archive, "could not allocate a reader for '\(path)'") }
+        guard let archive = archive_read_new() else {
+            throw StemmaError(.archive, "could not allocate a reader for '\(path)'")
+        }
         archive_read_support_filter_all(archive)
         archive_read_support_format_tar(archive)
         archive_read_support_format_gnutar(archive)
@@ -94,7 +96,9 @@ public final class ArchiveReader {
     }
 
     private static func bytes(_ pointer: UnsafePointer<CChar>) -> [UInt8] {
-        Array(UnsafeBufferPointer(start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: strlen(pointer)))
+        Array(
+            UnsafeBufferPointer(
+                start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: strlen(pointer)))
     }
 
     /// Streams the current entry's bytes to `body` in order, holes as zeros.

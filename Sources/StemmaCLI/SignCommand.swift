@@ -26,10 +26,13 @@ struct SignCommand: ParsableCommand {
     @Option(name: .customLong("private-key"), help: "The PEM private key (ECDSA P-256, P-384 or P-521).")
     var privateKey: String
 
-    @Option(name: .customLong("signing-certificate"), help: "The signing (leaf) certificate, PEM, for certificate mode.")
+    @Option(
+        name: .customLong("signing-certificate"), help: "The signing (leaf) certificate, PEM, for certificate mode.")
     var signingCertificate: String?
 
-    @Option(name: .customLong("certificate-chain"), help: "Intermediate certificates to include after the leaf (repeatable).")
+    @Option(
+        name: .customLong("certificate-chain"),
+        help: "Intermediate certificates to include after the leaf (repeatable).")
     var certificateChain: [String] = []
 
     @Option(help: "Where to write the signature. Default: PATH/model.sig for a folder, PATH.sig otherwise.")
@@ -38,7 +41,9 @@ struct SignCommand: ParsableCommand {
     @Option(name: .customLong("shard-size"), help: "Hash files in shards of this many bytes (OMS method 'shards').")
     var shardSize: UInt64?
 
-    @Option(name: .customLong("ignore-paths"), help: "A model-relative path not to sign (repeatable; recorded in the signature).")
+    @Option(
+        name: .customLong("ignore-paths"),
+        help: "A model-relative path not to sign (repeatable; recorded in the signature).")
     var ignorePaths: [String] = []
 
     @Flag(help: "Sign symbolic links inside the model by their targets' content.")

@@ -27,13 +27,17 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "The signature file. Default: PATH/model.sig, PATH.sig, or model.sig beside PATH.")
     var signature: String?
 
-    @Option(name: .customLong("public-key"), help: "A trusted PEM public key (repeatable; any one that verifies is enough).")
+    @Option(
+        name: .customLong("public-key"), help: "A trusted PEM public key (repeatable; any one that verifies is enough)."
+    )
     var publicKeys: [String] = []
 
-    @Option(name: .customLong("certificate-chain"), help: "Trusted root or intermediate CA certificates, PEM (repeatable).")
+    @Option(
+        name: .customLong("certificate-chain"), help: "Trusted root or intermediate CA certificates, PEM (repeatable).")
     var certificateChains: [String] = []
 
-    @Option(name: .customLong("trust-roots"), help: "A trust-roots folder with signers.json (see trust-roots/README.md).")
+    @Option(
+        name: .customLong("trust-roots"), help: "A trust-roots folder with signers.json (see trust-roots/README.md).")
     var trustRoots: String?
 
     @Flag(help: "Pass files that the signature does not list (they are not hashed).")
@@ -75,7 +79,8 @@ struct VerifyCommand: ParsableCommand {
             throw error
         }
         switch format {
-        case .text: FileOutput.standardOutput.write(report.text(style: TextStyle(color: Terminal.colorOnStandardOutput)) + "\n")
+        case .text:
+            FileOutput.standardOutput.write(report.text(style: TextStyle(color: Terminal.colorOnStandardOutput)) + "\n")
         case .json: FileOutput.standardOutput.write(JSONWriter(indent: 2).string(report.jsonValue()) + "\n")
         case .sarif: FileOutput.standardOutput.write(JSONWriter(indent: 2).string(report.sarifValue()) + "\n")
         }

@@ -2,7 +2,7 @@ import ArgumentParser
 import StemmaCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // Exit codes are part of the contract: 0 done/verified, 1 not verified, 2 could not do the job. Argument-parser

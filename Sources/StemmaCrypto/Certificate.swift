@@ -20,8 +20,9 @@ public final class Certificate: @unchecked Sendable {
             return d2i_X509(nil, &cursor, buffer.count)
         }
         guard let parsed else {
-            throw StemmaError(.malformedInput, "\(source) is not a DER X.509 certificate",
-                              underlying: LibraryDiagnostic(OpenSSLRuntime.drainErrors()))
+            throw StemmaError(
+                .malformedInput, "\(source) is not a DER X.509 certificate",
+                underlying: LibraryDiagnostic(OpenSSLRuntime.drainErrors()))
         }
         self.init(owning: parsed)
     }

@@ -93,7 +93,8 @@ public struct ModelManifest: Sendable {
         let statement = JSONFields(root, source: source, context: "the statement")
         let type = try statement.string("_type")
         guard type == statementType else {
-            throw StemmaError(.malformedInput, "'\(source)': the payload is not an in-toto Statement v1 (_type \"\(type)\")")
+            throw StemmaError(
+                .malformedInput, "'\(source)': the payload is not an in-toto Statement v1 (_type \"\(type)\")")
         }
         let predicate = try statement.string("predicateType")
         guard predicate == predicateType else {
@@ -102,7 +103,8 @@ public struct ModelManifest: Sendable {
         }
         let subjects = try statement.array("subject")
         guard subjects.count == 1 else {
-            throw StemmaError(.malformedInput, "'\(source)': the statement must have exactly one subject, not \(subjects.count)")
+            throw StemmaError(
+                .malformedInput, "'\(source)': the statement must have exactly one subject, not \(subjects.count)")
         }
         let subject = JSONFields(subjects[0], source: source, context: "subject[0]")
         let subjectName = try subject.string("name")
@@ -126,7 +128,8 @@ public struct ModelManifest: Sendable {
             }
             method = .shards(size: size)
         default:
-            throw StemmaError(.malformedInput, "'\(source)': serialization method \"\(methodName)\" is not files or shards")
+            throw StemmaError(
+                .malformedInput, "'\(source)': serialization method \"\(methodName)\" is not files or shards")
         }
         let allowSymlinks = try serialization.optionalBool("allow_symlinks") ?? false
         var ignorePaths: [String] = []
@@ -175,7 +178,15 @@ public struct ModelManifest: Sendable {
         }
         let statement: JSONValue = .object([
             ("_type", .string(Self.statementType)),
-            ("subject", .array([.object([("name", .string(subjectName)), ("digest", .object([("sha256", .string(Hex.encode(rootDigest)))]))])])),
+            (
+                "subject",
+                .array([
+                    .object([
+                        ("name", .string(subjectName)),
+                        ("digest", .object([("sha256", .string(Hex.encode(rootDigest)))])),
+                    ])
+                ])
+            ),
             ("predicateType", .string(Self.predicateType)),
             ("predicate", .object([("serialization", .object(serialization)), ("resources", .array(resourceValues))])),
         ])

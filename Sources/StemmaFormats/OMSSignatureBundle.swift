@@ -72,13 +72,16 @@ public struct OMSSignatureBundle: Sendable {
         }
         if value["x509CertificateChain"] != nil {
             let chain = try fields.object("x509CertificateChain")
-            let certificates = try JSONFields(chain, source: source, context: "x509CertificateChain").array("certificates")
+            let certificates = try JSONFields(chain, source: source, context: "x509CertificateChain").array(
+                "certificates")
             guard !certificates.isEmpty, certificates.count <= 16 else {
-                throw StemmaError(.malformedInput, "'\(source)' must carry 1 to 16 certificates, not \(certificates.count)")
+                throw StemmaError(
+                    .malformedInput, "'\(source)' must carry 1 to 16 certificates, not \(certificates.count)")
             }
             var ders: [[UInt8]] = []
             for (index, certificate) in certificates.enumerated() {
-                ders.append(try JSONFields(certificate, source: source, context: "certificates[\(index)]").base64("rawBytes"))
+                ders.append(
+                    try JSONFields(certificate, source: source, context: "certificates[\(index)]").base64("rawBytes"))
             }
             return .certificateChain(ders)
         }
@@ -86,9 +89,11 @@ public struct OMSSignatureBundle: Sendable {
             throw StemmaError(
                 .unsupported,
                 "'\(source)' is a Sigstore keyless signature (Fulcio certificate and Rekor entries); verifying it "
-                    + "needs the Sigstore public-good trust root, which Stemma does not fetch: use key or certificate mode")
+                    + "needs the Sigstore public-good trust root, which Stemma does not fetch: use key or certificate mode"
+            )
         }
-        throw StemmaError(.malformedInput, "'\(source)' has no publicKey or x509CertificateChain in verificationMaterial")
+        throw StemmaError(
+            .malformedInput, "'\(source)' has no publicKey or x509CertificateChain in verificationMaterial")
     }
 
     /// The bundle as `model_signing` writes it: compact JSON, keys in its order, no trailing newline.
@@ -100,11 +105,14 @@ public struct OMSSignatureBundle: Sendable {
                 ("publicKey", .object(hint.map { [("hint", .string($0))] } ?? [])), ("tlogEntries", .array([])),
             ])
         case .publicKeyPEM(let pem):
-            materialValue = .object([("publicKey", .object([("rawBytes", .string(Base64.encode(pem)))])), ("tlogEntries", .array([]))])
+            materialValue = .object([
+                ("publicKey", .object([("rawBytes", .string(Base64.encode(pem)))])), ("tlogEntries", .array([])),
+            ])
         case .certificateChain(let ders):
             let certificates = ders.map { JSONValue.object([("rawBytes", .string(Base64.encode($0)))]) }
             materialValue = .object([
-                ("x509CertificateChain", .object([("certificates", .array(certificates))])), ("tlogEntries", .array([])),
+                ("x509CertificateChain", .object([("certificates", .array(certificates))])),
+                ("tlogEntries", .array([])),
             ])
         }
         let envelope: JSONValue = .object([
@@ -113,6 +121,9 @@ public struct OMSSignatureBundle: Sendable {
             ("signatures", .array([.object([("sig", .string(Base64.encode(signature))), ("keyid", .string(""))])])),
         ])
         return JSONWriter().bytes(
-            .object([("mediaType", .string(Self.mediaType)), ("verificationMaterial", materialValue), ("dsseEnvelope", envelope)]))
+            .object([
+                ("mediaType", .string(Self.mediaType)), ("verificationMaterial", materialValue),
+                ("dsseEnvelope", envelope),
+            ]))
     }
 }

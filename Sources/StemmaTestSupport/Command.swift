@@ -10,7 +10,9 @@ public struct CommandResult: Sendable {
 public enum Command {
     /// Runs `executable` with `arguments` (looked up on PATH when not absolute), waits, and returns the result.
     @discardableResult
-    public static func run(_ executable: String, _ arguments: [String], in folder: String? = nil) throws -> CommandResult {
+    public static func run(_ executable: String, _ arguments: [String], in folder: String? = nil) throws
+        -> CommandResult
+    {
         let process = Process()
         if executable.hasPrefix("/") || executable.hasPrefix(".") {
             process.executableURL = URL(fileURLWithPath: executable)
@@ -39,7 +41,8 @@ public enum Command {
     public static func succeed(_ executable: String, _ arguments: [String], in folder: String? = nil) throws -> String {
         let result = try run(executable, arguments, in: folder)
         guard result.status == 0 else {
-            throw TestSupportError("\(executable) \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.standardError)")
+            throw TestSupportError(
+                "\(executable) \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.standardError)")
         }
         return result.standardOutput
     }
@@ -50,13 +53,20 @@ public enum TestKeys {
     /// Generates a private key PEM at `folder/name.pem` and its public key at `folder/name.pub.pem`.
     /// - Parameter algorithm: `P-256`, `P-384`, `P-521`, `ED25519` or `RSA`.
     @discardableResult
-    public static func generate(_ algorithm: String, named name: String, in folder: TemporaryFolder) throws -> (private: String, public: String) {
+    public static func generate(_ algorithm: String, named name: String, in folder: TemporaryFolder) throws -> (
+        private: String, public: String
+    ) {
         let privatePath = folder.url(name + ".pem")
         let publicPath = folder.url(name + ".pub.pem")
         switch algorithm {
         case "ED25519": try Command.succeed("openssl", ["genpkey", "-algorithm", "ED25519", "-out", privatePath])
-        case "RSA": try Command.succeed("openssl", ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", privatePath])
-        default: try Command.succeed("openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:\(algorithm)", "-out", privatePath])
+        case "RSA":
+            try Command.succeed(
+                "openssl", ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", privatePath])
+        default:
+            try Command.succeed(
+                "openssl",
+                ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:\(algorithm)", "-out", privatePath])
         }
         try Command.succeed("openssl", ["pkey", "-in", privatePath, "-pubout", "-out", publicPath])
         return (privatePath, publicPath)
@@ -67,13 +77,15 @@ public enum TestKeys {
 public enum BuiltProducts {
     public static func stemma() throws -> String {
         if let override = ProcessInfo.processInfo.environment["STEMMA"], !override.isEmpty { return override }
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var folder = (executable as NSString).deletingLastPathComponent
         // The test runner may live inside a .xctest bundle folder.
         if folder.hasSuffix(".xctest") { folder = (folder as NSString).deletingLastPathComponent }
         let candidate = folder + "/stemma"
         guard FileManager.default.isExecutableFile(atPath: candidate) else {
-            throw TestSupportError("the stemma executable is not at \(candidate); run `swift build` first or set STEMMA")
+            throw TestSupportError(
+                "the stemma executable is not at \(candidate); run `swift build` first or set STEMMA")
         }
         return candidate
     }

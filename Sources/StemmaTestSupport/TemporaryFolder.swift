@@ -39,7 +39,9 @@ public final class TemporaryFolder: @unchecked Sendable {
 
     /// Reads the bytes at `relative`.
     public func read(_ relative: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: url(relative)) else { throw TestSupportError("no file \(relative)") }
+        guard let data = FileManager.default.contents(atPath: url(relative)) else {
+            throw TestSupportError("no file \(relative)")
+        }
         return [UInt8](data)
     }
 }

@@ -45,14 +45,24 @@ import Testing
     /// A sparse file of 64 MiB holding a few bytes: holes come back as zeros in bounded chunks.
     @Test func sparseEntriesExpandToTheirDeclaredSize() throws {
         let folder = try TemporaryFolder()
-        try Command.succeed("sh", ["-c", "mkdir s && truncate -s 64M s/sparse.bin && printf 'data' | dd of=s/sparse.bin bs=1 seek=1000000 conv=notrunc 2>/dev/null && tar --sparse -cf s.tar s"], in: folder.path)
+        try Command.succeed(
+            "sh",
+            [
+                "-c",
+                "mkdir s && truncate -s 64M s/sparse.bin && printf 'data' | dd of=s/sparse.bin bs=1 seek=1000000 conv=notrunc 2>/dev/null && tar --sparse -cf s.tar s",
+            ], in: folder.path)
         let expected = try Command.succeed("sha256sum", ["s/sparse.bin"], in: folder.path).prefix(64)
         #expect(try contents(of: folder.url("s.tar"))["s/sparse.bin"] == String(expected))
     }
 
     @Test func truncatedArchiveIsAnErrorNamingTheFile() throws {
         let folder = try TemporaryFolder()
-        try Command.succeed("sh", ["-c", "mkdir m && head -c 300000 /dev/urandom > m/w.bin && tar -czf t.tar.gz m && head -c 100000 t.tar.gz > cut.tar.gz"], in: folder.path)
+        try Command.succeed(
+            "sh",
+            [
+                "-c",
+                "mkdir m && head -c 300000 /dev/urandom > m/w.bin && tar -czf t.tar.gz m && head -c 100000 t.tar.gz > cut.tar.gz",
+            ], in: folder.path)
         do {
             _ = try contents(of: folder.url("cut.tar.gz"))
             Issue.record("a truncated archive must not read cleanly")
@@ -64,7 +74,9 @@ import Testing
     /// 512 MiB of zeros compresses to about 0.5 MiB: the expansion ratio stops it early.
     @Test func decompressionBombIsStopped() throws {
         let folder = try TemporaryFolder()
-        try Command.succeed("sh", ["-c", "mkdir b && head -c 512M /dev/zero > b/zeros && tar -czf bomb.tar.gz b && rm b/zeros"], in: folder.path)
+        try Command.succeed(
+            "sh", ["-c", "mkdir b && head -c 512M /dev/zero > b/zeros && tar -czf bomb.tar.gz b && rm b/zeros"],
+            in: folder.path)
         var limits = ArchiveLimits.standard
         limits.ratioFloorBytes = 16 << 20
         do {

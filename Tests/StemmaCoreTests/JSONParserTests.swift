@@ -41,9 +41,15 @@ import Testing
 
     @Test func enforcesDepthSizeAndCountLimits() {
         let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
-        #expect(throws: StemmaError.self) { try parse(deep, limits: JSONLimits(maxBytes: 1000, maxDepth: 64, maxValues: 1000)) }
-        #expect(throws: StemmaError.self) { try parse("[1,2,3]", limits: JSONLimits(maxBytes: 3, maxDepth: 8, maxValues: 100)) }
-        #expect(throws: StemmaError.self) { try parse("[1,2,3]", limits: JSONLimits(maxBytes: 100, maxDepth: 8, maxValues: 3)) }
+        #expect(throws: StemmaError.self) {
+            try parse(deep, limits: JSONLimits(maxBytes: 1000, maxDepth: 64, maxValues: 1000))
+        }
+        #expect(throws: StemmaError.self) {
+            try parse("[1,2,3]", limits: JSONLimits(maxBytes: 3, maxDepth: 8, maxValues: 100))
+        }
+        #expect(throws: StemmaError.self) {
+            try parse("[1,2,3]", limits: JSONLimits(maxBytes: 100, maxDepth: 8, maxValues: 3))
+        }
         #expect((try? parse(deep, limits: JSONLimits(maxBytes: 1000, maxDepth: 100, maxValues: 1000))) != nil)
     }
 

@@ -4,7 +4,10 @@ import Testing
 @Suite struct ReportTests {
     private func report(findings: [Finding], signed: Bool) -> VerifyReport {
         var report = VerifyReport(model: "m", signature: "m/model.sig")
-        if signed { report.signer = SignerIdentity(method: "public-key", name: "k.pub", keyFingerprint: String(repeating: "a", count: 64)) }
+        if signed {
+            report.signer = SignerIdentity(
+                method: "public-key", name: "k.pub", keyFingerprint: String(repeating: "a", count: 64))
+        }
         report.add(contentsOf: findings)
         return report
     }
@@ -29,7 +32,10 @@ import Testing
     }
 
     @Test func sarifHasOneRulePerCodeAndFileLocations() {
-        let findings = [Finding(.digestMismatch, "a", path: "w/a.bin"), Finding(.digestMismatch, "b", path: "w/b.bin"), Finding(.keyMismatch, "k")]
+        let findings = [
+            Finding(.digestMismatch, "a", path: "w/a.bin"), Finding(.digestMismatch, "b", path: "w/b.bin"),
+            Finding(.keyMismatch, "k"),
+        ]
         let sarif = report(findings: findings, signed: true).sarifValue()
         #expect(sarif["version"] == .string("2.1.0"))
         let run = sarif["runs"]?.arrayValue?.first

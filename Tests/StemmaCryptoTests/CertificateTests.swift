@@ -10,12 +10,27 @@ import Testing
         try folder.write("leaf.ext", "basicConstraints=CA:FALSE\nkeyUsage=critical,\(leafUsage)\n")
         for name in ["root", "other", "leaf"] { try TestKeys.generate("P-256", named: name, in: folder) }
         for name in ["root", "other"] {
-            try Command.succeed("openssl", ["req", "-new", "-x509", "-key", folder.url(name + ".pem"), "-subj", "/CN=\(name) CA", "-days", "30",
-                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", folder.url(name + ".crt")])
+            try Command.succeed(
+                "openssl",
+                [
+                    "req", "-new", "-x509", "-key", folder.url(name + ".pem"), "-subj", "/CN=\(name) CA", "-days", "30",
+                    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+                    "-out", folder.url(name + ".crt"),
+                ])
         }
-        try Command.succeed("openssl", ["req", "-new", "-key", folder.url("leaf.pem"), "-subj", "/CN=signer/O=Acme", "-out", folder.url("leaf.csr")])
-        try Command.succeed("openssl", ["x509", "-req", "-in", folder.url("leaf.csr"), "-CA", folder.url("root.crt"), "-CAkey", folder.url("root.pem"),
-            "-CAcreateserial", "-days", "10", "-extfile", folder.url("leaf.ext"), "-out", folder.url("leaf.crt")])
+        try Command.succeed(
+            "openssl",
+            [
+                "req", "-new", "-key", folder.url("leaf.pem"), "-subj", "/CN=signer/O=Acme", "-out",
+                folder.url("leaf.csr"),
+            ])
+        try Command.succeed(
+            "openssl",
+            [
+                "x509", "-req", "-in", folder.url("leaf.csr"), "-CA", folder.url("root.crt"), "-CAkey",
+                folder.url("root.pem"),
+                "-CAcreateserial", "-days", "10", "-extfile", folder.url("leaf.ext"), "-out", folder.url("leaf.crt"),
+            ])
     }
 
     @Test func leafChainsToItsRootAndNotToAnother() throws {

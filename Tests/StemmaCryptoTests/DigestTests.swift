@@ -6,7 +6,9 @@ import Testing
 @Suite struct DigestTests {
     @Test func knownAnswers() throws {
         #expect(try Digest.sha256Hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(try Digest.sha256Hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            try Digest.sha256Hex(Array("abc".utf8))
+                == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
     /// Streams a multi-chunk file through DigestContext and compares with `openssl dgst`, an independent tool.
@@ -39,7 +41,8 @@ import Testing
     }
 
     @Test func paeMatchesTheDSSESpecification() {
-        let pae = DSSE.preAuthenticationEncoding(payloadType: "http://example.com/HelloWorld", payload: Array("hello world".utf8))
+        let pae = DSSE.preAuthenticationEncoding(
+            payloadType: "http://example.com/HelloWorld", payload: Array("hello world".utf8))
         #expect(String(decoding: pae, as: UTF8.self) == "DSSEv1 29 http://example.com/HelloWorld 11 hello world")
     }
 }

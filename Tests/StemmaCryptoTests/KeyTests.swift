@@ -4,7 +4,9 @@ import StemmaTestSupport
 import Testing
 
 @Suite struct KeyTests {
-    @Test(arguments: [("P-256", KeyType.ecdsaP256), ("P-384", .ecdsaP384), ("P-521", .ecdsaP521), ("ED25519", .ed25519)])
+    @Test(arguments: [
+        ("P-256", KeyType.ecdsaP256), ("P-384", .ecdsaP384), ("P-521", .ecdsaP521), ("ED25519", .ed25519),
+    ])
     func signsAndVerifiesAndRefusesTampering(_ algorithm: String, _ expected: KeyType) throws {
         let folder = try TemporaryFolder()
         let paths = try TestKeys.generate(algorithm, named: "k", in: folder)

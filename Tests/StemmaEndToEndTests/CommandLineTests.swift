@@ -11,7 +11,9 @@ import Testing
     init() throws {
         stemma = try BuiltProducts.stemma()
         // Tests/StemmaEndToEndTests/CommandLineTests.swift -> repository root
-        repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        repository =
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
     }
 
     private func run(_ arguments: [String]) throws -> CommandResult {
@@ -26,7 +28,9 @@ import Testing
     }
 
     @Test func exampleBundleVerifiesWithDemoTrustRoots() throws {
-        let result = try run(["verify", "examples/bundles/sentiment-ft", "--trust-roots", "trust-roots/demo", "--format", "json"])
+        let result = try run([
+            "verify", "examples/bundles/sentiment-ft", "--trust-roots", "trust-roots/demo", "--format", "json",
+        ])
         #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
         let report = try JSONParser.parse(Array(result.standardOutput.utf8), source: "stdout")
         #expect(report["verdict"] == .string("verified"))
@@ -45,7 +49,9 @@ import Testing
     @Test func trustRootsPolicyRefusesASignerForAnotherModel() throws {
         let folder = try TemporaryFolder()
         try Command.succeed("cp", ["-r", repository + "/examples/bundles/sentiment-ft", folder.url("other-model")])
-        let result = try run(["verify", folder.url("other-model"), "--trust-roots", "trust-roots/demo", "--format", "json"])
+        let result = try run([
+            "verify", folder.url("other-model"), "--trust-roots", "trust-roots/demo", "--format", "json",
+        ])
         // The subject name is signed ("sentiment-ft"), so renaming the folder does not change which policy applies.
         #expect(result.status == 0)
     }
@@ -58,7 +64,9 @@ import Testing
         #expect(result.status == 1)
         #expect(result.standardOutput.contains("config.json"))
         #expect(result.standardOutput.contains("integrity.digest-mismatch"))
-        let sarif = try run(["verify", folder.url("sentiment-ft"), "--trust-roots", "trust-roots/demo", "--format", "sarif"])
+        let sarif = try run([
+            "verify", folder.url("sentiment-ft"), "--trust-roots", "trust-roots/demo", "--format", "sarif",
+        ])
         #expect(sarif.status == 1)
         let log = try JSONParser.parse(Array(sarif.standardOutput.utf8), source: "sarif")
         #expect(log["version"] == .string("2.1.0"))
@@ -70,7 +78,10 @@ import Testing
         ["verify", "examples/bundles/sentiment-ft", "--public-key", "a", "--trust-roots", "b"],
         ["verify", "no-such-model", "--public-key", "trust-roots/demo/keys/acme-release.pub.pem"],
         ["verify", "examples/bundles/sentiment-ft", "--public-key", "no-such-key.pem"],
-        ["verify", "examples/bundles/sentiment-ft", "--signature", "README.md", "--public-key", "trust-roots/demo/keys/acme-release.pub.pem"],
+        [
+            "verify", "examples/bundles/sentiment-ft", "--signature", "README.md", "--public-key",
+            "trust-roots/demo/keys/acme-release.pub.pem",
+        ],
         ["sign", "examples/bundles/sentiment-ft"],
         ["frobnicate"],
     ])

@@ -1,3 +1,4 @@
+import Foundation
 import StemmaCore
 import StemmaCrypto
 import StemmaFormats
@@ -16,7 +17,9 @@ enum Fixtures {
     static let knownAnswerRootDigest = "1ed4a7d3740de7d27a0dd87653b9a319483da579ad15e198ca303014a98b1b31"
 
     /// A model folder at `folder/name` with the known-answer files, and a P-256 key pair beside it.
-    static func model(in folder: TemporaryFolder, name: String = "m") throws -> (model: String, key: String, publicKey: String) {
+    static func model(in folder: TemporaryFolder, name: String = "m") throws -> (
+        model: String, key: String, publicKey: String
+    ) {
         for (path, text) in knownAnswerFiles { try folder.write("\(name)/\(path)", text) }
         let keys = try TestKeys.generate("P-256", named: "key", in: folder)
         return (folder.url(name), keys.private, keys.public)
@@ -44,7 +47,8 @@ enum Fixtures {
         statement: [UInt8], key: String, to path: String, payloadType: String = DSSE.inTotoPayloadType
     ) throws {
         let privateKey = try PrivateKey(pem: try BoundedRead.bytes(key), source: key)
-        let signature = try privateKey.sign(DSSE.preAuthenticationEncoding(payloadType: payloadType, payload: statement))
+        let signature = try privateKey.sign(
+            DSSE.preAuthenticationEncoding(payloadType: payloadType, payload: statement))
         let bundle = OMSSignatureBundle(
             material: .publicKeyHint(try privateKey.publicKey().modelSigningHint()), payloadType: payloadType,
             payload: statement, signature: signature)
@@ -53,33 +57,39 @@ enum Fixtures {
 
     /// A manifest over the given (name, content) resources, with the correct root digest unless overridden.
     static func statement(
-        resources: [(String, [UInt8])], hashType: String = "sha256", rootDigest: [UInt8]? = nil, type: String = ModelManifest.statementType
+        resources: [(String, [UInt8])], hashType: String = "sha256", rootDigest: [UInt8]? = nil,
+        type: String = ModelManifest.statementType
     ) throws -> [UInt8] {
         let manifestResources = try resources.map { name, content in
             ManifestResource(name: name, algorithm: hashType, digest: try Digest.compute(.sha256, content))
         }
         var manifest = ModelManifest(
-            subjectName: "m", rootDigest: try rootDigest ?? ModelManifest.rootDigest(of: manifestResources), method: .files,
+            subjectName: "m", rootDigest: try rootDigest ?? ModelManifest.rootDigest(of: manifestResources),
+            method: .files,
             hashType: hashType, allowSymlinks: false, ignorePaths: [], resources: manifestResources)
         manifest.subjectName = "m"
         var bytes = manifest.statementBytes()
         if type != ModelManifest.statementType {
-            bytes = Array(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: ModelManifest.statementType, with: type).utf8)
+            bytes = Array(
+                String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: ModelManifest.statementType, with: type)
+                    .utf8)
         }
         return bytes
     }
 }
 
-import Foundation
-
 enum BoundedRead {
     static func bytes(_ path: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw TestSupportError("cannot read \(path)") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw TestSupportError("cannot read \(path)")
+        }
         return [UInt8](data)
     }
 
     static func write(_ bytes: [UInt8], to path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else { throw TestSupportError("cannot write \(path)") }
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+            throw TestSupportError("cannot write \(path)")
+        }
     }
 }
 

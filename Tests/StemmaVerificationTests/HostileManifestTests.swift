@@ -7,46 +7,57 @@ import Testing
 
 /// Statements that a careless or hostile signer could sign validly: each must fail before any file is opened.
 @Suite struct HostileManifestTests {
-    private func verifyCrafted(_ statement: [UInt8], payloadType: String = DSSE.inTotoPayloadType) throws -> VerifyReport {
+    private func verifyCrafted(_ statement: [UInt8], payloadType: String = DSSE.inTotoPayloadType) throws
+        -> VerifyReport
+    {
         let folder = try TemporaryFolder()
         try folder.write("m/a.bin", "a")
         let keys = try TestKeys.generate("P-256", named: "k", in: folder)
-        try Fixtures.craftBundle(statement: statement, key: keys.private, to: folder.url("m.sig"), payloadType: payloadType)
+        try Fixtures.craftBundle(
+            statement: statement, key: keys.private, to: folder.url("m.sig"), payloadType: payloadType)
         return try Fixtures.verify(folder.url("m"), signature: folder.url("m.sig"), publicKey: keys.public)
     }
 
     @Test func rootDigestThatDisagreesWithResources() throws {
-        let report = try verifyCrafted(try Fixtures.statement(resources: [("a.bin", Array("a".utf8))], rootDigest: Array(repeating: 7, count: 32)))
+        let report = try verifyCrafted(
+            try Fixtures.statement(resources: [("a.bin", Array("a".utf8))], rootDigest: Array(repeating: 7, count: 32)))
         #expect(report.codes == ["manifest.root-digest-mismatch"])
     }
 
     @Test func duplicateResourceNames() throws {
-        let report = try verifyCrafted(try Fixtures.statement(resources: [("a.bin", Array("a".utf8)), ("a.bin", Array("a".utf8))]))
+        let report = try verifyCrafted(
+            try Fixtures.statement(resources: [("a.bin", Array("a".utf8)), ("a.bin", Array("a".utf8))]))
         #expect(report.codes.contains("manifest.duplicate-resource"))
         #expect(report.verdict == .failed)
     }
 
     @Test(arguments: ["../../etc/passwd", "/etc/passwd", "a/../../x", "a//b"])
     func unsafeResourceNames(_ name: String) throws {
-        let report = try verifyCrafted(try Fixtures.statement(resources: [("a.bin", Array("a".utf8)), (name, Array("x".utf8))]))
+        let report = try verifyCrafted(
+            try Fixtures.statement(resources: [("a.bin", Array("a".utf8)), (name, Array("x".utf8))]))
         #expect(report.codes.contains("manifest.unsafe-name"))
-        #expect(!report.codes.contains("integrity.missing-file"), "the unsafe name must stop verification before files are matched")
+        #expect(
+            !report.codes.contains("integrity.missing-file"),
+            "the unsafe name must stop verification before files are matched")
     }
 
     @Test func unsupportedHashType() throws {
-        let report = try verifyCrafted(try Fixtures.statement(resources: [("a.bin", Array("a".utf8))], hashType: "blake3"))
+        let report = try verifyCrafted(
+            try Fixtures.statement(resources: [("a.bin", Array("a".utf8))], hashType: "blake3"))
         #expect(report.codes == ["manifest.unsupported-algorithm"])
     }
 
     @Test func payloadThatIsNotAnInTotoStatement() throws {
         let report = try verifyCrafted(Array(#"{"hello": "world"}"#.utf8))
         #expect(report.codes == ["manifest.invalid-statement"])
-        let wrongType = try verifyCrafted(try Fixtures.statement(resources: [("a.bin", Array("a".utf8))], type: "https://in-toto.io/Statement/v0.1"))
+        let wrongType = try verifyCrafted(
+            try Fixtures.statement(resources: [("a.bin", Array("a".utf8))], type: "https://in-toto.io/Statement/v0.1"))
         #expect(wrongType.codes == ["manifest.invalid-statement"])
     }
 
     @Test func signatureOverADifferentPayloadType() throws {
-        let report = try verifyCrafted(try Fixtures.statement(resources: [("a.bin", Array("a".utf8))]), payloadType: "application/json")
+        let report = try verifyCrafted(
+            try Fixtures.statement(resources: [("a.bin", Array("a".utf8))]), payloadType: "application/json")
         #expect(report.codes == ["signature.payload-type"])
     }
 

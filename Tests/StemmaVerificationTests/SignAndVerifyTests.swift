@@ -31,7 +31,8 @@ import Testing
         request.signature = nil
         let result = try ModelSigner.sign(request)
         #expect(result.signaturePath == fixture.model + "/model.sig")
-        let report = try ModelVerifier.verify(VerifyRequest(model: fixture.model, signature: nil, trust: .publicKeys([fixture.publicKey])))
+        let report = try ModelVerifier.verify(
+            VerifyRequest(model: fixture.model, signature: nil, trust: .publicKeys([fixture.publicKey])))
         #expect(report.verdict == .verified)
     }
 
@@ -42,10 +43,14 @@ import Testing
         try Fixtures.sign(path, key: keys.private, signature: folder.url("model.bin.sig"))
         let payload = try String(contentsOfFile: folder.url("model.bin.sig"), encoding: .utf8)
         #expect(payload.contains("\"payload\""))
-        let report = try ModelVerifier.verify(VerifyRequest(model: path, signature: nil, trust: .publicKeys([keys.public])))
+        let report = try ModelVerifier.verify(
+            VerifyRequest(model: path, signature: nil, trust: .publicKeys([keys.public])))
         #expect(report.verdict == .verified, "\(report.findings)")
         try folder.write("model.bin", [1, 2, 3, 5])
-        #expect(try Fixtures.verify(path, signature: folder.url("model.bin.sig"), publicKey: keys.public).codes == ["integrity.digest-mismatch"])
+        #expect(
+            try Fixtures.verify(path, signature: folder.url("model.bin.sig"), publicKey: keys.public).codes == [
+                "integrity.digest-mismatch"
+            ])
     }
 
     @Test func changedAddedAndRemovedFilesFail() throws {
@@ -58,9 +63,11 @@ import Testing
         try FileManager.default.removeItem(atPath: folder.url("m/b/c"))
         let report = try Fixtures.verify(fixture.model, signature: signature, publicKey: fixture.publicKey)
         #expect(report.verdict == .failed)
-        #expect(Set(report.codes) == ["integrity.digest-mismatch", "integrity.unlisted-file", "integrity.missing-file"])
+        #expect(
+            Set(report.codes) == ["integrity.digest-mismatch", "integrity.unlisted-file", "integrity.missing-file"])
         #expect(report.findings.first { $0.code == .missingFile }?.path == "b/c")
-        let lenient = try Fixtures.verify(fixture.model, signature: signature, publicKey: fixture.publicKey, ignoreUnsigned: true)
+        let lenient = try Fixtures.verify(
+            fixture.model, signature: signature, publicKey: fixture.publicKey, ignoreUnsigned: true)
         #expect(!lenient.codes.contains("integrity.unlisted-file"))
         #expect(lenient.verdict == .failed)
     }
@@ -71,9 +78,14 @@ import Testing
         try Fixtures.sign(fixture.model, key: fixture.key, signature: folder.url("m.sig"))
         try folder.write("m/.git/HEAD", "ref")
         try folder.write("m/.gitignore", "*")
-        #expect(try Fixtures.verify(fixture.model, signature: folder.url("m.sig"), publicKey: fixture.publicKey).verdict == .verified)
+        #expect(
+            try Fixtures.verify(fixture.model, signature: folder.url("m.sig"), publicKey: fixture.publicKey).verdict
+                == .verified)
         try folder.write("m/b/.gitignore", "*")
-        #expect(try Fixtures.verify(fixture.model, signature: folder.url("m.sig"), publicKey: fixture.publicKey).codes == ["integrity.unlisted-file"])
+        #expect(
+            try Fixtures.verify(fixture.model, signature: folder.url("m.sig"), publicKey: fixture.publicKey).codes == [
+                "integrity.unlisted-file"
+            ])
     }
 
     @Test func anotherKeyIsAKeyMismatch() throws {
@@ -108,7 +120,9 @@ import Testing
         let descriptor = badName.withUnsafeBufferPointer { buffer -> Int32 in
             var terminated = Array(buffer)
             terminated.append(0)
-            return terminated.withUnsafeBufferPointer { open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o644) }
+            return terminated.withUnsafeBufferPointer {
+                open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o644)
+            }
         }
         #expect(descriptor >= 0)
         close(descriptor)
@@ -121,14 +135,18 @@ import Testing
         let folder = try TemporaryFolder()
         try FileManager.default.createDirectory(atPath: folder.url("empty"), withIntermediateDirectories: true)
         let keys = try TestKeys.generate("P-256", named: "k", in: folder)
-        #expect(throws: StemmaError.self) { try Fixtures.sign(folder.url("empty"), key: keys.private, signature: folder.url("e.sig")) }
+        #expect(throws: StemmaError.self) {
+            try Fixtures.sign(folder.url("empty"), key: keys.private, signature: folder.url("e.sig"))
+        }
     }
 
     @Test func ed25519AndRSAKeysCannotMakeOMSSignatures() throws {
         let folder = try TemporaryFolder()
         let fixture = try Fixtures.model(in: folder)
         let ed = try TestKeys.generate("ED25519", named: "ed", in: folder)
-        #expect(throws: StemmaError.self) { try Fixtures.sign(fixture.model, key: ed.private, signature: folder.url("e.sig")) }
+        #expect(throws: StemmaError.self) {
+            try Fixtures.sign(fixture.model, key: ed.private, signature: folder.url("e.sig"))
+        }
     }
 
     @Test func archivesVerifyAsStreams() throws {
@@ -138,7 +156,8 @@ import Testing
         try Command.succeed("tar", ["-czf", "m.tar.gz", "m"], in: folder.path)
         try Command.succeed("sh", ["-c", "cd m && tar -cJf ../flat.tar.xz ."], in: folder.path)
         for archive in ["m.tar.gz", "flat.tar.xz"] {
-            let report = try Fixtures.verify(folder.url(archive), signature: folder.url("m.sig"), publicKey: fixture.publicKey)
+            let report = try Fixtures.verify(
+                folder.url(archive), signature: folder.url("m.sig"), publicKey: fixture.publicKey)
             #expect(report.verdict == .verified, "\(archive): \(report.findings)")
         }
     }

@@ -49,7 +49,9 @@ public struct JSONWriter: Sendable {
             if !elements.isEmpty { newline(level, into: &output) }
             output.append(UInt8(ascii: "]"))
         case .object(let members):
-            let ordered = sortKeys ? members.sorted { $0.0.unicodeScalars.lexicographicallyPrecedes($1.0.unicodeScalars) } : members
+            let ordered =
+                sortKeys
+                ? members.sorted { $0.0.unicodeScalars.lexicographicallyPrecedes($1.0.unicodeScalars) } : members
             output.append(UInt8(ascii: "{"))
             for (position, (key, member)) in ordered.enumerated() {
                 if position > 0 { output.append(UInt8(ascii: ",")) }

@@ -8,20 +8,29 @@ public enum SARIFLog {
         var seen = Set<String>()
         var rules: [JSONValue] = []
         for code in findings.map(\.code) where seen.insert(code.rawValue).inserted {
-            rules.append(.object([
-                ("id", .string(code.rawValue)),
-                ("shortDescription", .object([("text", .string(code.summary))])),
-                ("defaultConfiguration", .object([("level", .string(level(code.defaultSeverity)))])),
-            ]))
+            rules.append(
+                .object([
+                    ("id", .string(code.rawValue)),
+                    ("shortDescription", .object([("text", .string(code.summary))])),
+                    ("defaultConfiguration", .object([("level", .string(level(code.defaultSeverity)))])),
+                ]))
         }
         let results = findings.map { finding -> JSONValue in
             .object([
                 ("ruleId", .string(finding.code.rawValue)),
                 ("level", .string(level(finding.severity))),
                 ("message", .object([("text", .string(finding.message))])),
-                ("locations", .array([.object([
-                    ("physicalLocation", .object([("artifactLocation", .object([("uri", .string(location(finding)))]))]))
-                ])])),
+                (
+                    "locations",
+                    .array([
+                        .object([
+                            (
+                                "physicalLocation",
+                                .object([("artifactLocation", .object([("uri", .string(location(finding)))]))])
+                            )
+                        ])
+                    ])
+                ),
             ])
         }
         let driver: JSONValue = .object([

@@ -1,14 +1,15 @@
 extension VerifyReport {
     /// The report as `schemas/verify-report.schema.json` describes it.
     public func jsonValue() -> JSONValue {
-        let signerValue: JSONValue = signer.map { signer in
-            .object([
-                ("method", .string(signer.method)),
-                ("name", .string(signer.name)),
-                ("keyFingerprint", .string(signer.keyFingerprint)),
-                ("certificateSubject", signer.certificateSubject.map(JSONValue.string) ?? .null),
-            ])
-        } ?? .null
+        let signerValue: JSONValue =
+            signer.map { signer in
+                .object([
+                    ("method", .string(signer.method)),
+                    ("name", .string(signer.name)),
+                    ("keyFingerprint", .string(signer.keyFingerprint)),
+                    ("certificateSubject", signer.certificateSubject.map(JSONValue.string) ?? .null),
+                ])
+            } ?? .null
         return .object([
             ("schemaVersion", .integer(1)),
             ("tool", .object([("name", .string("stemma")), ("version", .string(StemmaVersion.current))])),
@@ -19,12 +20,15 @@ extension VerifyReport {
             ("rootDigest", rootDigest.map(JSONValue.string) ?? .null),
             ("method", method.map(JSONValue.string) ?? .null),
             ("hashType", hashType.map(JSONValue.string) ?? .null),
-            ("counts", .object([
-                ("resourcesSigned", .integer(counts.resourcesSigned)),
-                ("filesFound", .integer(counts.filesFound)),
-                ("bytesHashed", .integer(counts.bytesHashed)),
-                ("findings", .integer(findings.count)),
-            ])),
+            (
+                "counts",
+                .object([
+                    ("resourcesSigned", .integer(counts.resourcesSigned)),
+                    ("filesFound", .integer(counts.filesFound)),
+                    ("bytesHashed", .integer(counts.bytesHashed)),
+                    ("findings", .integer(findings.count)),
+                ])
+            ),
             ("seconds", .number(String(format3(seconds)))),
             ("findings", .array(findings.map(\.jsonValue))),
         ])

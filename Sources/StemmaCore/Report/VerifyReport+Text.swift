@@ -32,7 +32,9 @@ extension VerifyReport {
             let subject = signer.certificateSubject.map { ", \($0)" } ?? ""
             details.append("signed by \(signer.name) (\(signer.method) \(signer.keyFingerprint.prefix(12))\(subject))")
         }
-        if let method, let hashType { details.append("\(counts.resourcesSigned) \(method == "shards" ? "shards" : "files") \(hashType)") }
+        if let method, let hashType {
+            details.append("\(counts.resourcesSigned) \(method == "shards" ? "shards" : "files") \(hashType)")
+        }
         details.append("\(ByteCount.describe(counts.bytesHashed)) hashed in \(format3(seconds)) s")
         switch verdict {
         case .verified:

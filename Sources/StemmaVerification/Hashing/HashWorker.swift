@@ -3,7 +3,7 @@ import StemmaCore
 import StemmaCrypto
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One hashing thread's state: a digest context and a reused buffer.

@@ -5,7 +5,7 @@ import StemmaCrypto
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Hashes files and byte ranges on every core with OpenSSL, streaming through one reused 1 MiB buffer per worker.

@@ -2,7 +2,7 @@ import Foundation
 import StemmaCrypto
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Hashes one byte range with a second thread reading ahead into a ring of buffers.

@@ -42,11 +42,14 @@ struct ArchiveModelReader {
             switch entry.path {
             case .failure(.notUTF8):
                 content.findings.append(
-                    Finding(.nonUTF8Name, "archive entry '\(entry.displayName)' has a name that is not UTF-8", path: entry.displayName))
+                    Finding(
+                        .nonUTF8Name, "archive entry '\(entry.displayName)' has a name that is not UTF-8",
+                        path: entry.displayName))
                 continue
             case .failure(let reason):
                 content.findings.append(
-                    Finding(.unsafeArchiveEntry, "archive entry '\(entry.displayName)' \(reason)", path: entry.displayName))
+                    Finding(
+                        .unsafeArchiveEntry, "archive entry '\(entry.displayName)' \(reason)", path: entry.displayName))
                 continue
             case .success(let name):
                 normalized = name
@@ -58,7 +61,8 @@ struct ArchiveModelReader {
             }
             guard seen.insert(normalized).inserted else {
                 content.findings.append(
-                    Finding(.unsafeArchiveEntry, "archive entry '\(normalized)' appears more than once", path: normalized))
+                    Finding(
+                        .unsafeArchiveEntry, "archive entry '\(normalized)' appears more than once", path: normalized))
                 continue
             }
             switch entry.kind {
@@ -78,7 +82,9 @@ struct ArchiveModelReader {
                 break
             case .other:
                 content.findings.append(
-                    Finding(.notRegularFile, "archive entry '\(normalized)' is not a regular file or folder", path: normalized))
+                    Finding(
+                        .notRegularFile, "archive entry '\(normalized)' is not a regular file or folder",
+                        path: normalized))
             }
         }
         resolve(entries, into: &content, ignore: ignore)
@@ -86,7 +92,8 @@ struct ArchiveModelReader {
     }
 
     /// Strips a shared top-level folder, applies ignore rules and resolves links.
-    private func resolve(_ entries: [(path: String, entry: Pending)], into content: inout Content, ignore: IgnoreRules) {
+    private func resolve(_ entries: [(path: String, entry: Pending)], into content: inout Content, ignore: IgnoreRules)
+    {
         let prefix = sharedTopFolder(entries)
         func strip(_ name: String) -> String? {
             guard let prefix else { return name }
@@ -94,7 +101,9 @@ struct ArchiveModelReader {
         }
         var files: [String: (size: UInt64, digests: [(range: Range<UInt64>, digest: [UInt8])])] = [:]
         for (name, entry) in entries {
-            if case .file(let size, let digests) = entry, let stripped = strip(name) { files[stripped] = (size, digests) }
+            if case .file(let size, let digests) = entry, let stripped = strip(name) {
+                files[stripped] = (size, digests)
+            }
         }
         for (name, entry) in entries {
             guard let stripped = strip(name), !ignore.isIgnored(stripped) else { continue }
@@ -110,7 +119,10 @@ struct ArchiveModelReader {
                     let strippedTarget = strip(normalized), let file = files[strippedTarget]
                 else {
                     content.findings.append(
-                        Finding(.unsafeArchiveEntry, "archive entry '\(stripped)' is a hard link to '\(target)', which is not a file in the model", path: stripped))
+                        Finding(
+                            .unsafeArchiveEntry,
+                            "archive entry '\(stripped)' is a hard link to '\(target)', which is not a file in the model",
+                            path: stripped))
                     continue
                 }
                 content.sizes[stripped] = file.size
@@ -118,12 +130,18 @@ struct ArchiveModelReader {
             case .symbolicLink(let target):
                 guard allowSymlinks else {
                     content.findings.append(
-                        Finding(.symlink, "'\(stripped)' is a symbolic link (to '\(target)'), and the signature does not allow links", path: stripped))
+                        Finding(
+                            .symlink,
+                            "'\(stripped)' is a symbolic link (to '\(target)'), and the signature does not allow links",
+                            path: stripped))
                     continue
                 }
                 guard let resolved = Self.resolveLink(stripped, target: target), let file = files[resolved] else {
                     content.findings.append(
-                        Finding(.symlinkEscape, "'\(stripped)' is a symbolic link to '\(target)', which is not a file inside the model", path: stripped))
+                        Finding(
+                            .symlinkEscape,
+                            "'\(stripped)' is a symbolic link to '\(target)', which is not a file inside the model",
+                            path: stripped))
                     continue
                 }
                 content.sizes[stripped] = file.size

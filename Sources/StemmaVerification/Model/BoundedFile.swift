@@ -1,7 +1,7 @@
 import StemmaCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reads small files (signatures, keys, policies) whole, refusing anything larger than a bound.
@@ -23,7 +23,9 @@ enum BoundedFile {
         var bytes = [UInt8](repeating: 0, count: Int(status.st_size) + 1)
         var filled = 0
         while filled < bytes.count {
-            let got = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
+            let got = bytes.withUnsafeMutableBytes {
+                Glibc.read(descriptor, $0.baseAddress! + filled, $0.count - filled)
+            }
             if got < 0 && errno == EINTR { continue }
             guard got >= 0 else { throw StemmaError.io("read", path, errno: errno) }
             if got == 0 { break }

@@ -1,8 +1,8 @@
-import StemmaCore
 import StemmaArchive
+import StemmaCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Lists a model folder's regular files with `opendir`/`readdir` (ten times faster than FileManager's enumerator
@@ -28,7 +28,8 @@ struct FolderScanner {
         var pending: [(relative: String, depth: Int)] = [("", 0)]
         while let (relative, depth) = pending.popLast() {
             guard depth <= maxDepth else {
-                throw StemmaError(.limitExceeded, "'\(root)' is nested more than \(maxDepth) folders deep at '\(relative)'")
+                throw StemmaError(
+                    .limitExceeded, "'\(root)' is nested more than \(maxDepth) folders deep at '\(relative)'")
             }
             let folder = relative.isEmpty ? root : root + "/" + relative
             guard let directory = opendir(folder) else { throw StemmaError.io("read the folder", folder, errno: errno) }
@@ -40,7 +41,9 @@ struct FolderScanner {
                 guard let name = String(validating: raw, as: UTF8.self) else {
                     let shown = (relative.isEmpty ? "" : relative + "/") + ArchivePath.display(raw)
                     listing.findings.append(
-                        Finding(.nonUTF8Name, "'\(shown)' has a name that is not UTF-8, so no signature can cover it", path: shown))
+                        Finding(
+                            .nonUTF8Name, "'\(shown)' has a name that is not UTF-8, so no signature can cover it",
+                            path: shown))
                     continue
                 }
                 let child = relative.isEmpty ? name : relative + "/" + name
@@ -60,7 +63,9 @@ struct FolderScanner {
                     }
                 default:
                     listing.findings.append(
-                        Finding(.notRegularFile, "'\(child)' is not a regular file or folder (a FIFO, socket or device)", path: child))
+                        Finding(
+                            .notRegularFile, "'\(child)' is not a regular file or folder (a FIFO, socket or device)",
+                            path: child))
                 }
                 guard listing.files.count <= maxFiles else {
                     throw StemmaError(.limitExceeded, "'\(root)' holds more than \(maxFiles) files")
@@ -78,10 +83,12 @@ struct FolderScanner {
     }
 
     /// A link becomes a file only when the signature allows links and it resolves to a regular file inside the model.
-    private func symlink(_ name: String, rootReal: String, findings: inout [Finding]) throws(StemmaError) -> ModelFile? {
+    private func symlink(_ name: String, rootReal: String, findings: inout [Finding]) throws(StemmaError) -> ModelFile?
+    {
         let fullPath = root + "/" + name
         guard allowSymlinks else {
-            findings.append(Finding(.symlink, "'\(name)' is a symbolic link, and the signature does not allow links", path: name))
+            findings.append(
+                Finding(.symlink, "'\(name)' is a symbolic link, and the signature does not allow links", path: name))
             return nil
         }
         guard let target = realPath(fullPath) else {
@@ -89,12 +96,14 @@ struct FolderScanner {
             return nil
         }
         guard target.hasPrefix(rootReal + "/") else {
-            findings.append(Finding(.symlinkEscape, "'\(name)' is a symbolic link to '\(target)', outside the model", path: name))
+            findings.append(
+                Finding(.symlinkEscape, "'\(name)' is a symbolic link to '\(target)', outside the model", path: name))
             return nil
         }
         var status = stat()
         guard stat(target, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
-            findings.append(Finding(.symlink, "'\(name)' is a symbolic link to something other than a regular file", path: name))
+            findings.append(
+                Finding(.symlink, "'\(name)' is a symbolic link to something other than a regular file", path: name))
             return nil
         }
         return file(name, status, followsLink: true)
@@ -109,7 +118,9 @@ struct FolderScanner {
     private static func name(of entry: UnsafeMutablePointer<dirent>) -> [UInt8] {
         withUnsafePointer(to: &entry.pointee.d_name) { pointer in
             pointer.withMemoryRebound(to: UInt8.self, capacity: 256) { bytes in
-                Array(UnsafeBufferPointer(start: bytes, count: strlen(UnsafeRawPointer(bytes).assumingMemoryBound(to: CChar.self))))
+                Array(
+                    UnsafeBufferPointer(
+                        start: bytes, count: strlen(UnsafeRawPointer(bytes).assumingMemoryBound(to: CChar.self))))
             }
         }
     }

@@ -1,7 +1,7 @@
 public import StemmaCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What a model path on the command line is: a folder, a single file, or an archive to read as a stream.
@@ -12,7 +12,9 @@ public enum ModelLocation: Sendable, Equatable {
 
     /// Archive types by file name. A single-file model such as a PyTorch `.pt` is itself a zip, so the name, not
     /// the content, decides: only these suffixes are opened as archives.
-    static let archiveSuffixes = [".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".tar.bz2", ".zip"]
+    static let archiveSuffixes = [
+        ".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".tar.bz2", ".zip",
+    ]
 
     /// Classifies `path`.
     /// - Throws: ``StemmaError`` `.io` when it does not exist or is neither a folder nor a regular file.
@@ -43,7 +45,9 @@ public enum ModelLocation: Sendable, Equatable {
         var name = String(path.split(separator: "/").last ?? Substring(path))
         if case .archive = self {
             let lowered = name.lowercased()
-            if let suffix = Self.archiveSuffixes.first(where: { lowered.hasSuffix($0) }) { name = String(name.dropLast(suffix.count)) }
+            if let suffix = Self.archiveSuffixes.first(where: { lowered.hasSuffix($0) }) {
+                name = String(name.dropLast(suffix.count))
+            }
         }
         return name
     }

@@ -17,52 +17,72 @@ enum ManifestChecks {
     static func findings(_ manifest: ModelManifest) throws(StemmaError) -> [Finding] {
         var findings: [Finding] = []
         guard let algorithm = algorithm(for: manifest.hashType) else {
-            return [Finding(
-                .unsupportedAlgorithm,
-                "the signature hashes files with \"\(manifest.hashType)\", which Stemma cannot compute (it supports sha256 and blake2b)")]
+            return [
+                Finding(
+                    .unsupportedAlgorithm,
+                    "the signature hashes files with \"\(manifest.hashType)\", which Stemma cannot compute (it supports sha256 and blake2b)"
+                )
+            ]
         }
         if manifest.resources.isEmpty {
             findings.append(Finding(.emptyModel, "the signature lists no files"))
         }
         for path in manifest.ignorePaths where !ModelPath.isSafeRelative(path) {
-            findings.append(Finding(.unsafeResourceName, "the signed ignore path \"\(path)\" is not a safe relative path", path: path))
+            findings.append(
+                Finding(
+                    .unsafeResourceName, "the signed ignore path \"\(path)\" is not a safe relative path", path: path))
         }
         let expectedAlgorithms: Set<String> = {
             switch manifest.method {
             case .files: return [manifest.hashType]
             // model_signing writes "sha256-sharded-N"; the OMS spec writes the plain hash type.
-            case .shards: return [ModelManifest.algorithmName(hashType: manifest.hashType, method: manifest.method), manifest.hashType]
+            case .shards:
+                return [
+                    ModelManifest.algorithmName(hashType: manifest.hashType, method: manifest.method),
+                    manifest.hashType,
+                ]
             }
         }()
         var names = Set<String>()
         let isSingleFile = manifest.resources.contains { $0.name == "." || $0.name.hasPrefix(".:") }
         for resource in manifest.resources {
             if !names.insert(resource.name).inserted {
-                findings.append(Finding(.duplicateResource, "the signature lists \"\(resource.name)\" more than once", path: resource.name))
+                findings.append(
+                    Finding(
+                        .duplicateResource, "the signature lists \"\(resource.name)\" more than once",
+                        path: resource.name))
             }
             if !expectedAlgorithms.contains(resource.algorithm) {
-                findings.append(Finding(
-                    .unsupportedAlgorithm,
-                    "\"\(resource.name)\" is hashed with \"\(resource.algorithm)\", which does not match the signature's \(manifest.method.name)/\(manifest.hashType)",
-                    path: resource.name))
+                findings.append(
+                    Finding(
+                        .unsupportedAlgorithm,
+                        "\"\(resource.name)\" is hashed with \"\(resource.algorithm)\", which does not match the signature's \(manifest.method.name)/\(manifest.hashType)",
+                        path: resource.name))
             }
             if resource.digest.count != algorithm.byteCount {
-                findings.append(Finding(
-                    .invalidStatement, "\"\(resource.name)\" has a \(resource.digest.count)-byte digest; \(manifest.hashType) gives \(algorithm.byteCount)",
-                    path: resource.name))
+                findings.append(
+                    Finding(
+                        .invalidStatement,
+                        "\"\(resource.name)\" has a \(resource.digest.count)-byte digest; \(manifest.hashType) gives \(algorithm.byteCount)",
+                        path: resource.name))
             }
             if let problem = nameProblem(resource.name, method: manifest.method, isSingleFile: isSingleFile) {
-                findings.append(Finding(.unsafeResourceName, "the resource name \"\(resource.name)\" \(problem)", path: resource.name))
+                findings.append(
+                    Finding(
+                        .unsafeResourceName, "the resource name \"\(resource.name)\" \(problem)", path: resource.name))
             }
         }
         if isSingleFile, manifest.resources.contains(where: { $0.name != "." && !$0.name.hasPrefix(".:") }) {
-            findings.append(Finding(.invalidStatement, "the signature mixes a single-file resource \".\" with other files"))
+            findings.append(
+                Finding(.invalidStatement, "the signature mixes a single-file resource \".\" with other files"))
         }
         let root = try ModelManifest.rootDigest(of: manifest.resources)
         if root != manifest.rootDigest {
-            findings.append(Finding(
-                .rootDigestMismatch,
-                "the subject digest \(Hex.encode(manifest.rootDigest)) does not match the digests of the listed resources (\(Hex.encode(root)))"))
+            findings.append(
+                Finding(
+                    .rootDigestMismatch,
+                    "the subject digest \(Hex.encode(manifest.rootDigest)) does not match the digests of the listed resources (\(Hex.encode(root)))"
+                ))
         }
         return findings
     }

@@ -32,44 +32,58 @@ struct ManifestPlanner {
                     matched.insert(resourcePath)
                     planned.append(Planned(file: index, range: 0..<file.size, expected: resource))
                 } else if !ignoreUnsignedFiles {
-                    findings.append(Finding(.unlistedFile, "'\(file.name)' is in the model but not in the signature", path: file.name))
+                    findings.append(
+                        Finding(
+                            .unlistedFile, "'\(file.name)' is in the model but not in the signature", path: file.name))
                 }
             case .shards(let shardSize):
-                let layout = file.size == 0
+                let layout =
+                    file.size == 0
                     ? [ShardName(path: resourcePath, start: 0, end: 0)]
                     : ShardName.layout(path: resourcePath, size: file.size, shardSize: shardSize)
                 let listed = layout.filter { expected[$0.name] != nil }
                 let signedForPath = shardsByPath[resourcePath] ?? 0
                 if signedForPath == 0 {
                     if file.size == 0 {
-                        findings.append(Finding(
-                            .unlistedEmptyFile, "'\(file.name)' is empty and not covered by the shard signature (model_signing does not sign empty files in shard mode)",
-                            path: file.name))
+                        findings.append(
+                            Finding(
+                                .unlistedEmptyFile,
+                                "'\(file.name)' is empty and not covered by the shard signature (model_signing does not sign empty files in shard mode)",
+                                path: file.name))
                     } else if !ignoreUnsignedFiles {
-                        findings.append(Finding(.unlistedFile, "'\(file.name)' is in the model but not in the signature", path: file.name))
+                        findings.append(
+                            Finding(
+                                .unlistedFile, "'\(file.name)' is in the model but not in the signature",
+                                path: file.name))
                     }
                     continue
                 }
                 for shard in layout { matched.insert(shard.name) }
                 guard listed.count == layout.count, signedForPath == layout.count else {
-                    findings.append(Finding(
-                        .shardLayoutMismatch,
-                        "'\(file.name)' is \(file.size) bytes, which does not match the \(signedForPath) signed shards of it",
-                        path: file.name))
+                    findings.append(
+                        Finding(
+                            .shardLayoutMismatch,
+                            "'\(file.name)' is \(file.size) bytes, which does not match the \(signedForPath) signed shards of it",
+                            path: file.name))
                     for resource in manifest.resources where ShardName(parsing: resource.name)?.path == resourcePath {
                         matched.insert(resource.name)
                     }
                     continue
                 }
                 for shard in layout {
-                    planned.append(Planned(file: index, range: shard.start..<shard.end, expected: expected[shard.name]!))
+                    planned.append(
+                        Planned(file: index, range: shard.start..<shard.end, expected: expected[shard.name]!))
                 }
             }
         }
         var missingPaths = Set<String>()
         for resource in manifest.resources where !matched.contains(resource.name) {
             let path: String
-            if case .shards = manifest.method, let shard = ShardName(parsing: resource.name) { path = shard.path } else { path = resource.name }
+            if case .shards = manifest.method, let shard = ShardName(parsing: resource.name) {
+                path = shard.path
+            } else {
+                path = resource.name
+            }
             guard missingPaths.insert(path).inserted else { continue }
             let shown = path == "." ? (singleFileBaseName ?? ".") : path
             findings.append(Finding(.missingFile, "'\(shown)' is in the signature but not in the model", path: shown))

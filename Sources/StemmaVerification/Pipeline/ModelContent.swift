@@ -4,7 +4,7 @@ import StemmaCrypto
 import StemmaFormats
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The files of a model, wherever they live, and the digests of the byte ranges asked for.
@@ -21,7 +21,8 @@ struct ModelContent {
 
     /// Lists (and, for an archive, hashes) the model.
     init(
-        location: ModelLocation, ignore: IgnoreRules, allowSymlinks: Bool, layout: HashLayout, algorithm: DigestAlgorithm,
+        location: ModelLocation, ignore: IgnoreRules, allowSymlinks: Bool, layout: HashLayout,
+        algorithm: DigestAlgorithm,
         archiveLimits: ArchiveLimits, progress: HashProgress?
     ) throws(StemmaError) {
         self.location = location
@@ -34,11 +35,18 @@ struct ModelContent {
             var status = stat()
             guard stat(path, &status) == 0 else { throw StemmaError.io("stat", path, errno: errno) }
             let identity = FileIdentity(status)
-            files = [ModelFile(name: location.baseName, path: path, size: identity.size, modificationTime: identity.modificationTime, followsLink: true)]
+            files = [
+                ModelFile(
+                    name: location.baseName, path: path, size: identity.size,
+                    modificationTime: identity.modificationTime, followsLink: true)
+            ]
         case .archive(let path):
-            let reader = ArchiveModelReader(path: path, layout: layout, algorithm: algorithm, allowSymlinks: allowSymlinks, limits: archiveLimits)
+            let reader = ArchiveModelReader(
+                path: path, layout: layout, algorithm: algorithm, allowSymlinks: allowSymlinks, limits: archiveLimits)
             let content = try reader.read(ignore: ignore, progress: progress)
-            files = content.sizes.map { ModelFile(name: $0.key, path: path, size: $0.value, modificationTime: 0, followsLink: false) }
+            files = content.sizes.map {
+                ModelFile(name: $0.key, path: path, size: $0.value, modificationTime: 0, followsLink: false)
+            }
             findings = content.findings
             archiveDigests = content.digests
             archiveBytes = content.bytesHashed
@@ -70,7 +78,8 @@ struct ModelContent {
         let jobs = requests.map { HashJob(target: $0.file, range: $0.whole ? nil : $0.range) }
         let total = requests.reduce(Int64(0)) { $0 + Int64($1.range.count) }
         progress?.setTotal(total)
-        let outcomes = try ParallelHasher(algorithm: algorithm).run(targets: files.map(\.hashTarget), jobs: jobs, progress: progress)
+        let outcomes = try ParallelHasher(algorithm: algorithm).run(
+            targets: files.map(\.hashTarget), jobs: jobs, progress: progress)
         return (outcomes, total)
     }
 }

@@ -3,7 +3,7 @@ import StemmaCrypto
 import StemmaFormats
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `stemma sign`: writes an OMS v1.0 signature that `model_signing verify` accepts.
@@ -18,10 +18,12 @@ public enum ModelSigner {
         let started = ModelVerifier.monotonicSeconds()
         let location = try ModelLocation.classify(request.model)
         let signaturePath = request.signature ?? defaultOutput(for: location)
-        let privateKey = try PrivateKey(pem: try BoundedFile.read(request.privateKey, maxBytes: 1 << 20), source: request.privateKey)
+        let privateKey = try PrivateKey(
+            pem: try BoundedFile.read(request.privateKey, maxBytes: 1 << 20), source: request.privateKey)
         guard privateKey.type.isAllowedForModelSigning else {
             throw StemmaError(
-                .unsupported, "'\(request.privateKey)' is a \(privateKey.type) key; OMS signatures need ECDSA P-256, P-384 or P-521")
+                .unsupported,
+                "'\(request.privateKey)' is a \(privateKey.type) key; OMS signatures need ECDSA P-256, P-384 or P-521")
         }
         let material = try verificationMaterial(request, privateKey: privateKey)
 
@@ -31,7 +33,8 @@ public enum ModelSigner {
         let method: SerializationMethod = request.shardSize.map { .shards(size: $0) } ?? .files
         let layout = HashLayout(method)
         let content = try ModelContent(
-            location: location, ignore: ignore, allowSymlinks: request.allowSymlinks, layout: layout, algorithm: .sha256,
+            location: location, ignore: ignore, allowSymlinks: request.allowSymlinks, layout: layout,
+            algorithm: .sha256,
             archiveLimits: request.archiveLimits, progress: progress)
         if let problem = content.findings.first(where: { $0.severity == .error }) {
             throw StemmaError(.malformedInput, "cannot sign '\(request.model)': \(problem.message)")
@@ -47,7 +50,9 @@ public enum ModelSigner {
             let path = isSingleFile ? "." : file.name
             for range in layout.ranges(size: file.size) {
                 requests.append(ModelContent.Request(file: index, range: range, whole: layout == .whole))
-                names.append(layout == .whole ? path : ShardName(path: path, start: range.lowerBound, end: range.upperBound).name)
+                names.append(
+                    layout == .whole ? path : ShardName(path: path, start: range.lowerBound, end: range.upperBound).name
+                )
             }
         }
         let (outcomes, bytesHashed) = try content.digests(for: requests, algorithm: .sha256, progress: progress)
@@ -56,7 +61,8 @@ public enum ModelSigner {
         for (index, outcome) in outcomes.enumerated() {
             guard case .digest(let digest) = outcome else {
                 if case .failed(_, let reason) = outcome {
-                    throw StemmaError(.io, "cannot sign '\(request.model)': '\(content.files[requests[index].file].name)' \(reason)")
+                    throw StemmaError(
+                        .io, "cannot sign '\(request.model)': '\(content.files[requests[index].file].name)' \(reason)")
                 }
                 continue
             }
@@ -71,8 +77,10 @@ public enum ModelSigner {
             subjectName: location.baseName, rootDigest: try ModelManifest.rootDigest(of: resources), method: method,
             hashType: "sha256", allowSymlinks: request.allowSymlinks, ignorePaths: ignore.paths, resources: resources)
         let payload = manifest.statementBytes()
-        let signature = try privateKey.sign(DSSE.preAuthenticationEncoding(payloadType: DSSE.inTotoPayloadType, payload: payload))
-        let bundle = OMSSignatureBundle(material: material, payloadType: DSSE.inTotoPayloadType, payload: payload, signature: signature)
+        let signature = try privateKey.sign(
+            DSSE.preAuthenticationEncoding(payloadType: DSSE.inTotoPayloadType, payload: payload))
+        let bundle = OMSSignatureBundle(
+            material: material, payloadType: DSSE.inTotoPayloadType, payload: payload, signature: signature)
         try AtomicFile.write(bundle.serialized(), to: signaturePath)
         return SignResult(
             signaturePath: signaturePath, rootDigest: Hex.encode(manifest.rootDigest), method: method.name,
@@ -92,17 +100,22 @@ public enum ModelSigner {
         }
         let leaf = try Certificate.loadPEM(try BoundedFile.read(leafPath, maxBytes: 1 << 20), source: leafPath)[0]
         guard try leaf.publicKey().derSubjectPublicKeyInfo() == publicKey.derSubjectPublicKeyInfo() else {
-            throw StemmaError(.malformedInput, "'\(leafPath)' is not the certificate of the key in '\(request.privateKey)'")
+            throw StemmaError(
+                .malformedInput, "'\(leafPath)' is not the certificate of the key in '\(request.privateKey)'")
         }
         var ders = [leaf.derBytes()]
         for path in request.certificateChain {
-            ders += try Certificate.loadPEM(try BoundedFile.read(path, maxBytes: 4 << 20), source: path).map { $0.derBytes() }
+            ders += try Certificate.loadPEM(try BoundedFile.read(path, maxBytes: 4 << 20), source: path).map {
+                $0.derBytes()
+            }
         }
         return .certificateChain(ders)
     }
 
     private static func defaultOutput(for location: ModelLocation) -> String {
-        if case .folder(let folder) = location { return (folder.hasSuffix("/") ? String(folder.dropLast()) : folder) + "/model.sig" }
+        if case .folder(let folder) = location {
+            return (folder.hasSuffix("/") ? String(folder.dropLast()) : folder) + "/model.sig"
+        }
         return location.path + ".sig"
     }
 
@@ -124,7 +137,9 @@ enum AtomicFile {
         guard descriptor >= 0 else { throw StemmaError.io("create", temporary, errno: errno) }
         var written = 0
         while written < bytes.count {
-            let result = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
+            let result = bytes.withUnsafeBytes {
+                Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written)
+            }
             if result < 0 && errno == EINTR { continue }
             guard result > 0 else {
                 let code = errno

@@ -3,7 +3,7 @@ import StemmaCrypto
 import StemmaFormats
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `stemma verify`: proves a model folder, file or archive is exactly what a trusted OMS signature says.
@@ -18,7 +18,9 @@ public enum ModelVerifier {
     ///   - progress: updated as bytes are hashed, for a progress line.
     /// - Returns: the report; its verdict is `verified` only if nothing failed and a trusted signer was found.
     /// - Throws: ``StemmaError`` when the job cannot be done (unreadable or malformed input, bad trust files).
-    public static func verify(_ request: VerifyRequest, progress: HashProgress? = nil) throws(StemmaError) -> VerifyReport {
+    public static func verify(_ request: VerifyRequest, progress: HashProgress? = nil) throws(StemmaError)
+        -> VerifyReport
+    {
         let started = monotonicSeconds()
         let location = try ModelLocation.classify(request.model)
         let signaturePath = try signaturePath(for: request, location: location)
@@ -60,9 +62,11 @@ public enum ModelVerifier {
             report.signer = allowed.identity
         } else {
             let signer = candidates[0].signer
-            report.add(Finding(
-                .signerNotAllowed,
-                "\(signer.name) is trusted, but not to sign \"\(manifest.subjectName)\" (allowed: \(signer.models.joined(separator: ", ")))"))
+            report.add(
+                Finding(
+                    .signerNotAllowed,
+                    "\(signer.name) is trusted, but not to sign \"\(manifest.subjectName)\" (allowed: \(signer.models.joined(separator: ", ")))"
+                ))
         }
         let manifestFindings = try ManifestChecks.findings(manifest)
         report.add(contentsOf: manifestFindings)
@@ -80,11 +84,14 @@ public enum ModelVerifier {
         report.counts.filesFound = content.files.count
 
         let singleFileName: String? = if case .file = location { location.baseName } else { nil }
-        let planner = ManifestPlanner(manifest: manifest, ignoreUnsignedFiles: request.ignoreUnsignedFiles, singleFileBaseName: singleFileName)
+        let planner = ManifestPlanner(
+            manifest: manifest, ignoreUnsignedFiles: request.ignoreUnsignedFiles, singleFileBaseName: singleFileName)
         let plan = planner.plan(files: content.files.map { ($0.name, $0.size) })
         report.add(contentsOf: plan.findings)
 
-        let requests = plan.planned.map { ModelContent.Request(file: $0.file, range: $0.range, whole: layout == .whole) }
+        let requests = plan.planned.map {
+            ModelContent.Request(file: $0.file, range: $0.range, whole: layout == .whole)
+        }
         let (outcomes, bytesHashed) = try content.digests(for: requests, algorithm: algorithm, progress: progress)
         report.counts.bytesHashed = bytesHashed
         for (planned, outcome) in zip(plan.planned, outcomes) {
@@ -93,10 +100,11 @@ public enum ModelVerifier {
             case .digest(let digest) where digest == planned.expected.digest:
                 continue
             case .digest(let digest):
-                report.add(Finding(
-                    .digestMismatch,
-                    "'\(planned.expected.name)' has \(manifest.hashType) \(Hex.encode(digest)), but the signature says \(Hex.encode(planned.expected.digest))",
-                    path: name))
+                report.add(
+                    Finding(
+                        .digestMismatch,
+                        "'\(planned.expected.name)' has \(manifest.hashType) \(Hex.encode(digest)), but the signature says \(Hex.encode(planned.expected.digest))",
+                        path: name))
             case .failed(let changed, let reason):
                 report.add(Finding(changed ? .fileChanged : .unreadableFile, "'\(name)' \(reason)", path: name))
             }
@@ -107,12 +115,15 @@ public enum ModelVerifier {
         return
     }
 
-    private static func signaturePath(for request: VerifyRequest, location: ModelLocation) throws(StemmaError) -> String {
+    private static func signaturePath(for request: VerifyRequest, location: ModelLocation) throws(StemmaError) -> String
+    {
         if let given = request.signature { return given }
         let candidates = location.defaultSignature()
         guard let found = candidates.first(where: ModelLocation.exists) else {
             throw StemmaError(
-                .usage, "no signature given and none found for '\(request.model)' (looked for \(candidates.joined(separator: ", "))); pass --signature")
+                .usage,
+                "no signature given and none found for '\(request.model)' (looked for \(candidates.joined(separator: ", "))); pass --signature"
+            )
         }
         return found
     }

@@ -17,15 +17,19 @@ struct SignatureCheck {
 
     func run() throws(StemmaError) -> Outcome {
         guard bundle.payloadType == DSSE.inTotoPayloadType else {
-            return .rejected([Finding(
-                .payloadType, "the envelope's payload type is \"\(bundle.payloadType)\", not \"\(DSSE.inTotoPayloadType)\"")])
+            return .rejected([
+                Finding(
+                    .payloadType,
+                    "the envelope's payload type is \"\(bundle.payloadType)\", not \"\(DSSE.inTotoPayloadType)\"")
+            ])
         }
         let pae = DSSE.preAuthenticationEncoding(payloadType: DSSE.inTotoPayloadType, payload: bundle.payload)
         switch bundle.material {
         case .publicKeyHint(let hint):
             return checkKeys(pae: pae) { key in hint.map { key.modelSigningHint() == $0.lowercased() } ?? true }
         case .publicKeyPEM(let pem):
-            let embedded = try PublicKey(pem: pem, source: "the signature's publicKey.rawBytes").derSubjectPublicKeyInfo()
+            let embedded = try PublicKey(pem: pem, source: "the signature's publicKey.rawBytes")
+                .derSubjectPublicKeyInfo()
             return checkKeys(pae: pae) { $0.derSubjectPublicKeyInfo() == embedded }
         case .certificateChain(let ders):
             return try checkCertificates(ders, pae: pae)
@@ -35,29 +39,42 @@ struct SignatureCheck {
     private func checkKeys(pae: [UInt8], isClaimedKey: (PublicKey) -> Bool) -> Outcome {
         let keyed = signers.filter { !$0.publicKeys.isEmpty }
         guard !keyed.isEmpty else {
-            return .rejected([Finding(
-                .keyMismatch, "the model was signed with a public key, but only certificate authorities are trusted")])
+            return .rejected([
+                Finding(
+                    .keyMismatch, "the model was signed with a public key, but only certificate authorities are trusted"
+                )
+            ])
         }
         var findings: [Finding] = []
         var trusted: [(identity: SignerIdentity, signer: TrustedSigner)] = []
         for signer in keyed {
             for key in signer.publicKeys where isClaimedKey(key) {
                 guard key.type.isAllowedForModelSigning else {
-                    findings.append(Finding(.unsupportedKey, "the key of \(signer.name) is \(key.type); OMS allows ECDSA P-256, P-384 and P-521"))
+                    findings.append(
+                        Finding(
+                            .unsupportedKey,
+                            "the key of \(signer.name) is \(key.type); OMS allows ECDSA P-256, P-384 and P-521"))
                     continue
                 }
                 if key.isValidSignature(bundle.signature, over: pae) {
-                    let identity = SignerIdentity(method: "public-key", name: signer.name, keyFingerprint: key.modelSigningHint())
+                    let identity = SignerIdentity(
+                        method: "public-key", name: signer.name, keyFingerprint: key.modelSigningHint())
                     trusted.append((identity, signer))
                     break
                 }
-                findings.append(Finding(
-                    .signatureInvalid, "the signature does not verify with the key of \(signer.name): the payload or signature was changed"))
+                findings.append(
+                    Finding(
+                        .signatureInvalid,
+                        "the signature does not verify with the key of \(signer.name): the payload or signature was changed"
+                    ))
             }
         }
         if !trusted.isEmpty { return .trusted(trusted) }
         if findings.isEmpty {
-            findings.append(Finding(.keyMismatch, "the model was not signed by any trusted key (\(keyed.map(\.name).joined(separator: ", ")))"))
+            findings.append(
+                Finding(
+                    .keyMismatch,
+                    "the model was not signed by any trusted key (\(keyed.map(\.name).joined(separator: ", ")))"))
         }
         return .rejected(findings)
     }
@@ -70,8 +87,11 @@ struct SignatureCheck {
         let leaf = chain[0]
         let authorities = signers.filter { !$0.certificateAuthorities.isEmpty }
         guard !authorities.isEmpty else {
-            return .rejected([Finding(
-                .untrustedCertificate, "the model was signed with a certificate (\(leaf.subject)), but only public keys are trusted")])
+            return .rejected([
+                Finding(
+                    .untrustedCertificate,
+                    "the model was signed with a certificate (\(leaf.subject)), but only public keys are trusted")
+            ])
         }
         let leafKey = try leaf.publicKey()
         var findings: [Finding] = []
@@ -79,28 +99,45 @@ struct SignatureCheck {
         for signer in authorities {
             let verifier = CertificateChainVerifier(trusted: signer.certificateAuthorities)
             if let reason = verifier.failureReason(leaf: leaf, intermediates: Array(chain.dropFirst())) {
-                findings.append(Finding(
-                    .untrustedCertificate, "the signing certificate \(leaf.subject) does not chain to \(signer.name): \(reason)"))
+                findings.append(
+                    Finding(
+                        .untrustedCertificate,
+                        "the signing certificate \(leaf.subject) does not chain to \(signer.name): \(reason)"))
                 continue
             }
             if let pattern = signer.leafSubject, !Glob.matches(pattern, leaf.subject) {
-                findings.append(Finding(
-                    .untrustedCertificate, "the signing certificate \(leaf.subject) does not match \(signer.name)'s leafSubject \"\(pattern)\""))
+                findings.append(
+                    Finding(
+                        .untrustedCertificate,
+                        "the signing certificate \(leaf.subject) does not match \(signer.name)'s leafSubject \"\(pattern)\""
+                    ))
                 continue
             }
             guard leaf.allowsDigitalSignature else {
-                return .rejected([Finding(
-                    .certificateUsage, "the signing certificate \(leaf.subject) allows neither digitalSignature nor codeSigning")])
+                return .rejected([
+                    Finding(
+                        .certificateUsage,
+                        "the signing certificate \(leaf.subject) allows neither digitalSignature nor codeSigning")
+                ])
             }
             guard leafKey.type.isAllowedForModelSigning else {
-                return .rejected([Finding(.unsupportedKey, "the signing certificate's key is \(leafKey.type); OMS allows ECDSA P-256, P-384 and P-521")])
+                return .rejected([
+                    Finding(
+                        .unsupportedKey,
+                        "the signing certificate's key is \(leafKey.type); OMS allows ECDSA P-256, P-384 and P-521")
+                ])
             }
             guard leafKey.isValidSignature(bundle.signature, over: pae) else {
-                return .rejected([Finding(
-                    .signatureInvalid, "the signature does not verify with the certificate \(leaf.subject): the payload or signature was changed")])
+                return .rejected([
+                    Finding(
+                        .signatureInvalid,
+                        "the signature does not verify with the certificate \(leaf.subject): the payload or signature was changed"
+                    )
+                ])
             }
             let identity = SignerIdentity(
-                method: "certificate", name: signer.name, keyFingerprint: leafKey.modelSigningHint(), certificateSubject: leaf.subject)
+                method: "certificate", name: signer.name, keyFingerprint: leafKey.modelSigningHint(),
+                certificateSubject: leaf.subject)
             trusted.append((identity, signer))
         }
         return trusted.isEmpty ? .rejected(findings) : .trusted(trusted)

@@ -13,7 +13,9 @@ struct TrustPolicy {
     /// Reads `folder/signers.json` and every file it names (paths relative to the folder, never outside it).
     static func load(folder: String) throws(StemmaError) -> TrustPolicy {
         let path = folder + "/" + fileName
-        let root = try JSONParser.parse(try BoundedFile.read(path, maxBytes: 4 << 20), limits: JSONLimits(maxBytes: 4 << 20, maxDepth: 16, maxValues: 100_000), source: path)
+        let root = try JSONParser.parse(
+            try BoundedFile.read(path, maxBytes: 4 << 20),
+            limits: JSONLimits(maxBytes: 4 << 20, maxDepth: 16, maxValues: 100_000), source: path)
         let fields = JSONFields(root, source: path, context: "the policy")
         for key in root.objectValue?.map(\.0) ?? [] where !["schemaVersion", "description", "signers"].contains(key) {
             throw StemmaError(.malformedInput, "'\(path)' has an unknown field \"\(key)\"")
@@ -30,22 +32,26 @@ struct TrustPolicy {
             guard names.insert(name).inserted else {
                 throw StemmaError(.malformedInput, "'\(path)': the signer name \"\(name)\" appears twice")
             }
-            for key in value.objectValue?.map(\.0) ?? [] where !["name", "publicKeys", "certificateChain", "leafSubject", "models", "description"].contains(key) {
+            for key in value.objectValue?.map(\.0) ?? []
+            where !["name", "publicKeys", "certificateChain", "leafSubject", "models", "description"].contains(key) {
                 throw StemmaError(.malformedInput, "'\(path)': \(context) has an unknown field \"\(key)\"")
             }
             var trusted = TrustedSigner(name: name)
             let keyFiles = try strings(value["publicKeys"], path: path, field: "\(context).publicKeys")
             let caFiles = try strings(value["certificateChain"], path: path, field: "\(context).certificateChain")
             guard keyFiles.isEmpty != caFiles.isEmpty else {
-                throw StemmaError(.malformedInput, "'\(path)': \(context) must have exactly one of publicKeys or certificateChain")
+                throw StemmaError(
+                    .malformedInput, "'\(path)': \(context) must have exactly one of publicKeys or certificateChain")
             }
             for file in keyFiles {
                 let keyPath = try resolve(file, in: folder, policy: path)
-                trusted.publicKeys.append(try PublicKey(pem: try BoundedFile.read(keyPath, maxBytes: 1 << 20), source: keyPath))
+                trusted.publicKeys.append(
+                    try PublicKey(pem: try BoundedFile.read(keyPath, maxBytes: 1 << 20), source: keyPath))
             }
             for file in caFiles {
                 let caPath = try resolve(file, in: folder, policy: path)
-                trusted.certificateAuthorities += try Certificate.loadPEM(try BoundedFile.read(caPath, maxBytes: 4 << 20), source: caPath)
+                trusted.certificateAuthorities += try Certificate.loadPEM(
+                    try BoundedFile.read(caPath, maxBytes: 4 << 20), source: caPath)
             }
             trusted.leafSubject = try signer.optionalString("leafSubject")
             let models = try strings(value["models"], path: path, field: "\(context).models")
@@ -61,10 +67,14 @@ struct TrustPolicy {
 
     private static func strings(_ value: JSONValue?, path: String, field: String) throws(StemmaError) -> [String] {
         guard let value, value != .null else { return [] }
-        guard let elements = value.arrayValue else { throw StemmaError(.malformedInput, "'\(path)': \(field) must be an array of strings") }
+        guard let elements = value.arrayValue else {
+            throw StemmaError(.malformedInput, "'\(path)': \(field) must be an array of strings")
+        }
         var result: [String] = []
         for element in elements {
-            guard let text = element.stringValue else { throw StemmaError(.malformedInput, "'\(path)': \(field) must be an array of strings") }
+            guard let text = element.stringValue else {
+                throw StemmaError(.malformedInput, "'\(path)': \(field) must be an array of strings")
+            }
             result.append(text)
         }
         return result
@@ -72,7 +82,8 @@ struct TrustPolicy {
 
     private static func resolve(_ relative: String, in folder: String, policy: String) throws(StemmaError) -> String {
         guard ModelPath.isSafeRelative(relative) else {
-            throw StemmaError(.malformedInput, "'\(policy)': \"\(relative)\" must be a relative path inside the trust-roots folder")
+            throw StemmaError(
+                .malformedInput, "'\(policy)': \"\(relative)\" must be a relative path inside the trust-roots folder")
         }
         let path = folder + "/" + relative
         // A symbolic link must not lead out of the trust-roots folder either.
@@ -80,7 +91,8 @@ struct TrustPolicy {
             throw StemmaError(.io, "'\(policy)' names \"\(relative)\", which does not exist")
         }
         guard resolved.hasPrefix(root + "/") else {
-            throw StemmaError(.malformedInput, "'\(policy)': \"\(relative)\" leads outside the trust-roots folder (to '\(resolved)')")
+            throw StemmaError(
+                .malformedInput, "'\(policy)': \"\(relative)\" leads outside the trust-roots folder (to '\(resolved)')")
         }
         return path
     }

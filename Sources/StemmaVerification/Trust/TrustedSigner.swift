@@ -2,7 +2,7 @@ import StemmaCore
 import StemmaCrypto
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Someone the user trusts to sign models: keys or CA certificates, and which models they may sign.
