@@ -45,22 +45,21 @@ public enum Base64 {
         var index = 0
         while index < input.count {
             let isLast = index + 4 == input.count
-            var values: [UInt32] = []
+            var combined: UInt32 = 0
             var padding = 0
             for offset in 0..<4 {
                 let byte = input[index + offset]
+                combined <<= 6
                 if byte == UInt8(ascii: "=") {
                     guard isLast, offset >= 2 else { return nil }
                     padding += 1
-                    values.append(0)
                 } else {
                     guard padding == 0 else { return nil }
                     let value = reverse[Int(byte)]
                     guard value != 0xFF else { return nil }
-                    values.append(UInt32(value))
+                    combined |= UInt32(value)
                 }
             }
-            let combined = values[0] << 18 | values[1] << 12 | values[2] << 6 | values[3]
             output.append(UInt8(combined >> 16 & 0xFF))
             if padding < 2 { output.append(UInt8(combined >> 8 & 0xFF)) }
             if padding < 1 { output.append(UInt8(combined & 0xFF)) }

@@ -20,14 +20,26 @@ public enum ModelPath {
 
     /// `model_signing`'s order: by the tuple of path components, each compared by Unicode code points
     /// (Python's `PurePosixPath` comparison). So `B < a/b < a-b < a.b < a0 < b/c`.
+    ///
+    /// UTF-8 byte order is code-point order, and comparing component tuples is the same as comparing the bytes
+    /// with `/` ranked below every other byte (names hold no NUL), so this walks the two strings once without
+    /// allocating: sorting 50,000 names by splitting them took half of a verify's time.
     public static func precedes(_ lhs: String, _ rhs: String) -> Bool {
-        let left = components(lhs)
-        let right = components(rhs)
-        for (a, b) in zip(left, right) where a != b {
-            return a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars)
+        var left = lhs.utf8.makeIterator()
+        var right = rhs.utf8.makeIterator()
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil): return false
+            case (nil, _): return true
+            case (_, nil): return false
+            case let (a?, b?) where a != b:
+                return rank(a) < rank(b)
+            default: continue
+            }
         }
-        return left.count < right.count
     }
+
+    private static func rank(_ byte: UInt8) -> UInt16 { byte == UInt8(ascii: "/") ? 0 : UInt16(byte) + 1 }
 
     /// Whether `path` is `prefix` or lies below it, comparing whole components (`.git` covers `.git/HEAD`
     /// but not `.gitx`), as `model_signing`'s ignore rule does.

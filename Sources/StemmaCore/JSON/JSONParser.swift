@@ -177,33 +177,27 @@ public struct JSONParser {
 
     private mutating func parseString() throws -> String {
         index += 1  // opening quote
-        var scalars = String.UnicodeScalarView()
-        var runStart = index
-        func flushRun(_ end: Int) throws {
-            guard runStart < end else { return }
-            guard let text = String(validating: bytes[runStart..<end], as: UTF8.self) else {
-                throw failure("invalid UTF-8 in string")
-            }
-            scalars.append(contentsOf: text.unicodeScalars)
-        }
-        while true {
-            guard index < bytes.count else { throw failure("unterminated string") }
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                try flushRun(index)
-                index += 1
-                return String(scalars)
-            }
-            if byte < 0x20 { throw failure("control character in string") }
-            if byte == UInt8(ascii: "\\") {
-                try flushRun(index)
-                index += 1
-                scalars.append(try parseEscape())
-                runStart = index
-                continue
-            }
+        let start = index
+        // Fast path: no escapes, so the string is the bytes between the quotes, validated once.
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
+            if bytes[index] < 0x20 { throw failure("control character in string") }
             index += 1
         }
+        guard index < bytes.count else { throw failure("unterminated string") }
+        var utf8 = Array(bytes[start..<index])
+        while bytes[index] == UInt8(ascii: "\\") {
+            index += 1
+            utf8.append(contentsOf: Array(String(try parseEscape()).utf8))
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
+                if bytes[index] < 0x20 { throw failure("control character in string") }
+                utf8.append(bytes[index])
+                index += 1
+            }
+            guard index < bytes.count else { throw failure("unterminated string") }
+        }
+        index += 1  // closing quote
+        guard let text = String(validating: utf8, as: UTF8.self) else { throw failure("invalid UTF-8 in string") }
+        return text
     }
 
     private mutating func parseEscape() throws -> Unicode.Scalar {
