@@ -1,25 +1,26 @@
-import Foundation
+import Dispatch
 import StemmaCore
 import StemmaVerification
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A one-line hashing progress display on stderr, shown only on a terminal and only for work that takes more
 /// than half a second.
 final class ProgressLine: @unchecked Sendable {
-    // @unchecked Sendable: `running` is written by the owner before `stop()` joins the thread through `done`.
+    // @unchecked Sendable: `running` is written by the owner only in `stop()`, which then joins the thread.
     private let progress: HashProgress
     private let label: String
     private var running = true
-    private let done = DispatchSemaphore(value: 0)
-    private var thread: Thread?
+    private var thread: JoinableThread?
 
     /// Starts the display if stderr is a terminal; otherwise does nothing.
     init(progress: HashProgress, label: String) {
         self.progress = progress
         self.label = label
         guard Terminal.progressOnStandardError else { return }
-        let thread = Thread { [self] in loop() }
-        self.thread = thread
-        thread.start()
+        thread = JoinableThread { [self] in loop() }
     }
 
     private func loop() {
@@ -37,13 +38,12 @@ final class ProgressLine: @unchecked Sendable {
             shown = true
         }
         if shown { FileOutput.standardError.write("\r\u{1B}[K") }
-        done.signal()
     }
 
     /// Stops and clears the line.
     func stop() {
-        guard thread != nil else { return }
+        guard let thread = thread.take() else { return }
         running = false
-        done.wait()
+        thread.join()
     }
 }

@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 import StemmaCore
 import StemmaCrypto
 import Synchronization
@@ -20,7 +19,7 @@ struct ParallelHasher {
     let algorithm: DigestAlgorithm
     let workerCount: Int
 
-    init(algorithm: DigestAlgorithm, workerCount: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    init(algorithm: DigestAlgorithm, workerCount: Int = ProcessorCount.online) {
         self.algorithm = algorithm
         self.workerCount = max(1, workerCount)
     }

@@ -1,4 +1,5 @@
-import Foundation
+import Dispatch
+import StemmaCore
 import StemmaCrypto
 
 #if canImport(Glibc)
@@ -22,7 +23,6 @@ enum ReadAheadPipeline {
         var lengths: [Int]
         let empty = DispatchSemaphore(value: ReadAheadPipeline.slotCount)
         let full = DispatchSemaphore(value: 0)
-        let finished = DispatchSemaphore(value: 0)
         var stop = false
 
         init() {
@@ -40,7 +40,7 @@ enum ReadAheadPipeline {
         descriptor: Int32, range: Range<UInt64>, context: inout DigestContext, progress: HashProgress?
     ) -> Bool {
         let ring = Ring()
-        let thread = Thread {
+        let reader = JoinableThread {
             var offset = range.lowerBound
             var slot = 0
             while true {
@@ -60,10 +60,10 @@ enum ReadAheadPipeline {
                 if length == 0 { break }
                 slot = (slot + 1) % slotCount
             }
-            ring.finished.signal()
         }
-        thread.stackSize = 1 << 16
-        thread.start()
+        guard let reader else {
+            return hashInline(descriptor: descriptor, range: range, context: &context, progress: progress)
+        }
 
         var hashed: UInt64 = 0
         var slot = 0
@@ -80,7 +80,26 @@ enum ReadAheadPipeline {
         }
         ring.stop = true
         ring.empty.signal()
-        ring.finished.wait()
+        reader.join()
         return hashed == expected
+    }
+
+    /// The fallback when no thread can be started: read and hash on this thread.
+    private static func hashInline(
+        descriptor: Int32, range: Range<UInt64>, context: inout DigestContext, progress: HashProgress?
+    ) -> Bool {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: ParallelHasher.chunkSize, alignment: 4096)
+        defer { buffer.deallocate() }
+        var offset = range.lowerBound
+        while offset < range.upperBound {
+            let wanted = Int(min(UInt64(buffer.count), range.upperBound - offset))
+            let got = pread(descriptor, buffer.baseAddress, wanted, off_t(offset))
+            if got < 0 && errno == EINTR { continue }
+            guard got > 0 else { return false }
+            context.update(UnsafeRawBufferPointer(rebasing: buffer[0..<got]))
+            progress?.add(got)
+            offset += UInt64(got)
+        }
+        return true
     }
 }
