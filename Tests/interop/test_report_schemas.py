@@ -1,0 +1,66 @@
+"""What Stemma prints and reads validates against the JSON Schemas it publishes in schemas/."""
+
+import json
+import pathlib
+
+import jsonschema
+import pytest
+
+import support
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+REPORT_SCHEMA = json.loads((ROOT / "schemas" / "verify-report.schema.json").read_text())
+POLICY_SCHEMA = json.loads((ROOT / "schemas" / "trust-policy.schema.json").read_text())
+
+
+def _validate(instance, schema):
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(instance)
+
+
+def test_verified_report_matches_the_schema(tmp_path, key):
+    model = support.make_model(tmp_path / "m")
+    sig = tmp_path / "m.sig"
+    assert support.ms_sign_key(model, key, sig).rc == 0
+    res = support.stemma_verify(model, "--signature", sig, "--public-key", key.public, "--format", "json")
+    report = support.assert_verified(res)
+    _validate(report, REPORT_SCHEMA)
+
+
+@pytest.mark.parametrize("damage", ["modify", "extra", "wrong-key"])
+def test_failed_reports_match_the_schema(tmp_path, keys, damage):
+    key = keys["P-256"]
+    model = support.make_model(tmp_path / "m")
+    sig = tmp_path / "m.sig"
+    assert support.ms_sign_key(model, key, sig).rc == 0
+    public = key.public
+    if damage == "modify":
+        support.flip_byte(model / "config.json")
+    elif damage == "extra":
+        support.write(model / "new.bin", b"new")
+    else:
+        public = keys["other"].public
+    res = support.stemma_verify(model, "--signature", sig, "--public-key", public, "--format", "json")
+    assert res.rc == 1
+    report = json.loads(res.stdout)
+    assert report["verdict"] == "failed" and report["findings"]
+    _validate(report, REPORT_SCHEMA)
+
+
+def test_demo_trust_policy_matches_the_schema():
+    _validate(json.loads((ROOT / "trust-roots" / "demo" / "signers.json").read_text()), POLICY_SCHEMA)
+
+
+def test_blake2b_signature_from_the_api_verifies(tmp_path, key):
+    """model_signing's API can hash with BLAKE2b; its CLI cannot verify that, Stemma can."""
+    model = support.make_model(tmp_path / "m")
+    sig = tmp_path / "m.sig"
+    support.api_sign(model, sig, key, hashing_algorithm="blake2")
+    _, statement, _ = support.read_bundle(sig)
+    assert statement["predicate"]["serialization"]["hash_type"] == "blake2b"
+    report = support.assert_verified(support.stemma_verify(model, "--signature", sig, "--public-key", key.public,
+                                                           "--format", "json"))
+    assert report["hashType"] == "blake2b"
+    support.flip_byte(model / "config.json")
+    support.assert_rejected(support.stemma_verify(model, "--signature", sig, "--public-key", key.public,
+                                                  "--format", "json"), "integrity.digest-mismatch")
