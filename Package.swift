@@ -15,7 +15,8 @@ let package = Package(
         .library(name: "StemmaVerification", targets: ["StemmaVerification"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C system libraries: a module map and one shim header each, nothing else.
@@ -38,6 +39,17 @@ let package = Package(
         .target(name: "StemmaArchive", dependencies: ["CArchive", "StemmaCore"], swiftSettings: strictSettings),
         // Formats Stemma reads and writes: OMS signature bundles and in-toto statements.
         .target(name: "StemmaFormats", dependencies: ["StemmaCore", "StemmaCrypto"], swiftSettings: strictSettings),
+        // The supply-chain graph: identities, nodes and edges, advisories (OSV, PEP 440), propagation, impact.
+        .target(name: "StemmaGraph", dependencies: ["StemmaCore"], swiftSettings: strictSettings),
+        // Readers that turn the metadata people already have into graph fragments.
+        .target(
+            name: "StemmaInventory",
+            dependencies: [
+                "StemmaCore", "StemmaGraph", "StemmaFormats", "StemmaArchive",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The verify and sign pipelines: model sources, parallel hashing, trust roots, renderers.
         .target(
             name: "StemmaVerification",
@@ -49,6 +61,8 @@ let package = Package(
             name: "StemmaCLI",
             dependencies: [
                 "StemmaVerification",
+                "StemmaInventory",
+                "StemmaGraph",
                 "StemmaCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -81,6 +95,17 @@ let package = Package(
             dependencies: [
                 "StemmaVerification", "StemmaFormats", "StemmaCrypto", "StemmaCore", "StemmaTestSupport",
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StemmaGraphTests",
+            dependencies: ["StemmaGraph", "StemmaCore", "StemmaTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StemmaInventoryTests",
+            dependencies: ["StemmaInventory", "StemmaGraph", "StemmaCore", "StemmaTestSupport"],
+            resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,0 +1,102 @@
+extension ComponentRef {
+    /// Parses a reference as users write it: a purl (`pkg:pypi/langchain@0.0.130`, `pkg:huggingface/org/name`),
+    /// `KIND:NAME[@VERSION]` (`model:`, `dataset:`, `corpus:`, `package:`, `tool:`, `agent:`), or `sha256:HEX`.
+    ///
+    /// - Parameter defaultKind: the kind for a bare name (no prefix); nil refuses bare names.
+    /// - Returns: nil when the text is none of these.
+    public init?(parsing text: String, defaultKind: NodeKind? = nil) {
+        let trimmed = text.trimmedWhitespace
+        guard !trimmed.isEmpty, trimmed.utf8.count <= 2048 else { return nil }
+        if trimmed.hasPrefix("sha256:") {
+            let hex = String(trimmed.dropFirst(7)).lowercased()
+            guard hex.utf8.count == 64, hex.allSatisfy({ $0.isHexDigit }) else { return nil }
+            self = .artifact(sha256: hex)
+            return
+        }
+        if trimmed.hasPrefix("pkg:") {
+            guard let parsed = Self.purl(String(trimmed.dropFirst(4))) else { return nil }
+            self = parsed
+            return
+        }
+        if let colon = trimmed.firstIndex(of: ":"), let kind = NodeKind(rawValue: String(trimmed[..<colon])), kind != .artifact {
+            let (name, version) = Self.splitVersion(String(trimmed[trimmed.index(after: colon)...]))
+            guard !name.isEmpty else { return nil }
+            let ecosystem: String? = (kind == .package) ? Self.ecosystemPrefix(name)?.0 : nil
+            let bareName = (kind == .package) ? (Self.ecosystemPrefix(name)?.1 ?? name) : name
+            self.init(kind: kind, ecosystem: ecosystem, name: bareName, version: version)
+            return
+        }
+        guard let defaultKind else { return nil }
+        let (name, version) = Self.splitVersion(trimmed)
+        guard !name.isEmpty else { return nil }
+        self.init(kind: defaultKind, name: name, version: version)
+    }
+
+    /// `package:pypi/torch` names an ecosystem before the slash.
+    private static func ecosystemPrefix(_ name: String) -> (String, String)? {
+        guard let slash = name.firstIndex(of: "/") else { return nil }
+        let ecosystem = String(name[..<slash]).lowercased()
+        guard ["pypi", "npm", "oci", "docker", "huggingface", "github", "golang", "cargo", "maven", "gem", "nuget"].contains(ecosystem) else { return nil }
+        return (ecosystem, String(name[name.index(after: slash)...]))
+    }
+
+    /// Splits `name@version` at the last `@` that is not the first character (npm scopes start with `@`).
+    static func splitVersion(_ text: String) -> (String, String?) {
+        guard let at = text.lastIndex(of: "@"), at != text.startIndex else { return (text, nil) }
+        return (String(text[..<at]), String(text[text.index(after: at)...]))
+    }
+
+    /// A purl body after `pkg:`: `type/namespace/name@version?qualifiers#subpath`.
+    private static func purl(_ body: String) -> ComponentRef? {
+        var rest = Substring(body)
+        if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
+        if let question = rest.firstIndex(of: "?") { rest = rest[..<question] }
+        guard let slash = rest.firstIndex(of: "/") else { return nil }
+        let type = String(rest[..<slash]).lowercased()
+        let (path, version) = splitVersion(String(rest[rest.index(after: slash)...]))
+        let name = path.removingPercentEncoding ?? path
+        guard !name.isEmpty, !type.isEmpty else { return nil }
+        let decodedVersion = version.map { $0.removingPercentEncoding ?? $0 }
+        if type == "huggingface" {
+            if name.hasPrefix("datasets/") {
+                return ComponentRef(kind: .dataset, ecosystem: type, name: String(name.dropFirst(9)), version: decodedVersion)
+            }
+            return ComponentRef(kind: .model, ecosystem: type, name: name, version: decodedVersion)
+        }
+        return ComponentRef(kind: .package, ecosystem: type, name: name, version: decodedVersion)
+    }
+}
+
+extension String {
+    /// Decodes `%XX` escapes; nil if an escape is malformed or the result is not UTF-8.
+    var removingPercentEncoding: String? {
+        guard contains("%") else { return self }
+        var bytes: [UInt8] = []
+        var iterator = utf8.makeIterator()
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "%") {
+                guard let high = iterator.next(), let low = iterator.next(),
+                    let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
+                else { return nil }
+                bytes.append(value)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    /// The text without leading and trailing spaces, tabs and line breaks.
+    var trimmedWhitespace: String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}
+

@@ -1,0 +1,1 @@
+// Readers live in this folder, one format per file.
