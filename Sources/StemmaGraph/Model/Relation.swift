@@ -47,3 +47,23 @@ public enum Relation: String, Sendable, CaseIterable {
         }
     }
 }
+
+extension Relation {
+    /// The relation a dependency most likely has when a document lists it without saying how (a CycloneDX
+    /// `dependencies` entry, an agent's list of refs): by the kinds at both ends.
+    public static func implied(from dependent: NodeKind, to dependency: NodeKind) -> Relation {
+        switch (dependent, dependency) {
+        case (_, .artifact): return .contains
+        case (.model, .model): return .fineTunedFrom
+        case (.model, .dataset), (.dataset, .dataset) where dependent == .model: return .trainedOn
+        case (.dataset, .dataset), (.corpus, .dataset), (.corpus, .corpus): return .derivedFrom
+        case (.corpus, .model): return .embedsWith
+        case (_, .model): return .usesModel
+        case (_, .corpus), (.agent, .dataset): return .retrievesFrom
+        case (_, .package): return .requiresPackage
+        case (_, .tool): return .usesTool
+        case (_, .agent): return .spawns
+        default: return .trainedOn
+        }
+    }
+}
