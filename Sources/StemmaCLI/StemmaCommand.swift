@@ -6,7 +6,7 @@ import StemmaCore
 struct StemmaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stemma",
-        abstract: "Verify and sign AI model bundles (OpenSSF model-signing compatible).",
+        abstract: "Verify and sign AI model bundles; trace which agents a compromised component reaches.",
         discussion: """
             Exit status: 0 verified (or done), 1 not verified, 2 could not do the job.
 
@@ -16,7 +16,7 @@ struct StemmaCommand: ParsableCommand {
               stemma sign ./llama-ft --private-key release.pem --signature llama-ft.sig
             """,
         version: StemmaVersion.current,
-        subcommands: [VerifyCommand.self, SignCommand.self]
+        subcommands: [VerifyCommand.self, SignCommand.self, ImpactCommand.self, GraphCommand.self]
     )
 }
 

@@ -18,7 +18,9 @@ extension ComponentRef {
             self = parsed
             return
         }
-        if let colon = trimmed.firstIndex(of: ":"), let kind = NodeKind(rawValue: String(trimmed[..<colon])), kind != .artifact {
+        if let colon = trimmed.firstIndex(of: ":"), let kind = NodeKind(rawValue: String(trimmed[..<colon])),
+            kind != .artifact
+        {
             let (name, version) = Self.splitVersion(String(trimmed[trimmed.index(after: colon)...]))
             guard !name.isEmpty else { return nil }
             let ecosystem: String? = (kind == .package) ? Self.ecosystemPrefix(name)?.0 : nil
@@ -36,7 +38,10 @@ extension ComponentRef {
     private static func ecosystemPrefix(_ name: String) -> (String, String)? {
         guard let slash = name.firstIndex(of: "/") else { return nil }
         let ecosystem = String(name[..<slash]).lowercased()
-        guard ["pypi", "npm", "oci", "docker", "huggingface", "github", "golang", "cargo", "maven", "gem", "nuget"].contains(ecosystem) else { return nil }
+        guard
+            ["pypi", "npm", "oci", "docker", "huggingface", "github", "golang", "cargo", "maven", "gem", "nuget"]
+                .contains(ecosystem)
+        else { return nil }
         return (ecosystem, String(name[name.index(after: slash)...]))
     }
 
@@ -59,7 +64,8 @@ extension ComponentRef {
         let decodedVersion = version.map { $0.removingPercentEncoding ?? $0 }
         if type == "huggingface" {
             if name.hasPrefix("datasets/") {
-                return ComponentRef(kind: .dataset, ecosystem: type, name: String(name.dropFirst(9)), version: decodedVersion)
+                return ComponentRef(
+                    kind: .dataset, ecosystem: type, name: String(name.dropFirst(9)), version: decodedVersion)
             }
             return ComponentRef(kind: .model, ecosystem: type, name: name, version: decodedVersion)
         }
@@ -99,4 +105,3 @@ extension String {
         return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }
-

@@ -55,7 +55,9 @@ extension Relation {
         switch (dependent, dependency) {
         case (_, .artifact): return .contains
         case (.model, .model): return .fineTunedFrom
-        case (.model, .dataset), (.dataset, .dataset) where dependent == .model: return .trainedOn
+        case (.model, .dataset),
+            (.dataset, .dataset) where dependent == .model:
+            return .trainedOn
         case (.dataset, .dataset), (.corpus, .dataset), (.corpus, .corpus): return .derivedFrom
         case (.corpus, .model): return .embedsWith
         case (_, .model): return .usesModel

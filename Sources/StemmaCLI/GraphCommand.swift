@@ -1,0 +1,42 @@
+import ArgumentParser
+import StemmaCore
+import StemmaGraph
+import StemmaInventory
+
+struct GraphCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "graph",
+        abstract: "Export the whole supply-chain graph read from an inventory.",
+        discussion: """
+            Examples:
+              stemma graph --inventory fleet/ --format json > graph.json
+              stemma graph --inventory fleet/ --format dot | dot -Tsvg > graph.svg
+            """
+    )
+
+    enum GraphFormat: String, ExpressibleByArgument, CaseIterable {
+        case json
+        case dot
+    }
+
+    @Option(name: .customLong("inventory"), help: "A folder or file to read (repeatable).")
+    var inventory: [String] = []
+
+    @Option(help: "Output: json (nodes, edges with evidence, warnings) or dot (Graphviz).")
+    var format: GraphFormat = .json
+
+    func validate() throws {
+        guard !inventory.isEmpty else { throw ValidationError("give at least one --inventory folder or file") }
+    }
+
+    func run() throws {
+        let result = Inventory().read(inventory)
+        switch format {
+        case .json:
+            FileOutput.standardOutput.write(
+                JSONWriter(indent: 2).string(result.graph.jsonValue(warnings: result.warnings)) + "\n")
+        case .dot: FileOutput.standardOutput.write(result.graph.dot() + "\n")
+        }
+        for warning in result.warnings.prefix(20) { Diagnostics.plain("stemma: warning: \(warning)") }
+    }
+}

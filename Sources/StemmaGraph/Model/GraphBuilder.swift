@@ -1,0 +1,123 @@
+/// Assembles inventory fragments into a ``Graph``: one node per identity, edges deduplicated, lockfiles and MCP
+/// configs attached to the agent of their folder, name-level nodes linked to their versions, cycles reported.
+public struct GraphBuilder: Sendable {
+    private var graph = Graph()
+    private var pendingFolderEdges: [(folder: String, edge: EdgeRecord)] = []
+    private var agentsByFolder: [String: Int32] = [:]
+    private var edgeKeys = Set<EdgeKey>()
+    public private(set) var warnings: [InventoryWarning] = []
+
+    private struct EdgeKey: Hashable {
+        let from: Int32
+        let to: Int32
+        let relation: Relation
+    }
+
+    public init() {}
+
+    /// Adds what one document contributed.
+    public mutating func add(_ fragment: InventoryFragment) {
+        warnings += fragment.warnings
+        for component in fragment.components {
+            let id = node(component.ref, properties: component.properties, source: component.source)
+            if component.ref.kind == .agent {
+                let folder = Self.folder(of: component.source)
+                if agentsByFolder[folder] == nil { agentsByFolder[folder] = id }
+            }
+            for digest in component.artifacts {
+                let artifact = node(.artifact(sha256: digest), properties: [:], source: component.source)
+                link(id, artifact, .contains, Evidence(source: component.source, status: .declared))
+            }
+        }
+        for edge in fragment.edges {
+            switch edge.from {
+            case .component(let ref):
+                let from = node(ref, properties: [:], source: edge.evidence.source)
+                link(from, node(edge.to, properties: [:], source: edge.evidence.source), edge.relation, edge.evidence)
+            case .agentOfFolder(let folder):
+                pendingFolderEdges.append((folder, edge))
+            }
+        }
+    }
+
+    /// Finishes the graph.
+    public consuming func build() -> (graph: Graph, warnings: [InventoryWarning]) {
+        for (folder, edge) in pendingFolderEdges {
+            guard let agent = agent(governing: folder) else {
+                warnings.append(
+                    InventoryWarning(
+                        source: edge.evidence.source,
+                        message: "no agent is declared in '\(folder)' or above it, so \(edge.to) is not attached to one"
+                    ))
+                _ = node(edge.to, properties: [:], source: edge.evidence.source)
+                continue
+            }
+            link(agent, node(edge.to, properties: [:], source: edge.evidence.source), edge.relation, edge.evidence)
+        }
+        linkVersions()
+        warnings += CycleFinder(graph: graph).cycles().map { cycle in
+            InventoryWarning(
+                source: graph.node(cycle[0]).sources.first ?? "inventory",
+                message: "dependency cycle: " + cycle.map { graph.node($0).ref.description }.joined(separator: " -> "))
+        }
+        return (graph, warnings)
+    }
+
+    private func agent(governing folder: String) -> Int32? {
+        var current = folder
+        while true {
+            if let agent = agentsByFolder[current] { return agent }
+            guard let slash = current.lastIndex(of: "/") else { return agentsByFolder["."] }
+            current = String(current[..<slash])
+            if current.isEmpty { return agentsByFolder["/"] }
+        }
+    }
+
+    /// Name-level nodes depend on each of their versions: if any version is bad, whoever did not pin one may run it.
+    private mutating func linkVersions() {
+        for (position, node) in graph.nodes.enumerated() where node.ref.version != nil {
+            graph.versionsByName[node.ref.unversioned, default: []].append(Int32(position))
+        }
+        for (name, versions) in graph.versionsByName {
+            guard let nameLevel = graph.index[name] else { continue }
+            for version in versions {
+                link(nameLevel, version, .anyVersion, Evidence(source: "identity", status: .inferred))
+            }
+        }
+    }
+
+    private mutating func node(_ ref: ComponentRef, properties: [String: String], source: String) -> Int32 {
+        if let id = graph.index[ref] {
+            if !properties.isEmpty || !graph.nodes[Int(id)].sources.contains(source) {
+                merge(id, properties: properties, source: source)
+            }
+            return id
+        }
+        let id = Int32(graph.nodes.count)
+        graph.nodes.append(Graph.Node(ref: ref, properties: properties, sources: [source]))
+        graph.forwardEdges.append([])
+        graph.reverseEdges.append([])
+        graph.index[ref] = id
+        return id
+    }
+
+    private mutating func merge(_ id: Int32, properties: [String: String], source: String) {
+        for (key, value) in properties where graph.nodes[Int(id)].properties[key] == nil {
+            graph.nodes[Int(id)].properties[key] = value
+        }
+        if graph.nodes[Int(id)].sources.count < 8, !graph.nodes[Int(id)].sources.contains(source) {
+            graph.nodes[Int(id)].sources.append(source)
+        }
+    }
+
+    private mutating func link(_ from: Int32, _ to: Int32, _ relation: Relation, _ evidence: Evidence) {
+        guard from != to, edgeKeys.insert(EdgeKey(from: from, to: to, relation: relation)).inserted else { return }
+        graph.forwardEdges[Int(from)].append(Graph.Edge(node: to, relation: relation, evidence: evidence))
+        graph.reverseEdges[Int(to)].append(Graph.Edge(node: from, relation: relation, evidence: evidence))
+    }
+
+    static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+}

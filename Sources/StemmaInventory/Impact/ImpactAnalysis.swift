@@ -1,0 +1,41 @@
+public import StemmaCore
+public import StemmaGraph
+
+/// `stemma impact`: read the inventory, flag what the query, advisories, revocation lists and manual flags name,
+/// and walk to every agent above them.
+public enum ImpactAnalysis {
+    /// What an analysis produced: the answer and the graph it came from.
+    public struct Outcome: Sendable {
+        public var result: ImpactResult
+        public var inventory: Inventory.Result
+    }
+
+    /// Runs the analysis.
+    /// - Throws: ``StemmaError`` when an advisory path or revocation list cannot be read at all (malformed single
+    ///   advisories are warnings).
+    public static func run(_ request: ImpactRequest) throws(StemmaError) -> Outcome {
+        let inventory = Inventory(limits: request.limits).read(request.inventory)
+        var flags: [FlaggedComponent] = []
+        var warnings = inventory.warnings
+        if let query = request.query {
+            flags.append(FlaggedComponent(ref: query, severity: request.severity, reason: "named in the query"))
+        }
+        for ref in request.manualFlags {
+            flags.append(FlaggedComponent(ref: ref, severity: request.severity, reason: "flagged by hand"))
+        }
+        for list in request.revocationLists { flags += try RevocationList.read(list) }
+        if !request.advisories.isEmpty {
+            let matched = try AdvisoryFlags.match(
+                advisoryPaths: request.advisories, graph: inventory.graph, limits: request.limits)
+            flags += matched.flags
+            warnings += matched.warnings
+        }
+        var queryText = request.queryText ?? ""
+        if queryText.isEmpty {
+            queryText =
+                request.advisories.isEmpty ? "flags" : "advisories: " + request.advisories.joined(separator: ", ")
+        }
+        let result = ImpactQuery(graph: inventory.graph).run(query: queryText, flagged: flags, warnings: warnings)
+        return Outcome(result: result, inventory: inventory)
+    }
+}

@@ -1,0 +1,151 @@
+public import StemmaGraph
+import Yams
+
+/// Hugging Face model and dataset cards: the YAML front matter of a `README.md`.
+///
+/// Identity comes from where the card is: in the hub cache (`models--ORG--NAME/snapshots/REV/README.md`) the repo
+/// id and revision; in a plain folder, the folder's name. Model cards give lineage (`base_model` with
+/// `base_model_relation`), training data (`datasets`) and evaluation data (`model-index`, which does not carry
+/// risk); dataset cards give `source_datasets`.
+public enum HuggingFaceCardReader: InventoryReader {
+    public static let formatName = "hf-card"
+
+    public static func recognizes(path: String, head: [UInt8]) -> Bool {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard name.lowercased() == "readme.md" else { return false }
+        if case .missing = FrontMatter.extract(Array(head.prefix(16))) { return false }
+        return true
+    }
+
+    public static func read(path: String, bytes: [UInt8]) -> InventoryFragment {
+        let text: String
+        switch FrontMatter.extract(bytes) {
+        case .found(let yaml): text = yaml
+        case .missing: return .warning(path, "the model card has no YAML front matter, so it declares no lineage")
+        case .unterminated:
+            return .warning(path, "the card's front matter is not closed by '---' within the bytes read")
+        }
+        let document: YAMLDocument
+        switch YAMLDocument.parse(text) {
+        case .success(let parsed): document = parsed
+        case .failure(let problem): return .warning(path, "the card's front matter \(problem.reason)")
+        }
+        let location = CardLocation(path: path)
+        let isDataset = location.kind == .dataset || (location.kind == nil && looksLikeDatasetCard(document))
+        if isDataset { return datasetCard(document, path: path, location: location) }
+        return modelCard(document, path: path, location: location)
+    }
+
+    private static func looksLikeDatasetCard(_ document: YAMLDocument) -> Bool {
+        document["base_model"] == nil && document["model-index"] == nil
+            && (document["source_datasets"] != nil || document["task_categories"] != nil
+                || document["size_categories"] != nil || document["dataset_info"] != nil)
+    }
+
+    private static func properties(_ document: YAMLDocument, location: CardLocation) -> [String: String] {
+        var properties: [String: String] = [:]
+        for key in ["license", "license_name", "library_name", "pipeline_tag", "quantized_by", "pretty_name"] {
+            if let value = document.string(key) { properties[key.replacing("_", with: "-")] = value }
+        }
+        if let revision = location.revision { properties["revision"] = revision }
+        return properties
+    }
+
+    private static func modelCard(_ document: YAMLDocument, path: String, location: CardLocation) -> InventoryFragment {
+        let model = location.ref(kind: .model)
+        var fragment = InventoryFragment(
+            components: [
+                ComponentRecord(ref: model, properties: properties(document, location: location), source: path)
+            ])
+        let evidence = Evidence(source: path, status: .declared)
+        let bases = document.strings("base_model")
+        let declaredRelation = document.string("base_model_relation").flatMap { Relation(loose: $0) }
+        let relation = declaredRelation ?? (bases.count > 1 ? .mergedFrom : .fineTunedFrom)
+        for base in bases.prefix(256) {
+            guard let ref = RefText.huggingFaceModel(base) else {
+                fragment.warnings.append(
+                    InventoryWarning(
+                        source: path, message: "base_model \"\(base.prefix(100))\" is not a Hugging Face model id"))
+                continue
+            }
+            fragment.edges.append(EdgeRecord(from: model, to: ref, relation: relation, evidence: evidence))
+        }
+        for dataset in document.strings("datasets").prefix(1024) {
+            guard let ref = RefText.huggingFaceDataset(dataset) else { continue }
+            fragment.edges.append(EdgeRecord(from: model, to: ref, relation: .trainedOn, evidence: evidence))
+        }
+        for dataset in evaluationDatasets(document["model-index"]) {
+            guard let ref = RefText.huggingFaceDataset(dataset) else { continue }
+            fragment.edges.append(EdgeRecord(from: model, to: ref, relation: .evaluatedOn, evidence: evidence))
+        }
+        return fragment
+    }
+
+    /// `model-index[].results[].dataset.type` (the dataset's Hub id), bounded.
+    private static func evaluationDatasets(_ node: Node?) -> [String] {
+        var names: [String] = []
+        for entry in node?.sequence?.prefix(64) ?? [] {
+            for result in entry["results"]?.sequence?.prefix(256) ?? [] {
+                if let type = YAMLDocument.string(result["dataset"]?["type"]) { names.append(type) }
+            }
+        }
+        return names
+    }
+
+    private static func datasetCard(_ document: YAMLDocument, path: String, location: CardLocation) -> InventoryFragment
+    {
+        let dataset = location.ref(kind: .dataset)
+        var fragment = InventoryFragment(
+            components: [
+                ComponentRecord(ref: dataset, properties: properties(document, location: location), source: path)
+            ])
+        for source in document.strings("source_datasets").prefix(1024) {
+            // HF convention: "original", or "extended|org/name".
+            let name = source.split(separator: "|").last.map(String.init) ?? source
+            guard name != "original", let ref = RefText.huggingFaceDataset(name) else { continue }
+            fragment.edges.append(
+                EdgeRecord(
+                    from: dataset, to: ref, relation: .derivedFrom, evidence: Evidence(source: path, status: .declared))
+            )
+        }
+        return fragment
+    }
+}
+
+/// What a card's path says about the repository it describes.
+struct CardLocation {
+    /// `.model` or `.dataset` for the hub cache layout; nil for a plain folder.
+    var kind: NodeKind?
+    /// `org/name` in the hub cache; the folder name otherwise.
+    var name: String
+    var revision: String?
+    var inHubCache: Bool
+
+    init(path: String) {
+        let parts = path.split(separator: "/").map(String.init)
+        // …/models--ORG--NAME/snapshots/REV/README.md
+        if parts.count >= 4, parts[parts.count - 3] == "snapshots" {
+            let repo = parts[parts.count - 4]
+            for (prefix, kind) in [("models--", NodeKind.model), ("datasets--", NodeKind.dataset)]
+            where repo.hasPrefix(prefix) {
+                let id = String(repo.dropFirst(prefix.count))
+                let pieces = id.split(separator: "--", maxSplits: 1, omittingEmptySubsequences: false)
+                name = pieces.count == 2 ? pieces[0] + "/" + pieces[1] : id
+                self.kind = kind
+                revision = parts[parts.count - 2]
+                inHubCache = true
+                return
+            }
+        }
+        kind = nil
+        name = parts.count >= 2 ? parts[parts.count - 2] : "model"
+        revision = nil
+        inHubCache = false
+    }
+
+    func ref(kind: NodeKind) -> ComponentRef {
+        inHubCache
+            ? ComponentRef(kind: kind, ecosystem: "huggingface", name: name, version: revision)
+            : ComponentRef(kind: kind, name: name)
+    }
+}

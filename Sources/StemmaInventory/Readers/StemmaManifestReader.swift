@@ -1,0 +1,125 @@
+public import StemmaGraph
+import Yams
+
+/// Stemma's own component manifests (`docs/component-manifest.md`, `schemas/component.schema.json`): a YAML
+/// mapping whose `stemma` key starts with `component/`, describing one component or several under `components:`.
+public enum StemmaManifestReader: InventoryReader {
+    public static let formatName = "stemma-manifest"
+
+    public static func recognizes(path: String, head: [UInt8]) -> Bool {
+        ByteSearch.contains(head, "stemma:") && ByteSearch.contains(head, "component/")
+    }
+
+    /// Shortcut lists and the relation each implies.
+    private static let shortcuts: [(key: String, relation: @Sendable (NodeKind) -> Relation, defaultKind: NodeKind)] = [
+        ("models", { _ in .usesModel }, .model),
+        ("tools", { _ in .usesTool }, .tool),
+        ("agents", { _ in .spawns }, .agent),
+        ("subAgents", { _ in .spawns }, .agent),
+        ("corpora", { _ in .retrievesFrom }, .corpus),
+        ("packages", { _ in .requiresPackage }, .package),
+        (
+            "datasets",
+            { kind in
+                kind == .model ? .trainedOn : (kind == .dataset || kind == .corpus ? .derivedFrom : .retrievesFrom)
+            }, .dataset
+        ),
+        ("embeddings", { _ in .embedsWith }, .model),
+    ]
+
+    public static func read(path: String, bytes: [UInt8]) -> InventoryFragment {
+        let document: YAMLDocument
+        switch YAMLDocument.parse(String(decoding: bytes, as: UTF8.self)) {
+        case .success(let parsed): document = parsed
+        case .failure(let problem): return .warning(path, "the manifest \(problem.reason)")
+        }
+        guard let marker = document.string("stemma"), marker.hasPrefix("component/") else {
+            return .warning(path, "is not a Stemma component manifest (no `stemma: component/v1`)")
+        }
+        guard marker == "component/v1" else {
+            return .warning(path, "has manifest version \"\(marker)\"; this Stemma reads component/v1")
+        }
+        var fragment = InventoryFragment()
+        if let list = document["components"]?.sequence {
+            for item in list.prefix(100_000) { component(item, path: path, into: &fragment) }
+        } else {
+            component(document.node, path: path, into: &fragment)
+        }
+        return fragment
+    }
+
+    private static func component(_ node: Node, path: String, into fragment: inout InventoryFragment) {
+        func warn(_ message: String) { fragment.warnings.append(InventoryWarning(source: path, message: message)) }
+        guard let kindText = YAMLDocument.string(node["kind"]), let kind = NodeKind(rawValue: kindText),
+            kind != .artifact
+        else {
+            warn("a component has no valid kind (model, dataset, corpus, package, tool, agent)")
+            return
+        }
+        let ref: ComponentRef
+        if let purl = YAMLDocument.string(node["purl"]) {
+            guard let parsed = ComponentRef(parsing: purl) else {
+                warn("the purl \"\(purl.prefix(200))\" does not parse")
+                return
+            }
+            ref =
+                parsed.kind == kind
+                ? parsed
+                : ComponentRef(kind: kind, ecosystem: parsed.ecosystem, name: parsed.name, version: parsed.version)
+        } else if let name = YAMLDocument.string(node["name"]) {
+            ref = ComponentRef(kind: kind, name: name, version: YAMLDocument.string(node["version"]))
+        } else {
+            warn("a \(kind.rawValue) has neither a name nor a purl")
+            return
+        }
+        var properties: [String: String] = [:]
+        for key in ["owner", "stage", "account", "license", "source", "description", "team"] {
+            if let value = YAMLDocument.string(node[key]) { properties[key] = value }
+        }
+        if let stage = properties["stage"], !["development", "testing", "production"].contains(stage) {
+            warn("\(ref): stage \"\(stage)\" is not development, testing or production")
+        }
+        for (key, value) in Array(node["properties"]?.mapping ?? [:]).prefix(1000) {
+            if let key = key.scalar?.string, let text = YAMLDocument.string(value) { properties[key] = text }
+        }
+        var artifacts: [String] = []
+        for artifact in node["artifacts"]?.sequence?.prefix(100_000) ?? [] {
+            guard let digest = YAMLDocument.string(artifact["sha256"])?.lowercased(), digest.utf8.count == 64,
+                digest.allSatisfy(\.isHexDigit)
+            else {
+                warn("\(ref): an artifact has no valid sha256 (64 hex digits)")
+                continue
+            }
+            artifacts.append(digest)
+        }
+        fragment.components.append(
+            ComponentRecord(ref: ref, properties: properties, artifacts: artifacts, source: path))
+        let evidence = Evidence(source: path, status: .declared)
+        for shortcut in shortcuts {
+            for text in YAMLDocument.strings(node[shortcut.key]).prefix(10_000) {
+                guard let target = RefText.parse(text, defaultKind: shortcut.defaultKind) else {
+                    warn("\(ref): \"\(text.prefix(200))\" under \(shortcut.key) is not a reference")
+                    continue
+                }
+                fragment.edges.append(
+                    EdgeRecord(from: ref, to: target, relation: shortcut.relation(kind), evidence: evidence))
+            }
+        }
+        for dependency in node["dependsOn"]?.sequence?.prefix(10_000) ?? [] {
+            let text = YAMLDocument.string(dependency["ref"]) ?? YAMLDocument.string(dependency)
+            guard let text, let target = RefText.parse(text, defaultKind: .package) else {
+                warn("\(ref): a dependsOn entry has no valid ref")
+                continue
+            }
+            var relation = Relation.implied(from: kind, to: target.kind)
+            if let named = YAMLDocument.string(dependency["relation"]) {
+                guard let parsed = Relation(loose: named) else {
+                    warn("\(ref): relation \"\(named.prefix(100))\" is not one Stemma knows")
+                    continue
+                }
+                relation = parsed
+            }
+            fragment.edges.append(EdgeRecord(from: ref, to: target, relation: relation, evidence: evidence))
+        }
+    }
+}

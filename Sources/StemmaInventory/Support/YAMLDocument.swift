@@ -1,0 +1,58 @@
+import Yams
+
+/// Typed access to a parsed YAML mapping, tolerant of the shapes people write (a string or a list of strings).
+struct YAMLDocument {
+    let node: Node
+
+    /// Why a text is not a usable YAML mapping.
+    struct Problem: Error {
+        let reason: String
+    }
+
+    /// Parses YAML text; a problem with a reason when it is not valid YAML or not a mapping.
+    static func parse(_ text: String) -> Result<YAMLDocument, Problem> {
+        do {
+            guard let node = try Yams.compose(yaml: text) else { return .failure(Problem(reason: "is empty")) }
+            guard node.mapping != nil else { return .failure(Problem(reason: "is not a YAML mapping")) }
+            return .success(YAMLDocument(node: node))
+        } catch {
+            return .failure(Problem(reason: "is not valid YAML (\(String(describing: error).prefix(200)))"))
+        }
+    }
+
+    subscript(key: String) -> Node? { node[key] }
+
+    /// A scalar as text.
+    func string(_ key: String) -> String? { Self.string(node[key]) }
+
+    /// A scalar, or each scalar of a sequence, as text; empty for anything else.
+    func strings(_ key: String) -> [String] { Self.strings(node[key]) }
+
+    static func string(_ node: Node?) -> String? {
+        guard let scalar = node?.scalar else { return nil }
+        let text = scalar.string.trimmedWhitespace
+        return text.isEmpty ? nil : text
+    }
+
+    static func strings(_ node: Node?) -> [String] {
+        guard let node else { return [] }
+        if let single = string(node) { return [single] }
+        guard let sequence = node.sequence else { return [] }
+        return sequence.prefix(10_000).compactMap { string($0) }
+    }
+}
+
+extension String {
+    /// The text with every `target` replaced (no Foundation needed).
+    func replacing(_ target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+
+    /// Without leading and trailing whitespace.
+    var trimmedWhitespace: String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,9 @@
+/// Every format the inventory reads, in the order they are asked to recognise a file (more specific first).
+enum InventoryFormats {
+    static let readers: [any InventoryReader.Type] = [
+        HuggingFaceCardReader.self,
+        StemmaManifestReader.self,
+        CycloneDXReader.self,
+        OMSSignatureReader.self,
+    ]
+}

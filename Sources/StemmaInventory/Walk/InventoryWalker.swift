@@ -1,0 +1,117 @@
+import StemmaCore
+import StemmaGraph
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Lists the files of inventory paths with `opendir`/`readdir` and `d_type` (ten times faster than FileManager on
+/// a 155,000-file hub cache), bounded in depth and count, never leaving a root through a symbolic link.
+struct InventoryWalker {
+    let limits: InventoryLimits
+
+    /// Folders that never hold metadata Stemma reads, or that hold copies of what it reads elsewhere
+    /// (`blobs` in the hub cache are the content the `snapshots` links point at).
+    static let skippedFolders: Set<String> = [
+        ".git", "node_modules", "__pycache__", ".venv", "venv", "blobs", ".build",
+    ]
+
+    func walk(_ roots: [String]) -> (files: [InventoryFile], warnings: [InventoryWarning]) {
+        var files: [InventoryFile] = []
+        var warnings: [InventoryWarning] = []
+        for root in roots {
+            var status = stat()
+            guard stat(root, &status) == 0 else {
+                warnings.append(
+                    InventoryWarning(source: root, message: "cannot be read: \(SystemCallError(errno: errno))"))
+                continue
+            }
+            if status.st_mode & S_IFMT == S_IFREG {
+                files.append(InventoryFile(path: root, size: Int64(status.st_size)))
+                continue
+            }
+            guard status.st_mode & S_IFMT == S_IFDIR else {
+                warnings.append(InventoryWarning(source: root, message: "is neither a file nor a folder"))
+                continue
+            }
+            let rootReal = Self.realPath(root) ?? root
+            walkFolder(
+                root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root, rootReal: rootReal,
+                files: &files, warnings: &warnings)
+        }
+        return (files, warnings)
+    }
+
+    private func walkFolder(
+        _ root: String, rootReal: String, files: inout [InventoryFile], warnings: inout [InventoryWarning]
+    ) {
+        var pending: [(path: String, depth: Int)] = [(root, 0)]
+        while let (folder, depth) = pending.popLast() {
+            guard depth <= limits.maxDepth else {
+                warnings.append(
+                    InventoryWarning(
+                        source: folder, message: "is nested deeper than \(limits.maxDepth) folders; not read"))
+                continue
+            }
+            guard let directory = opendir(folder) else {
+                warnings.append(
+                    InventoryWarning(source: folder, message: "cannot be read: \(SystemCallError(errno: errno))"))
+                continue
+            }
+            defer { closedir(directory) }
+            while let entry = readdir(directory) {
+                let name = Self.name(of: entry)
+                if name == "." || name == ".." { continue }
+                let path = folder + "/" + name
+                switch Int32(entry.pointee.d_type) {
+                case Int32(DT_DIR):
+                    if !Self.skippedFolders.contains(name) { pending.append((path, depth + 1)) }
+                case Int32(DT_REG):
+                    var status = stat()
+                    guard stat(path, &status) == 0 else { continue }
+                    files.append(InventoryFile(path: path, size: Int64(status.st_size)))
+                case Int32(DT_LNK):
+                    // The hub cache links snapshot files to blobs; follow links only while they stay in the root.
+                    guard let target = Self.realPath(path), target.hasPrefix(rootReal + "/") else {
+                        warnings.append(
+                            InventoryWarning(
+                                source: path, message: "is a symbolic link that leaves the inventory folder; not read"))
+                        continue
+                    }
+                    var status = stat()
+                    guard stat(target, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { continue }
+                    files.append(InventoryFile(path: path, size: Int64(status.st_size)))
+                case Int32(DT_UNKNOWN):
+                    var status = stat()
+                    guard lstat(path, &status) == 0 else { continue }
+                    if status.st_mode & S_IFMT == S_IFDIR, !Self.skippedFolders.contains(name) {
+                        pending.append((path, depth + 1))
+                    }
+                    if status.st_mode & S_IFMT == S_IFREG {
+                        files.append(InventoryFile(path: path, size: Int64(status.st_size)))
+                    }
+                default:
+                    continue
+                }
+                if files.count > limits.maxFiles {
+                    warnings.append(
+                        InventoryWarning(
+                            source: root, message: "holds more than \(limits.maxFiles) files; the rest are not read"))
+                    return
+                }
+            }
+        }
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    private static func name(of entry: UnsafeMutablePointer<dirent>) -> String {
+        withUnsafePointer(to: &entry.pointee.d_name) { pointer in
+            pointer.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+        }
+    }
+}
