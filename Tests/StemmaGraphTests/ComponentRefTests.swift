@@ -11,7 +11,8 @@ import Testing
         ("SHA256:" + String(repeating: "AB", count: 32), "sha256:" + String(repeating: "ab", count: 32)),
     ])
     func parsesAndNormalises(_ text: String, _ expected: String) throws {
-        let ref = try #require(ComponentRef(parsing: text.hasPrefix("SHA") ? "sha256:" + String(text.dropFirst(7)) : text))
+        let ref = try #require(
+            ComponentRef(parsing: text.hasPrefix("SHA") ? "sha256:" + String(text.dropFirst(7)) : text))
         #expect(ref.description == expected)
     }
 
