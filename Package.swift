@@ -100,6 +100,7 @@ let package = Package(
         .testTarget(
             name: "StemmaGraphTests",
             dependencies: ["StemmaGraph", "StemmaCore", "StemmaTestSupport"],
+            exclude: ["Fixtures", "make_pep440_vectors.py"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,11 +1,74 @@
 public import StemmaCore
 public import StemmaGraph
+import StemmaArchive
 
-/// Flags every graph component that an OSV advisory matches.
+/// Reads OSV advisories (JSON files, folders of them, or an offline OSV export `.zip` such as osv.dev's
+/// `all.zip`) and flags every graph component they match.
 enum AdvisoryFlags {
     static func match(
         advisoryPaths: [String], graph: Graph, limits: InventoryLimits
     ) throws(StemmaError) -> (flags: [FlaggedComponent], warnings: [InventoryWarning]) {
-        throw StemmaError(.unsupported, "--advisories is not wired yet")
+        let (advisories, warnings) = try load(advisoryPaths, limits: limits)
+        let index = AdvisoryIndex(advisories)
+        var flags: [FlaggedComponent] = []
+        for node in graph.nodes where node.ref.ecosystem != nil && node.ref.kind != .artifact {
+            for advisory in index.matching(node.ref) {
+                flags.append(FlaggedComponent(
+                    ref: node.ref, severity: advisory.severity,
+                    reason: "\(advisory.isMalicious ? "malicious package" : "vulnerable"): \(advisory.id) \(advisory.title)",
+                    advisory: advisory.id))
+            }
+        }
+        return (flags, warnings)
+    }
+
+    /// Every advisory under the paths; unreadable single records are warnings, an unreadable path is an error.
+    static func load(_ paths: [String], limits: InventoryLimits) throws(StemmaError) -> ([OSVAdvisory], [InventoryWarning]) {
+        var advisories: [OSVAdvisory] = []
+        var warnings: [InventoryWarning] = []
+        func parse(_ bytes: [UInt8], source: String) {
+            do {
+                let advisory = try OSVAdvisory.parse(bytes, source: source)
+                if !advisory.isWithdrawn { advisories.append(advisory) }
+            } catch {
+                warnings.append(InventoryWarning(source: source, message: error.message))
+            }
+        }
+        for path in paths {
+            if path.lowercased().hasSuffix(".zip") {
+                let reader = try ArchiveReader(path: path)
+                while let entry = try reader.nextEntry() {
+                    guard case .regularFile = entry.kind, entry.displayName.hasSuffix(".json") else { continue }
+                    var bytes: [UInt8] = []
+                    var tooLarge = false
+                    try reader.readData { chunk in
+                        if bytes.count + chunk.count > limits.maxDocumentBytes { tooLarge = true } else { bytes.append(contentsOf: chunk) }
+                    }
+                    if tooLarge {
+                        warnings.append(InventoryWarning(source: "\(path):\(entry.displayName)", message: "is larger than \(limits.maxDocumentBytes) bytes; skipped"))
+                    } else {
+                        parse(bytes, source: "\(path):\(entry.displayName)")
+                    }
+                }
+                continue
+            }
+            let (files, walkWarnings) = InventoryWalker(limits: limits).walk([path])
+            warnings += walkWarnings
+            if files.isEmpty && !walkWarnings.isEmpty {
+                throw StemmaError(.io, "cannot read the advisories at '\(path)': \(walkWarnings[0].message)")
+            }
+            for file in files where file.path.lowercased().hasSuffix(".json") || files.count == 1 {
+                guard file.size <= Int64(limits.maxDocumentBytes) else {
+                    warnings.append(InventoryWarning(source: file.path, message: "is \(file.size) bytes; skipped"))
+                    continue
+                }
+                do {
+                    parse(try FileBytes.read(file.path, maxBytes: limits.maxDocumentBytes), source: file.path)
+                } catch {
+                    warnings.append(InventoryWarning(source: file.path, message: error.message))
+                }
+            }
+        }
+        return (advisories, warnings)
     }
 }
