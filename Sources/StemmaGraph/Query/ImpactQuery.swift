@@ -58,6 +58,9 @@ public struct ImpactQuery: Sendable {
 
         var affected: [AffectedAgent] = []
         for id in 0..<count where severity[id] != nil && graph.nodes[id].ref.kind == .agent {
+            // A versionless reference to an agent that is declared with a version is an alias, not another agent.
+            let ref = graph.nodes[id].ref
+            if ref.version == nil, graph.versionsByName[ref] != nil { continue }
             var path = [graph.nodes[id].ref]
             var relations: [Relation] = []
             var step = Int32(id)

@@ -1,6 +1,6 @@
+import StemmaArchive
 public import StemmaCore
 public import StemmaGraph
-import StemmaArchive
 
 /// Reads OSV advisories (JSON files, folders of them, or an offline OSV export `.zip` such as osv.dev's
 /// `all.zip`) and flags every graph component they match.
@@ -13,17 +13,21 @@ enum AdvisoryFlags {
         var flags: [FlaggedComponent] = []
         for node in graph.nodes where node.ref.ecosystem != nil && node.ref.kind != .artifact {
             for advisory in index.matching(node.ref) {
-                flags.append(FlaggedComponent(
-                    ref: node.ref, severity: advisory.severity,
-                    reason: "\(advisory.isMalicious ? "malicious package" : "vulnerable"): \(advisory.id) \(advisory.title)",
-                    advisory: advisory.id))
+                flags.append(
+                    FlaggedComponent(
+                        ref: node.ref, severity: advisory.severity,
+                        reason:
+                            "\(advisory.isMalicious ? "malicious package" : "vulnerable"): \(advisory.id) \(advisory.title)",
+                        advisory: advisory.id))
             }
         }
         return (flags, warnings)
     }
 
     /// Every advisory under the paths; unreadable single records are warnings, an unreadable path is an error.
-    static func load(_ paths: [String], limits: InventoryLimits) throws(StemmaError) -> ([OSVAdvisory], [InventoryWarning]) {
+    static func load(_ paths: [String], limits: InventoryLimits) throws(StemmaError) -> (
+        [OSVAdvisory], [InventoryWarning]
+    ) {
         var advisories: [OSVAdvisory] = []
         var warnings: [InventoryWarning] = []
         func parse(_ bytes: [UInt8], source: String) {
@@ -42,10 +46,17 @@ enum AdvisoryFlags {
                     var bytes: [UInt8] = []
                     var tooLarge = false
                     try reader.readData { chunk in
-                        if bytes.count + chunk.count > limits.maxDocumentBytes { tooLarge = true } else { bytes.append(contentsOf: chunk) }
+                        if bytes.count + chunk.count > limits.maxDocumentBytes {
+                            tooLarge = true
+                        } else {
+                            bytes.append(contentsOf: chunk)
+                        }
                     }
                     if tooLarge {
-                        warnings.append(InventoryWarning(source: "\(path):\(entry.displayName)", message: "is larger than \(limits.maxDocumentBytes) bytes; skipped"))
+                        warnings.append(
+                            InventoryWarning(
+                                source: "\(path):\(entry.displayName)",
+                                message: "is larger than \(limits.maxDocumentBytes) bytes; skipped"))
                     } else {
                         parse(bytes, source: "\(path):\(entry.displayName)")
                     }

@@ -6,8 +6,15 @@ import Yams
 public enum StemmaManifestReader: InventoryReader {
     public static let formatName = "stemma-manifest"
 
+    /// A top-level line `stemma: component/…` (at column 0, so prose or code that mentions it does not count).
     public static func recognizes(path: String, head: [UInt8]) -> Bool {
-        ByteSearch.contains(head, "stemma:") && ByteSearch.contains(head, "component/")
+        for line in head.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
+            guard line.starts(with: Array("stemma:".utf8)) else { continue }
+            let value = String(decoding: line.dropFirst(7), as: UTF8.self).trimmedWhitespace
+            let unquoted = value.hasPrefix("\"") || value.hasPrefix("'") ? String(value.dropFirst()) : value
+            if unquoted.hasPrefix("component/") { return true }
+        }
+        return false
     }
 
     /// Shortcut lists and the relation each implies.

@@ -64,6 +64,13 @@ public struct Inventory: Sendable {
         else {
             return nil
         }
+        if let headerReader = reader as? any HeaderOnlyReader.Type {
+            let prefix = headerReader.prefix(head: headBytes, fileSize: Int(clamping: file.size)) { length in
+                var bytes = [UInt8](repeating: 0, count: length)
+                return Array(bytes.prefix(readFully(descriptor, into: &bytes, count: length, offset: 0)))
+            }
+            return reader.read(path: file.path, bytes: prefix)
+        }
         var wanted = Int(min(file.size, Int64(limits.maxDocumentBytes)))
         if reader == HuggingFaceCardReader.self {
             wanted = min(wanted, limits.maxCardBytes)

@@ -2,8 +2,17 @@
 enum InventoryFormats {
     static let readers: [any InventoryReader.Type] = [
         HuggingFaceCardReader.self,
+        GGUFReader.self,
+        SafetensorsReader.self,
         StemmaManifestReader.self,
         CycloneDXReader.self,
         OMSSignatureReader.self,
+        A2AAgentCardReader.self,
+        MCPConfigReader.self,
+        CroissantReader.self,
+        PyLockReader.self,
+        UVLockReader.self,
+        PoetryLockReader.self,
+        RequirementsReader.self,
     ]
 }

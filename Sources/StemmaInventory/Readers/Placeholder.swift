@@ -1,1 +1,0 @@
-// Readers live in this folder, one format per file.
