@@ -10,9 +10,12 @@ import Yams
 public enum HuggingFaceCardReader: InventoryReader {
     public static let formatName = "hf-card"
 
+    /// A `README.md` with front matter, or any `README.md` in the hub cache (where a card without front matter is
+    /// worth a warning: that model declares no lineage).
     public static func recognizes(path: String, head: [UInt8]) -> Bool {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         guard name.lowercased() == "readme.md" else { return false }
+        if CardLocation(path: path).inHubCache { return true }
         if case .missing = FrontMatter.extract(Array(head.prefix(16))) { return false }
         return true
     }
