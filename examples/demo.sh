@@ -162,6 +162,15 @@ fi
 judge 0 "$status" "$STEMMA verify examples/bundles/sentiment-ft --trust-roots trust-roots/demo --format json"
 
 # ---------------------------------------------------------------------------------------------------------
+step "A base model turns out to be compromised: which of Acme Bank's 43 agents does it reach?" \
+  "Reads examples/fleet (hub cache cards, stemma.yaml manifests, CycloneDX BOMs, a lockfile, an MCP config)"
+expect 0 "$STEMMA" impact pkg:huggingface/meta-llama/Llama-3.1-8B --inventory examples/fleet
+
+step "And which agents run a LangChain release with a known code-execution advisory (OSV)?" \
+  "PYSEC-2023-18: langchain before 0.0.132"
+expect 0 "$STEMMA" impact --advisories examples/fleet/advisories --inventory examples/fleet
+
+# ---------------------------------------------------------------------------------------------------------
 printf '\n'
 if [ ${#UNEXPECTED[@]} -eq 0 ]; then
   printf '%s%sDemo complete: every step behaved as expected.%s\n' "$G" "$B" "$N"
