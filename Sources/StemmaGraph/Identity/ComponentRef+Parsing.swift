@@ -94,6 +94,9 @@ extension String {
 
     /// The text without leading and trailing spaces, tabs and line breaks.
     var trimmedWhitespace: String {
+        guard let first = utf8.first, let last = utf8.last else { return self }
+        let space: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 >= 0x80 }
+        if !space(first) && !space(last) { return self }  // the common case: nothing to trim, no allocation
         var scalars = Substring(self)
         while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
         while let last = scalars.last, last.isWhitespace { scalars.removeLast() }

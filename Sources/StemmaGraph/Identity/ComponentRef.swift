@@ -26,6 +26,7 @@ public struct ComponentRef: Hashable, Sendable, Comparable, CustomStringConverti
 
     /// PEP 503: lowercase, runs of `-`, `_`, `.` become one `-`.
     public static func pep503(_ name: String) -> String {
+        if isPEP503Normal(name) { return name }
         var output = ""
         var lastWasSeparator = false
         for character in name.lowercased() {
@@ -38,6 +39,21 @@ public struct ComponentRef: Hashable, Sendable, Comparable, CustomStringConverti
             }
         }
         return output
+    }
+
+    /// Whether `name` is already lowercase ASCII with single `-` separators (the common case, no allocation).
+    private static func isPEP503Normal(_ name: String) -> Bool {
+        var previousDash = false
+        for byte in name.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): previousDash = false
+            case UInt8(ascii: "-"):
+                if previousDash { return false }
+                previousDash = true
+            default: return false
+            }
+        }
+        return true
     }
 
     static func normalize(name: String, ecosystem: String?) -> String {

@@ -1,5 +1,4 @@
 public import StemmaGraph
-import Yams
 
 /// Hugging Face model and dataset cards: the YAML front matter of a `README.md`.
 ///
@@ -13,15 +12,19 @@ public enum HuggingFaceCardReader: InventoryReader {
     /// A `README.md` with front matter, or any `README.md` in the hub cache (where a card without front matter is
     /// worth a warning: that model declares no lineage).
     public static func recognizes(path: String, head: [UInt8]) -> Bool {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        guard name.lowercased() == "readme.md" else { return false }
+        guard path.utf8.count >= 9 else { return false }
+        let name = path.utf8.suffix(10)
+        guard name.last == UInt8(ascii: "d") || name.last == UInt8(ascii: "D"),
+            String(decoding: name, as: UTF8.self).lowercased().hasSuffix("readme.md"),
+            name.count == 9 || name.first == UInt8(ascii: "/")
+        else { return false }
         if CardLocation(path: path).inHubCache { return true }
         if case .missing = FrontMatter.extract(Array(head.prefix(16))) { return false }
         return true
     }
 
     public static func read(path: String, bytes: [UInt8]) -> InventoryFragment {
-        let text: String
+        let text: [UInt8]
         switch FrontMatter.extract(bytes) {
         case .found(let yaml): text = yaml
         case .missing: return .warning(path, "the model card has no YAML front matter, so it declares no lineage")
@@ -85,11 +88,11 @@ public enum HuggingFaceCardReader: InventoryReader {
     }
 
     /// `model-index[].results[].dataset.type` (the dataset's Hub id), bounded.
-    private static func evaluationDatasets(_ node: Node?) -> [String] {
+    private static func evaluationDatasets(_ node: YAMLTree?) -> [String] {
         var names: [String] = []
         for entry in node?.sequence?.prefix(64) ?? [] {
             for result in entry["results"]?.sequence?.prefix(256) ?? [] {
-                if let type = YAMLDocument.string(result["dataset"]?["type"]) { names.append(type) }
+                if let type = result["dataset"]?["type"]?.string { names.append(type) }
             }
         }
         return names
@@ -125,7 +128,8 @@ struct CardLocation {
     var inHubCache: Bool
 
     init(path: String) {
-        let parts = path.split(separator: "/").map(String.init)
+        // Only the last four components matter; splitting the whole path for 50,000 cards showed in profiles.
+        let parts = path.split(separator: "/").suffix(4).map(String.init)
         // …/models--ORG--NAME/snapshots/REV/README.md
         if parts.count >= 4, parts[parts.count - 3] == "snapshots" {
             let repo = parts[parts.count - 4]

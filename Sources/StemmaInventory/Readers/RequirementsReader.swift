@@ -15,7 +15,8 @@ public enum RequirementsReader: InventoryReader {
 
     /// A `--hash` option in the head, and every other line an option, a comment or a requirement.
     public static func recognizes(path: String, head: [UInt8]) -> Bool {
-        guard !head.contains(0) else { return false }
+        // Cheap byte checks first: this runs for every file of a 155,000-file inventory.
+        guard ByteSearch.contains(head, "--hash"), !head.contains(0) else { return false }
         let text = String(decoding: head, as: UTF8.self)
         guard text.contains("--hash=") || text.contains("--hash ") else { return false }
         var lines = text.split(separator: "\n")

@@ -1,5 +1,4 @@
 public import StemmaGraph
-import Yams
 
 /// Stemma's own component manifests (`docs/component-manifest.md`, `schemas/component.schema.json`): a YAML
 /// mapping whose `stemma` key starts with `component/`, describing one component or several under `components:`.
@@ -8,6 +7,7 @@ public enum StemmaManifestReader: InventoryReader {
 
     /// A top-level line `stemma: component/…` (at column 0, so prose or code that mentions it does not count).
     public static func recognizes(path: String, head: [UInt8]) -> Bool {
+        guard ByteSearch.contains(head, "component/") else { return false }
         for line in head.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
             guard line.starts(with: Array("stemma:".utf8)) else { continue }
             let value = String(decoding: line.dropFirst(7), as: UTF8.self).trimmedWhitespace
@@ -36,7 +36,7 @@ public enum StemmaManifestReader: InventoryReader {
 
     public static func read(path: String, bytes: [UInt8]) -> InventoryFragment {
         let document: YAMLDocument
-        switch YAMLDocument.parse(String(decoding: bytes, as: UTF8.self)) {
+        switch YAMLDocument.parse(bytes) {
         case .success(let parsed): document = parsed
         case .failure(let problem): return .warning(path, "the manifest \(problem.reason)")
         }
@@ -55,7 +55,7 @@ public enum StemmaManifestReader: InventoryReader {
         return fragment
     }
 
-    private static func component(_ node: Node, path: String, into fragment: inout InventoryFragment) {
+    private static func component(_ node: YAMLTree, path: String, into fragment: inout InventoryFragment) {
         func warn(_ message: String) { fragment.warnings.append(InventoryWarning(source: path, message: message)) }
         guard let kindText = YAMLDocument.string(node["kind"]), let kind = NodeKind(rawValue: kindText),
             kind != .artifact
@@ -86,8 +86,8 @@ public enum StemmaManifestReader: InventoryReader {
         if let stage = properties["stage"], !["development", "testing", "production"].contains(stage) {
             warn("\(ref): stage \"\(stage)\" is not development, testing or production")
         }
-        for (key, value) in Array(node["properties"]?.mapping ?? [:]).prefix(1000) {
-            if let key = key.scalar?.string, let text = YAMLDocument.string(value) { properties[key] = text }
+        for (key, value) in (node["properties"]?.mapping ?? []).prefix(1000) {
+            if let text = value.string, !key.isEmpty { properties[key] = text }
         }
         var artifacts: [String] = []
         for artifact in node["artifacts"]?.sequence?.prefix(100_000) ?? [] {

@@ -1,7 +1,7 @@
 /// The YAML front matter of a Markdown card: the text between a first line `---` and the next line `---`.
 enum FrontMatter {
     enum Outcome {
-        case found(String)
+        case found([UInt8])
         case missing
         case unterminated
     }
@@ -27,7 +27,7 @@ enum FrontMatter {
                 content = content.dropLast()
             }
             if content.elementsEqual(opener) || content.elementsEqual(Array("...".utf8)) {
-                return .found(String(decoding: bytes[bodyStart..<lineStart], as: UTF8.self))
+                return .found(Array(bytes[bodyStart..<lineStart]))
             }
             lineStart = lineEnd + 1
         }

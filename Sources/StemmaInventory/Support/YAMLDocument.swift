@@ -1,26 +1,24 @@
-import Yams
-
 /// Typed access to a parsed YAML mapping, tolerant of the shapes people write (a string or a list of strings).
 struct YAMLDocument {
-    let node: Node
+    let node: YAMLTree
 
     /// Why a text is not a usable YAML mapping.
     struct Problem: Error {
         let reason: String
     }
 
-    /// Parses YAML text; a problem with a reason when it is not valid YAML or not a mapping.
-    static func parse(_ text: String) -> Result<YAMLDocument, Problem> {
-        do {
-            guard let node = try Yams.compose(yaml: text) else { return .failure(Problem(reason: "is empty")) }
-            guard node.mapping != nil else { return .failure(Problem(reason: "is not a YAML mapping")) }
-            return .success(YAMLDocument(node: node))
-        } catch {
-            return .failure(Problem(reason: "is not valid YAML (\(String(describing: error).prefix(200)))"))
+    /// Parses YAML; a problem with a reason when it is not valid YAML or not a mapping.
+    static func parse(_ bytes: [UInt8]) -> Result<YAMLDocument, Problem> {
+        switch YAMLTree.parse(bytes) {
+        case .failure(let problem): return .failure(Problem(reason: problem.reason))
+        case .success(.empty): return .failure(Problem(reason: "is empty"))
+        case .success(let tree):
+            guard tree.mapping != nil else { return .failure(Problem(reason: "is not a YAML mapping")) }
+            return .success(YAMLDocument(node: tree))
         }
     }
 
-    subscript(key: String) -> Node? { node[key] }
+    subscript(key: String) -> YAMLTree? { node[key] }
 
     /// A scalar as text.
     func string(_ key: String) -> String? { Self.string(node[key]) }
@@ -28,17 +26,13 @@ struct YAMLDocument {
     /// A scalar, or each scalar of a sequence, as text; empty for anything else.
     func strings(_ key: String) -> [String] { Self.strings(node[key]) }
 
-    static func string(_ node: Node?) -> String? {
-        guard let scalar = node?.scalar else { return nil }
-        let text = scalar.string.trimmedWhitespace
-        return text.isEmpty ? nil : text
-    }
+    static func string(_ node: YAMLTree?) -> String? { node?.string }
 
-    static func strings(_ node: Node?) -> [String] {
+    static func strings(_ node: YAMLTree?) -> [String] {
         guard let node else { return [] }
-        if let single = string(node) { return [single] }
+        if let single = node.string { return [single] }
         guard let sequence = node.sequence else { return [] }
-        return sequence.prefix(10_000).compactMap { string($0) }
+        return sequence.prefix(10_000).compactMap(\.string)
     }
 }
 

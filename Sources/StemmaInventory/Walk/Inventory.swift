@@ -24,40 +24,93 @@ public struct Inventory: Sendable {
     }
 
     /// Reads `paths` and builds the graph.
+    ///
+    /// The walk runs on its own thread and hands out files folder by folder while every core reads and parses
+    /// them, so listing 155,000 files overlaps with reading them. Fragments are then put in path order, so the
+    /// graph (and which document's properties win) never depends on timing.
     public func read(_ paths: [String]) -> Result {
-        let (files, walkWarnings) = InventoryWalker(limits: limits).walk(paths)
-        let slots = FragmentSlots(count: files.count)
-        let next = Atomic<Int>(0)
+        var clock = PhaseClock()
+        let queue = Mutex(FileQueue())
         let limits = self.limits
-        let workers = min(ProcessorCount.online, max(1, files.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            var head = [UInt8](repeating: 0, count: 64 << 10)
-            while true {
-                let index = next.add(1, ordering: .relaxed).oldValue
-                guard index < files.count else { break }
-                slots.store(Self.readFile(files[index], head: &head, limits: limits), at: index)
+        let walker = JoinableThread {
+            let (_, warnings) = InventoryWalker(limits: limits).walk(paths) { found in
+                queue.withLock { $0.files += found }
+            }
+            queue.withLock {
+                $0.warnings = warnings
+                $0.finished = true
             }
         }
-        var builder = GraphBuilder()
-        var warnings = walkWarnings
-        var recognised = 0
-        for fragment in slots.fragments() {
-            guard let fragment else { continue }
-            recognised += 1
-            builder.add(fragment)
+        if walker == nil {  // no thread to spare: walk first, then read
+            let (files, warnings) = InventoryWalker(limits: limits).walk(paths)
+            queue.withLock {
+                $0.files = files
+                $0.warnings = warnings
+                $0.finished = true
+            }
         }
+        let collected = Mutex<[(path: String, fragment: InventoryFragment)]>([])
+        DispatchQueue.concurrentPerform(iterations: ProcessorCount.online) { _ in
+            var head = [UInt8](repeating: 0, count: 64 << 10)
+            var local: [(path: String, fragment: InventoryFragment)] = []
+            while let file = Self.take(from: queue) {
+                if let fragment = Self.readFile(file, head: &head, limits: limits) {
+                    local.append((file.path, fragment))
+                }
+            }
+            collected.withLock { $0 += local }
+        }
+        walker?.join()
+        let (fileCount, walkWarnings) = queue.withLock { ($0.files.count, $0.warnings) }
+        var fragments = collected.withLock { $0 }
+        fragments.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        clock.mark("walk and read \(fileCount) files")
+        var builder = GraphBuilder()
+        for entry in fragments { builder.add(entry.fragment) }
         let built = builder.build()
-        warnings += built.warnings
-        return Result(graph: built.graph, warnings: warnings, filesSeen: files.count, filesRead: recognised)
+        clock.mark("build \(built.graph.nodes.count) nodes, \(built.graph.edgeCount) edges")
+        return Result(
+            graph: built.graph, warnings: walkWarnings + built.warnings, filesSeen: fileCount,
+            filesRead: fragments.count)
+    }
+
+    /// Files found so far, and whether the walk is over.
+    private struct FileQueue: Sendable {
+        var files: [InventoryFile] = []
+        var next = 0
+        var finished = false
+        var warnings: [InventoryWarning] = []
+    }
+
+    /// The next file to read, waiting for the walk when readers have caught up; nil when everything is read.
+    private static func take(from queue: borrowing Mutex<FileQueue>) -> InventoryFile? {
+        while true {
+            let taken: (file: InventoryFile?, done: Bool) = queue.withLock { state in
+                if state.next < state.files.count {
+                    state.next += 1
+                    return (state.files[state.next - 1], false)
+                }
+                return (nil, state.finished)
+            }
+            if let file = taken.file { return file }
+            if taken.done { return nil }
+            usleep(200)
+        }
     }
 
     /// Reads one file: its head to recognise it, then as much as its reader needs. Nil for files no reader claims.
-    static func readFile(_ file: InventoryFile, head: inout [UInt8], limits: InventoryLimits) -> InventoryFragment? {
-        let descriptor = open(file.path, O_RDONLY | O_CLOEXEC)
+    static func readFile(_ listed: InventoryFile, head: inout [UInt8], limits: InventoryLimits) -> InventoryFragment? {
+        let descriptor = open(listed.path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            return .warning(file.path, "cannot be opened: \(SystemCallError(errno: errno))")
+            return .warning(listed.path, "cannot be opened: \(SystemCallError(errno: errno))")
         }
         defer { close(descriptor) }
+        var file = listed
+        if file.size < 0 {
+            var status = stat()
+            guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
+            file.size = Int64(status.st_size)
+        }
         let headCount = readFully(descriptor, into: &head, count: head.count, offset: 0)
         let headBytes = Array(head.prefix(headCount))
         guard let reader = InventoryFormats.readers.first(where: { $0.recognizes(path: file.path, head: headBytes) })
@@ -98,16 +151,4 @@ public struct Inventory: Sendable {
         }
         return filled
     }
-}
-
-/// One slot per file, each written by exactly one worker.
-///
-/// `@unchecked Sendable`: slots never overlap and are read only after `concurrentPerform` returns.
-private final class FragmentSlots: @unchecked Sendable {
-    private var slots: [InventoryFragment?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func store(_ fragment: InventoryFragment?, at index: Int) {
-        slots.withUnsafeMutableBufferPointer { $0[index] = fragment }
-    }
-    func fragments() -> [InventoryFragment?] { slots }
 }

@@ -16,7 +16,11 @@ struct InventoryWalker {
         ".git", "node_modules", "__pycache__", ".venv", "venv", "blobs", ".build",
     ]
 
-    func walk(_ roots: [String]) -> (files: [InventoryFile], warnings: [InventoryWarning]) {
+    /// Lists every file under `roots`. `publish` receives the files found so far after each folder, so readers
+    /// can start before the walk ends (on a hub cache the walk is a quarter of the work).
+    func walk(
+        _ roots: [String], publish: ([InventoryFile]) -> Void = { _ in }
+    ) -> (files: [InventoryFile], warnings: [InventoryWarning]) {
         var files: [InventoryFile] = []
         var warnings: [InventoryWarning] = []
         for root in roots {
@@ -28,6 +32,7 @@ struct InventoryWalker {
             }
             if status.st_mode & S_IFMT == S_IFREG {
                 files.append(InventoryFile(path: root, size: Int64(status.st_size)))
+                publish([files[files.count - 1]])
                 continue
             }
             guard status.st_mode & S_IFMT == S_IFDIR else {
@@ -37,13 +42,14 @@ struct InventoryWalker {
             let rootReal = Self.realPath(root) ?? root
             walkFolder(
                 root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root, rootReal: rootReal,
-                files: &files, warnings: &warnings)
+                files: &files, warnings: &warnings, publish: publish)
         }
         return (files, warnings)
     }
 
     private func walkFolder(
-        _ root: String, rootReal: String, files: inout [InventoryFile], warnings: inout [InventoryWarning]
+        _ root: String, rootReal: String, files: inout [InventoryFile], warnings: inout [InventoryWarning],
+        publish: ([InventoryFile]) -> Void
     ) {
         var pending: [(path: String, depth: Int)] = [(root, 0)]
         while let (folder, depth) = pending.popLast() {
@@ -58,7 +64,11 @@ struct InventoryWalker {
                     InventoryWarning(source: folder, message: "cannot be read: \(SystemCallError(errno: errno))"))
                 continue
             }
-            defer { closedir(directory) }
+            let firstNew = files.count
+            defer {
+                closedir(directory)
+                if files.count > firstNew { publish(Array(files[firstNew...])) }
+            }
             while let entry = readdir(directory) {
                 let name = Self.name(of: entry)
                 if name == "." || name == ".." { continue }
@@ -67,9 +77,9 @@ struct InventoryWalker {
                 case Int32(DT_DIR):
                     if !Self.skippedFolders.contains(name) { pending.append((path, depth + 1)) }
                 case Int32(DT_REG):
-                    var status = stat()
-                    guard stat(path, &status) == 0 else { continue }
-                    files.append(InventoryFile(path: path, size: Int64(status.st_size)))
+                    // The size is read with fstat when the file is opened: one system call less per file, which
+                    // matters on a 155,000-file inventory where metadata calls dominate.
+                    files.append(InventoryFile(path: path, size: -1))
                 case Int32(DT_LNK):
                     // The hub cache links snapshot files to blobs; follow links only while they stay in the root.
                     guard let target = Self.realPath(path), target.hasPrefix(rootReal + "/") else {

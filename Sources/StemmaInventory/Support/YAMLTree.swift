@@ -1,0 +1,152 @@
+internal import CYaml
+
+/// A YAML document as plain values, built from libyaml's event API.
+///
+/// Reading 50,000 model cards, Yams' `compose` spent most of its time resolving tags with ICU regular expressions
+/// and checking duplicate keys; the event API with this small tree is many times faster. Only what Stemma reads
+/// is kept: scalars as text, sequences and mappings (first key wins). Aliases are not expanded (a "billion laughs"
+/// document stays small), and depth and node count are bounded.
+indirect enum YAMLTree: Sendable {
+    case scalar(String)
+    case sequence([YAMLTree])
+    case mapping([(String, YAMLTree)])
+    case empty
+
+    struct Problem: Error {
+        let reason: String
+    }
+
+    static let maxDepth = 64
+    static let maxNodes = 1_000_000
+
+    /// Parses the first document of `bytes`; a problem naming the line when it is not valid YAML.
+    static func parse(_ bytes: [UInt8]) -> Result<YAMLTree, Problem> {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else {
+            return .failure(Problem(reason: "could not start the YAML parser"))
+        }
+        defer { yaml_parser_delete(&parser) }
+        return bytes.withUnsafeBufferPointer { buffer in
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            var builder = Builder()
+            while true {
+                var event = yaml_event_t()
+                guard yaml_parser_parse(&parser, &event) == 1 else {
+                    let problem = parser.problem.map { String(cString: $0) } ?? "syntax error"
+                    return .failure(
+                        Problem(reason: "is not valid YAML (line \(parser.problem_mark.line + 1): \(problem))"))
+                }
+                defer { yaml_event_delete(&event) }
+                switch builder.consume(&event) {
+                case .more: continue
+                case .done(let tree): return .success(tree)
+                case .failed(let reason): return .failure(Problem(reason: reason))
+                }
+            }
+        }
+    }
+
+    /// Builds the tree from events with an explicit stack (no recursion).
+    private struct Builder {
+        enum Step {
+            case more
+            case done(YAMLTree)
+            case failed(String)
+        }
+
+        enum Frame {
+            case sequence([YAMLTree])
+            case mapping([(String, YAMLTree)], pendingKey: String?, keys: Set<String>)
+        }
+
+        var stack: [Frame] = []
+        var nodes = 0
+        var root: YAMLTree?
+
+        mutating func consume(_ event: inout yaml_event_t) -> Step {
+            switch event.type {
+            case YAML_SCALAR_EVENT:
+                let scalar = event.data.scalar
+                let text =
+                    scalar.value.map {
+                        String(decoding: UnsafeBufferPointer(start: $0, count: scalar.length), as: UTF8.self)
+                    } ?? ""
+                return add(.scalar(text))
+            case YAML_ALIAS_EVENT:
+                return add(.empty)
+            case YAML_SEQUENCE_START_EVENT:
+                guard stack.count < YAMLTree.maxDepth else {
+                    return .failed("nests deeper than \(YAMLTree.maxDepth) levels")
+                }
+                stack.append(.sequence([]))
+                return .more
+            case YAML_MAPPING_START_EVENT:
+                guard stack.count < YAMLTree.maxDepth else {
+                    return .failed("nests deeper than \(YAMLTree.maxDepth) levels")
+                }
+                stack.append(.mapping([], pendingKey: nil, keys: []))
+                return .more
+            case YAML_SEQUENCE_END_EVENT:
+                guard case .sequence(let items) = stack.popLast() else { return .failed("is not valid YAML") }
+                return add(.sequence(items))
+            case YAML_MAPPING_END_EVENT:
+                guard case .mapping(let members, _, _) = stack.popLast() else { return .failed("is not valid YAML") }
+                return add(.mapping(members))
+            case YAML_DOCUMENT_END_EVENT, YAML_STREAM_END_EVENT:
+                return .done(root ?? .empty)
+            default:
+                return .more
+            }
+        }
+
+        private mutating func add(_ node: YAMLTree) -> Step {
+            nodes += 1
+            guard nodes <= YAMLTree.maxNodes else { return .failed("has more than \(YAMLTree.maxNodes) values") }
+            guard let top = stack.popLast() else {
+                root = node
+                return .more
+            }
+            switch top {
+            case .sequence(var items):
+                items.append(node)
+                stack.append(.sequence(items))
+            case .mapping(var members, let pendingKey, var keys):
+                if let key = pendingKey {
+                    if keys.insert(key).inserted { members.append((key, node)) }
+                    stack.append(.mapping(members, pendingKey: nil, keys: keys))
+                } else {
+                    // A key; complex (non-scalar) keys are kept as an empty name and never looked up.
+                    let key: String
+                    if case .scalar(let text) = node { key = text } else { key = "" }
+                    stack.append(.mapping(members, pendingKey: key, keys: keys))
+                }
+            }
+            return .more
+        }
+    }
+
+    /// The member named `key` of a mapping.
+    subscript(key: String) -> YAMLTree? {
+        guard case .mapping(let members) = self else { return nil }
+        return members.first { $0.0 == key }?.1
+    }
+
+    /// The text of a non-empty scalar, trimmed.
+    var string: String? {
+        guard case .scalar(let text) = self else { return nil }
+        let trimmed = text.trimmedWhitespace
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    /// The elements of a sequence.
+    var sequence: [YAMLTree]? {
+        guard case .sequence(let items) = self else { return nil }
+        return items
+    }
+
+    /// The members of a mapping.
+    var mapping: [(String, YAMLTree)]? {
+        guard case .mapping(let members) = self else { return nil }
+        return members
+    }
+}
