@@ -129,7 +129,7 @@ struct CardLocation {
 
     init(path: String) {
         // Only the last four components matter; splitting the whole path for 50,000 cards showed in profiles.
-        let parts = path.split(separator: "/").suffix(4).map(String.init)
+        let parts = Self.lastComponents(path, count: 4)
         // …/models--ORG--NAME/snapshots/REV/README.md
         if parts.count >= 4, parts[parts.count - 3] == "snapshots" {
             let repo = parts[parts.count - 4]
@@ -148,6 +148,22 @@ struct CardLocation {
         name = parts.count >= 2 ? parts[parts.count - 2] : "model"
         revision = nil
         inHubCache = false
+    }
+
+    /// The last `count` components of a path, found from the end without splitting the whole path.
+    static func lastComponents(_ path: String, count: Int) -> [String] {
+        var parts: [String] = []
+        var end = path.endIndex
+        var index = path.endIndex
+        while index > path.startIndex && parts.count < count {
+            index = path.index(before: index)
+            if path[index] == "/" {
+                if index < end { parts.append(String(path[path.index(after: index)..<end])) }
+                end = index
+            }
+        }
+        if parts.count < count && end > path.startIndex { parts.append(String(path[path.startIndex..<end])) }
+        return parts.reversed()
     }
 
     func ref(kind: NodeKind) -> ComponentRef {
