@@ -20,6 +20,8 @@ deps:
 	pkg-config --exists libarchive || missing="$$missing libarchive-dev"; \
 	command -v zstd >/dev/null || missing="$$missing zstd"; \
 	command -v xz >/dev/null || missing="$$missing xz-utils"; \
+	command -v openssl >/dev/null || missing="$$missing openssl"; \
+	python3 -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
