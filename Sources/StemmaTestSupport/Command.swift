@@ -75,6 +75,12 @@ public enum TestKeys {
 
 /// Where the built `stemma` executable is: `$STEMMA` if set, else beside the running test bundle.
 public enum BuiltProducts {
+    /// The repository root, from a test file's `#filePath` (`Tests/TARGET/File.swift`).
+    public static func repositoryRoot(testFile: String = #filePath) -> String {
+        URL(fileURLWithPath: testFile).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+    }
+
     public static func stemma() throws -> String {
         if let override = ProcessInfo.processInfo.environment["STEMMA"], !override.isEmpty { return override }
         let executable =

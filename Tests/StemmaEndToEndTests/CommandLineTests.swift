@@ -10,10 +10,7 @@ import Testing
 
     init() throws {
         stemma = try BuiltProducts.stemma()
-        // Tests/StemmaEndToEndTests/CommandLineTests.swift -> repository root
-        repository =
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().path
+        repository = BuiltProducts.repositoryRoot()
     }
 
     private func run(_ arguments: [String]) throws -> CommandResult {

@@ -10,9 +10,7 @@ import Testing
 
     init() throws {
         stemma = try BuiltProducts.stemma()
-        repository =
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().path
+        repository = BuiltProducts.repositoryRoot()
     }
 
     private func impact(_ arguments: [String]) throws -> (report: JSONValue, status: Int32) {

@@ -39,14 +39,13 @@ struct HashWorker: ~Copyable {
         }
         let range = job.range ?? 0..<target.size
         context.reset()
-        let complete: Bool
+        var complete: Bool?
         if readAhead && job.range == nil {
             complete = ReadAheadPipeline.hash(
                 descriptor: descriptor, range: range, context: &context, progress: progress)
-        } else {
-            complete = hashDirect(descriptor: descriptor, range: range)
         }
-        guard complete else { return .failed(changed: true, reason: "shrank while it was hashed") }
+        if complete == nil { complete = hashDirect(descriptor: descriptor, range: range) }
+        guard complete == true else { return .failed(changed: true, reason: "shrank while it was hashed") }
         guard let after = FileIdentity(descriptor: descriptor), after == before else {
             return .failed(changed: true, reason: "changed while it was hashed")
         }

@@ -35,10 +35,11 @@ enum ReadAheadPipeline {
         deinit { buffers.forEach { $0.deallocate() } }
     }
 
-    /// Hashes `range` of `descriptor` into `context`; false if the file ended early.
+    /// Hashes `range` of `descriptor` into `context`; false if the file ended early, nil if no reader thread
+    /// could be started (the caller then reads on its own thread).
     static func hash(
         descriptor: Int32, range: Range<UInt64>, context: inout DigestContext, progress: HashProgress?
-    ) -> Bool {
+    ) -> Bool? {
         let ring = Ring()
         let reader = JoinableThread {
             var offset = range.lowerBound
@@ -62,7 +63,7 @@ enum ReadAheadPipeline {
             }
         }
         guard let reader else {
-            return hashInline(descriptor: descriptor, range: range, context: &context, progress: progress)
+            return nil
         }
 
         var hashed: UInt64 = 0
@@ -82,24 +83,5 @@ enum ReadAheadPipeline {
         ring.empty.signal()
         reader.join()
         return hashed == expected
-    }
-
-    /// The fallback when no thread can be started: read and hash on this thread.
-    private static func hashInline(
-        descriptor: Int32, range: Range<UInt64>, context: inout DigestContext, progress: HashProgress?
-    ) -> Bool {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: ParallelHasher.chunkSize, alignment: 4096)
-        defer { buffer.deallocate() }
-        var offset = range.lowerBound
-        while offset < range.upperBound {
-            let wanted = Int(min(UInt64(buffer.count), range.upperBound - offset))
-            let got = pread(descriptor, buffer.baseAddress, wanted, off_t(offset))
-            if got < 0 && errno == EINTR { continue }
-            guard got > 0 else { return false }
-            context.update(UnsafeRawBufferPointer(rebasing: buffer[0..<got]))
-            progress?.add(got)
-            offset += UInt64(got)
-        }
-        return true
     }
 }
