@@ -50,6 +50,18 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // In-toto statements in DSSE envelopes: attest and verify-attestation.
+        .target(
+            name: "StemmaAttestation",
+            dependencies: ["StemmaCore", "StemmaCrypto", "StemmaFormats"],
+            swiftSettings: strictSettings
+        ),
+        // AI-BOM writers (CycloneDX ML-BOM, SPDX 3) from the supply-chain graph.
+        .target(
+            name: "StemmaBOM",
+            dependencies: ["StemmaCore", "StemmaGraph", "StemmaInventory"],
+            swiftSettings: strictSettings
+        ),
         // The verify and sign pipelines: model sources, parallel hashing, trust roots, renderers.
         .target(
             name: "StemmaVerification",
@@ -63,6 +75,8 @@ let package = Package(
                 "StemmaVerification",
                 "StemmaInventory",
                 "StemmaGraph",
+                "StemmaAttestation",
+                "StemmaBOM",
                 "StemmaCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -107,6 +121,16 @@ let package = Package(
             name: "StemmaInventoryTests",
             dependencies: ["StemmaInventory", "StemmaGraph", "StemmaCore", "StemmaTestSupport"],
             resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StemmaAttestationTests",
+            dependencies: ["StemmaAttestation", "StemmaCrypto", "StemmaCore", "StemmaTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StemmaBOMTests",
+            dependencies: ["StemmaBOM", "StemmaGraph", "StemmaInventory", "StemmaCore", "StemmaTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,0 +1,1 @@
+// In-toto statements and DSSE envelopes: attest and verify-attestation.
