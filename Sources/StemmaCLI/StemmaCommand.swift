@@ -16,7 +16,10 @@ struct StemmaCommand: ParsableCommand {
               stemma sign ./llama-ft --private-key release.pem --signature llama-ft.sig
             """,
         version: StemmaVersion.current,
-        subcommands: [VerifyCommand.self, SignCommand.self, ImpactCommand.self, GraphCommand.self]
+        subcommands: [
+            VerifyCommand.self, SignCommand.self, ImpactCommand.self, GraphCommand.self, AttestCommand.self,
+            VerifyAttestationCommand.self,
+        ]
     )
 }
 

@@ -74,7 +74,7 @@ enum AdvisoryFlags {
                     continue
                 }
                 do {
-                    parse(try FileBytes.read(file.path, maxBytes: limits.maxDocumentBytes), source: file.path)
+                    parse(try BoundedFile.read(file.path, maxBytes: limits.maxDocumentBytes), source: file.path)
                 } catch {
                     warnings.append(InventoryWarning(source: file.path, message: error.message))
                 }

@@ -1,14 +1,12 @@
-import StemmaCore
-
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// Reads small files (signatures, keys, policies) whole, refusing anything larger than a bound.
-enum BoundedFile {
+/// Reads small files (signatures, keys, policies, envelopes, advisories) whole, refusing anything larger than a bound.
+public enum BoundedFile {
     /// The bytes of `path`, which must be a regular file of at most `maxBytes`.
     /// - Throws: ``StemmaError`` `.io` naming the file, or `.limitExceeded` when it is too large.
-    static func read(_ path: String, maxBytes: Int = 64 << 20) throws(StemmaError) -> [UInt8] {
+    public static func read(_ path: String, maxBytes: Int = 64 << 20) throws(StemmaError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw StemmaError.io("open", path, errno: errno) }
         defer { close(descriptor) }

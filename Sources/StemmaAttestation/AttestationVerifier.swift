@@ -1,0 +1,85 @@
+public import StemmaCore
+import StemmaCrypto
+
+/// What `stemma verify-attestation` is asked to check.
+public struct VerifyAttestationRequest: Sendable {
+    /// A bare DSSE envelope or a Sigstore bundle wrapping one.
+    public var envelope: String
+    /// The keys or certificate authorities to trust.
+    public var trust: AttestationTrust
+    /// Files whose SHA-256 must equal a subject's digest.
+    public var subjects: [String] = []
+
+    /// Creates a request.
+    public init(envelope: String, trust: AttestationTrust) {
+        self.envelope = envelope
+        self.trust = trust
+    }
+}
+
+/// Checks a DSSE-signed in-toto attestation: signatures over the PAE first, then the statement, then subjects.
+public enum AttestationVerifier {
+    /// Checks the attestation `request` names.
+    ///
+    /// A failed check is a reason in the verdict. The payload is parsed only after a trusted signature verifies
+    /// it, and the envelope is never re-parsed afterwards.
+    /// - Throws: ``StemmaError`` only when the check cannot be made: an unreadable file, malformed JSON, an
+    ///   unreadable key or certificate.
+    public static func verify(_ request: VerifyAttestationRequest) throws(StemmaError) -> AttestationVerdict {
+        let source = request.envelope
+        let document = try JSONParser.parse(try BoundedFile.read(source), source: source)
+        let trusted = try request.trust.load()
+        var files: [(path: String, sha256: String)] = []
+        for path in request.subjects { files.append((path, try SubjectDigest.sha256(of: path))) }
+
+        var verdict = AttestationVerdict(envelope: source)
+        let envelope: DSSEEnvelope
+        let keys: [PublicKey]
+        do {
+            let envelopeValue = SigstoreBundle.isBundle(document) ? document["dsseEnvelope"] ?? .null : document
+            envelope = try DSSEEnvelope(jsonValue: envelopeValue, source: source)
+            keys = try trusted.candidateKeys(bundle: document, source: source).get()
+        } catch {
+            verdict.reasons.append("\(error)")
+            return verdict
+        }
+        if !isInTotoPayloadType(envelope.payloadType) {
+            verdict.reasons.append("'\(source)': payloadType \"\(envelope.payloadType)\" is not an in-toto type")
+        }
+        verdict.signers = signers(of: envelope, keys: keys)
+        if envelope.signatures.isEmpty {
+            verdict.reasons.append("'\(source)': the envelope has no signatures")
+        } else if verdict.signers.isEmpty {
+            verdict.reasons.append(
+                "'\(source)': none of its \(envelope.signatures.count) signature(s) verifies with a trusted key")
+        }
+        guard !verdict.signers.isEmpty else { return verdict }
+        switch InTotoStatement.parse(envelope.payload, source: source) {
+        case .failure(let problems):
+            verdict.reasons += problems.reasons
+        case .success(let statement):
+            verdict.predicateType = statement.predicateType
+            verdict.subjects = statement.subjects
+            verdict.reasons += SubjectMatch.mismatches(files: files, subjects: statement.subjects, source: source)
+        }
+        return verdict
+    }
+
+    /// Key ids of the keys that verify some signature over the envelope's PAE, each once, in key order.
+    static func signers(of envelope: DSSEEnvelope, keys: [PublicKey]) -> [String] {
+        let pae = DSSE.preAuthenticationEncoding(payloadType: envelope.payloadType, payload: envelope.payload)
+        var signers: [String] = []
+        for key in keys where envelope.signatures.contains(where: { key.isValidSignature($0.sig, over: pae) }) {
+            let keyid = KeyIdentifier.of(key)
+            if !signers.contains(keyid) { signers.append(keyid) }
+        }
+        return signers
+    }
+
+    /// `application/vnd.in-toto+json`, or `application/vnd.in-toto.<predicate>+json` as the in-toto spec allows.
+    static func isInTotoPayloadType(_ type: String) -> Bool {
+        if type == DSSE.inTotoPayloadType { return true }
+        let prefix = "application/vnd.in-toto.", suffix = "+json"
+        return type.hasPrefix(prefix) && type.hasSuffix(suffix) && type.count > prefix.count + suffix.count
+    }
+}

@@ -1,1 +1,0 @@
-// In-toto statements and DSSE envelopes: attest and verify-attestation.

@@ -1,0 +1,64 @@
+import ArgumentParser
+import StemmaAttestation
+import StemmaCore
+
+struct VerifyAttestationCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify-attestation",
+        abstract: "Verify a DSSE-signed in-toto attestation (a bare envelope or a Sigstore bundle).",
+        discussion: """
+            At least one signature must verify with a trusted key (keyid is a hint only); the payloadType must be
+            in-toto; the payload must be a well-formed in-toto Statement v1; each --subject file's SHA-256 must
+            equal a subject's digest (matched by name, else by digest). With --certificate-chain the signing
+            certificate comes from the bundle and must chain to a trusted CA.
+
+            Exit status: 0 verified, 1 not verified (the reasons say why), 2 could not check (unreadable or
+            malformed input).
+
+            Examples:
+              stemma verify-attestation agent.intoto.json --public-key release.pub.pem
+              stemma verify-attestation agent.sigstore.json --certificate-chain acme-root-ca.pem \\
+                  --subject dist/agent-2.3.0.tar.gz --format json
+            """
+    )
+
+    @Argument(help: "The DSSE envelope or Sigstore bundle (JSON).")
+    var envelope: String
+
+    @Option(
+        name: .customLong("public-key"), help: "A trusted PEM public key (repeatable; any one that verifies is enough)."
+    )
+    var publicKeys: [String] = []
+
+    @Option(
+        name: .customLong("certificate-chain"), help: "Trusted root or intermediate CA certificates, PEM (repeatable).")
+    var certificateChains: [String] = []
+
+    @Option(help: "A file whose SHA-256 must match a subject of the statement (repeatable).")
+    var subject: [String] = []
+
+    @Option(help: "Output: text or json.")
+    var format: OutputFormat = .text
+
+    func validate() throws {
+        guard publicKeys.isEmpty != certificateChains.isEmpty else {
+            throw ValidationError("give exactly one of --public-key or --certificate-chain")
+        }
+        if format == .sarif { throw ValidationError("verify-attestation prints text or json") }
+    }
+
+    func run() throws {
+        let trust: AttestationTrust =
+            publicKeys.isEmpty ? .certificateChains(certificateChains) : .publicKeys(publicKeys)
+        var request = VerifyAttestationRequest(envelope: envelope, trust: trust)
+        request.subjects = subject
+        let verdict = try AttestationVerifier.verify(request)
+        switch format {
+        case .json: FileOutput.standardOutput.write(JSONWriter(indent: 2).string(verdict.jsonValue()) + "\n")
+        case .text, .sarif:
+            FileOutput.standardOutput.write(
+                verdict.text(style: TextStyle(color: Terminal.colorOnStandardOutput)) + "\n")
+        }
+        if !verdict.isVerified { throw ExitCode(1) }
+    }
+}
