@@ -59,7 +59,7 @@ let package = Package(
         // AI-BOM writers (CycloneDX ML-BOM, SPDX 3) from the supply-chain graph.
         .target(
             name: "StemmaBOM",
-            dependencies: ["StemmaCore", "StemmaGraph", "StemmaInventory"],
+            dependencies: ["StemmaCore", "StemmaCrypto", "StemmaGraph", "StemmaInventory"],
             swiftSettings: strictSettings
         ),
         // The verify and sign pipelines: model sources, parallel hashing, trust roots, renderers.

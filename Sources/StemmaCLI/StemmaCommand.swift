@@ -6,7 +6,8 @@ import StemmaCore
 struct StemmaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stemma",
-        abstract: "Verify and sign AI model bundles; trace which agents a compromised component reaches.",
+        abstract:
+            "Verify and sign AI model bundles, trace which agents a compromised component reaches, write signed AI-BOMs.",
         discussion: """
             Exit status: 0 verified (or done), 1 not verified, 2 could not do the job.
 
@@ -18,7 +19,7 @@ struct StemmaCommand: ParsableCommand {
         version: StemmaVersion.current,
         subcommands: [
             VerifyCommand.self, SignCommand.self, ImpactCommand.self, GraphCommand.self, AttestCommand.self,
-            VerifyAttestationCommand.self,
+            VerifyAttestationCommand.self, BOMCommand.self,
         ]
     )
 }
