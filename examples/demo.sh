@@ -171,6 +171,19 @@ step "And which agents run a LangChain release with a known code-execution advis
 expect 0 "$STEMMA" impact --advisories examples/fleet/advisories --inventory examples/fleet
 
 # ---------------------------------------------------------------------------------------------------------
+step "A signed AI-BOM of the whole fleet, for auditors and Dependency-Track" \
+  "CycloneDX 1.6 ML-BOM with the LangChain advisory, wrapped in a signed in-toto statement, then verified"
+expect 0 "$STEMMA" bom --inventory examples/fleet --advisories examples/fleet/advisories \
+  --timestamp 2026-11-27T00:00:00Z --output "$DEMO/fleet.cdx.json"
+expect 0 "$STEMMA" attest "$DEMO/fleet.cdx.json" --private-key "$DEMO/k.pem" --output "$DEMO/fleet.intoto.json"
+expect 0 "$STEMMA" verify-attestation "$DEMO/fleet.intoto.json" --public-key "$DEMO/k.pub.pem" \
+  --subject "$DEMO/fleet.cdx.json"
+printf '   And one changed byte in the BOM is caught:\n'
+prep sed -i 's/"bomFormat"/"bomFormat" /' "$DEMO/fleet.cdx.json"
+expect 1 "$STEMMA" verify-attestation "$DEMO/fleet.intoto.json" --public-key "$DEMO/k.pub.pem" \
+  --subject "$DEMO/fleet.cdx.json"
+
+# ---------------------------------------------------------------------------------------------------------
 printf '\n'
 if [ ${#UNEXPECTED[@]} -eq 0 ]; then
   printf '%s%sDemo complete: every step behaved as expected.%s\n' "$G" "$B" "$N"
