@@ -1,24 +1,8 @@
 public import StemmaCore
 
-/// Bounds for parsing untrusted TOML.
-public struct TOMLLimits: Sendable {
-    /// The most bytes a document may have.
-    public var maxBytes: Int
-    /// The deepest nesting of tables, arrays and inline tables (counting every part of a dotted key).
-    public var maxDepth: Int
-    /// The most values (of any kind, tables included) in one document.
-    public var maxValues: Int
-
-    /// Creates limits.
-    public init(maxBytes: Int, maxDepth: Int, maxValues: Int) {
-        self.maxBytes = maxBytes
-        self.maxDepth = maxDepth
-        self.maxValues = maxValues
-    }
-
-    /// Limits that fit lockfiles: 64 MiB, depth 64, 4 million values.
-    public static let standard = TOMLLimits(maxBytes: 64 << 20, maxDepth: 64, maxValues: 4_000_000)
-}
+/// Bounds for parsing untrusted TOML: the same size, depth and value-count bounds as JSON (depth counts every
+/// table, array, inline table and part of a dotted key; `.standard` is 64 MiB, depth 64, 4 million values).
+public typealias TOMLLimits = JSONLimits
 
 /// A strict TOML 1.0 parser with limits on size, depth and value count.
 ///
