@@ -6,13 +6,17 @@ import StemmaGraph
 struct BOMCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bom",
-        abstract: "Write a CycloneDX ML-BOM of a fleet or of one agent from an inventory.",
+        abstract: "Write a CycloneDX ML-BOM or an SPDX 3.0.1 AI-BOM of a fleet or of one agent from an inventory.",
         discussion: """
             Agents become applications, models machine-learning-models (training data as modelCard dataset refs,
             fine-tune/adapter/quantization/merge lineage as pedigree.ancestors), datasets and corpora data
             components, packages libraries with purls, MCP servers and tools services. Each component says how
             Stemma knows it (stemma:evidence = declared, verified or inferred). With --advisories, matched
             components become vulnerabilities whose affects list the agents the impact walk reaches.
+
+            --format spdx writes SPDX 3.0.1 JSON-LD with the AI and Dataset profiles (ai_AIPackage,
+            dataset_DatasetPackage, trainedOn, testedOn, dependsOn, ancestorOf); properties the inventory does not
+            know are reported as lint warnings on stderr, never invented.
 
             The output is deterministic: the serial number is derived from the content and the timestamp is the
             modification time of the newest input document (or --timestamp).
@@ -22,11 +26,13 @@ struct BOMCommand: ParsableCommand {
             Examples:
               stemma bom --inventory fleet/ --output fleet.cdx.json
               stemma bom --inventory fleet/ --agent agent:cx-faq-bot@4.1.0 --advisories osv/ --spec-version 1.7
+              stemma bom --inventory fleet/ --format spdx --output fleet.spdx.json
             """
     )
 
     enum BOMFormat: String, ExpressibleByArgument, CaseIterable {
         case cyclonedx
+        case spdx
     }
 
     @Option(name: .customLong("inventory"), help: "A folder or file to read (repeatable).")
@@ -38,7 +44,7 @@ struct BOMCommand: ParsableCommand {
     @Option(name: .customLong("advisories"), help: "OSV advisory files or folders (repeatable): adds vulnerabilities.")
     var advisories: [String] = []
 
-    @Option(help: "Output format: cyclonedx.")
+    @Option(help: "Output format: cyclonedx (default) or spdx (SPDX 3.0.1 JSON-LD).")
     var format: BOMFormat = .cyclonedx
 
     @Option(name: .customLong("spec-version"), help: "CycloneDX version: 1.6 (default) or 1.7.")
@@ -72,7 +78,7 @@ struct BOMCommand: ParsableCommand {
             }
             request.agent = ref
         }
-        let document = try BOMGenerator.cycloneDX(request)
+        let document = try format == .spdx ? BOMGenerator.spdx(request) : BOMGenerator.cycloneDX(request)
         if let output {
             try BOMOutput.write(document.bytes, to: output)
         } else {
