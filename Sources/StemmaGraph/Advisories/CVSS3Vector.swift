@@ -1,3 +1,5 @@
+import StemmaCore
+
 /// A CVSS v3.0 or v3.1 vector and its base score, computed with the CVSS 3.1 specification's formula.
 ///
 /// Only the eight base metrics matter (`AV`, `AC`, `PR`, `UI`, `S`, `C`, `I`, `A`); temporal and environmental

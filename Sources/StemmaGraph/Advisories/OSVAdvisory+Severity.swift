@@ -1,3 +1,5 @@
+import StemmaCore
+
 extension OSVAdvisory {
     /// Stemma's severity for a record, from the strongest evidence it has.
     ///

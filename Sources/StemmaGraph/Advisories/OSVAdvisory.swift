@@ -1,3 +1,5 @@
+import StemmaCore
+
 /// One OSV record (schema 1.x): an advisory, the packages and versions it covers, and how bad it is.
 ///
 /// Parse with ``parse(_:source:)``. A withdrawn record (``isWithdrawn``) matches nothing. A `MAL-` record

@@ -1,3 +1,5 @@
+import StemmaCore
+
 extension OSVAffected {
     /// Whether this entry covers `name` at `version` in `ecosystem`, following the OSV evaluation pseudocode.
     ///

@@ -1,3 +1,5 @@
+import StemmaCore
+
 /// How OSV ecosystem names and package names meet Stemma's ``ComponentRef`` identities.
 public enum OSVEcosystem {
     /// The ecosystem as a ``ComponentRef`` ecosystem (a purl type): lowercased, so `PyPI` is `pypi`; OSV's own

@@ -1,3 +1,5 @@
+import StemmaCore
+
 /// A Semantic Versioning 2.0.0 version, ordered by SemVer precedence (section 11).
 ///
 /// `MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD]`, with an optional leading `v` (OSV `SEMVER` ranges omit it; npm

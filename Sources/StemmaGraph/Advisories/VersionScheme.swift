@@ -1,3 +1,5 @@
+import StemmaCore
+
 /// How an OSV range orders the versions of one ecosystem.
 ///
 /// PyPI uses PEP 440; npm and OSV `SEMVER` ranges use SemVer 2.0; any other ecosystem falls back to comparing

@@ -1,3 +1,5 @@
+import StemmaCore
+
 extension ComponentRef {
     /// Parses a reference as users write it: a purl (`pkg:pypi/langchain@0.0.130`, `pkg:huggingface/org/name`),
     /// `KIND:NAME[@VERSION]` (`model:`, `dataset:`, `corpus:`, `package:`, `tool:`, `agent:`), or `sha256:HEX`.
@@ -92,19 +94,4 @@ extension String {
         return String(validating: bytes, as: UTF8.self)
     }
 
-    /// The text without leading and trailing spaces, tabs and line breaks.
-    var trimmedWhitespace: String {
-        guard let first = utf8.first, let last = utf8.last else { return self }
-        let space: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 >= 0x80 }
-        if !space(first) && !space(last) { return self }  // the common case: nothing to trim, no allocation
-        var scalars = Substring(self)
-        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
-        return String(scalars)
-    }
-
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
-    }
 }

@@ -1,3 +1,5 @@
+import StemmaCore
+
 /// The identity of a graph node: a kind, an ecosystem where one applies, a name and an optional version.
 ///
 /// Names are normalised where the ecosystem says so (PyPI names per PEP 503, npm lowercase) and kept as written

@@ -24,7 +24,7 @@ public enum Relation: String, Sendable, CaseIterable {
 
     /// Parses the spellings people write (`fine-tuned-from`, `finetune`, `adapter`, `quantized`, `merge`, …).
     public init?(loose text: String) {
-        let key = text.lowercased().replacingOccurrences(of: "_", with: "-")
+        let key = text.lowercased().replacing("_", with: "-")
         if let exact = Relation(rawValue: key) {
             self = exact
             return

@@ -1,3 +1,4 @@
+import StemmaCore
 public import StemmaGraph
 
 /// Stemma's own component manifests (`docs/component-manifest.md`, `schemas/component.schema.json`): a YAML

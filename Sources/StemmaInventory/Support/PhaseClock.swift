@@ -1,3 +1,5 @@
+import StemmaCore
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -6,17 +8,11 @@
 /// performance notes were taken, and how a user can see where a slow inventory spends its time.
 struct PhaseClock {
     private let enabled = getenv("STEMMA_PHASES") != nil
-    private var last = PhaseClock.now()
-
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
+    private var last = MonotonicClock.seconds()
 
     mutating func mark(_ phase: String) {
         guard enabled else { return }
-        let current = Self.now()
+        let current = MonotonicClock.seconds()
         let line = "stemma: phase \(phase): \(Int((current - last) * 1000)) ms\n"
         var bytes = Array(line.utf8)
         _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }

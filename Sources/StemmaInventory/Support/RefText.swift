@@ -1,3 +1,4 @@
+import StemmaCore
 import StemmaGraph
 
 /// Turns the names cards and manifests use into graph identities.

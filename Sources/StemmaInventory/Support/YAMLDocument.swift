@@ -37,16 +37,4 @@ struct YAMLDocument {
 }
 
 extension String {
-    /// The text with every `target` replaced (no Foundation needed).
-    func replacing(_ target: String, with replacement: String) -> String {
-        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
-    }
-
-    /// Without leading and trailing whitespace.
-    var trimmedWhitespace: String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
-        return String(scalars)
-    }
 }

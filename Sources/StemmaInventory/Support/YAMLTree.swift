@@ -1,4 +1,5 @@
 internal import CYaml
+import StemmaCore
 
 /// A YAML document as plain values, built from libyaml's event API.
 ///

@@ -39,7 +39,7 @@ struct InventoryWalker {
                 warnings.append(InventoryWarning(source: root, message: "is neither a file nor a folder"))
                 continue
             }
-            let rootReal = Self.realPath(root) ?? root
+            let rootReal = FileSystemPath.resolved(root) ?? root
             walkFolder(
                 root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root, rootReal: rootReal,
                 files: &files, warnings: &warnings, publish: publish)
@@ -82,7 +82,7 @@ struct InventoryWalker {
                     files.append(InventoryFile(path: path, size: -1))
                 case Int32(DT_LNK):
                     // The hub cache links snapshot files to blobs; follow links only while they stay in the root.
-                    guard let target = Self.realPath(path), target.hasPrefix(rootReal + "/") else {
+                    guard let target = FileSystemPath.resolved(path), target.hasPrefix(rootReal + "/") else {
                         warnings.append(
                             InventoryWarning(
                                 source: path, message: "is a symbolic link that leaves the inventory folder; not read"))
@@ -111,12 +111,6 @@ struct InventoryWalker {
                 }
             }
         }
-    }
-
-    static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
     }
 
     private static func name(of entry: UnsafeMutablePointer<dirent>) -> String {

@@ -23,7 +23,7 @@ struct FolderScanner {
     }
 
     func scan() throws(StemmaError) -> Listing {
-        guard let rootReal = realPath(root) else { throw StemmaError.io("resolve", root, errno: errno) }
+        guard let rootReal = FileSystemPath.resolved(root) else { throw StemmaError.io("resolve", root, errno: errno) }
         var listing = Listing()
         var pending: [(relative: String, depth: Int)] = [("", 0)]
         while let (relative, depth) = pending.popLast() {
@@ -91,7 +91,7 @@ struct FolderScanner {
                 Finding(.symlink, "'\(name)' is a symbolic link, and the signature does not allow links", path: name))
             return nil
         }
-        guard let target = realPath(fullPath) else {
+        guard let target = FileSystemPath.resolved(fullPath) else {
             findings.append(Finding(.symlinkEscape, "'\(name)' is a symbolic link that does not resolve", path: name))
             return nil
         }
@@ -107,12 +107,6 @@ struct FolderScanner {
             return nil
         }
         return file(name, status, followsLink: true)
-    }
-
-    private func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
     }
 
     private static func name(of entry: UnsafeMutablePointer<dirent>) -> [UInt8] {

@@ -54,10 +54,10 @@ public enum ModelLocation: Sendable, Equatable {
 
     /// The signature file's path relative to the model folder, when it lies inside it (so it is never hashed).
     func relativePathInside(_ signaturePath: String) -> String? {
-        guard case .folder(let folder) = self, let root = Self.realPath(folder) else { return nil }
+        guard case .folder(let folder) = self, let root = FileSystemPath.resolved(folder) else { return nil }
         // The signature may not exist yet (signing): resolve its folder instead.
         let parent = signaturePath.contains("/") ? String(signaturePath[..<signaturePath.lastIndex(of: "/")!]) : "."
-        guard let parentReal = Self.realPath(parent.isEmpty ? "/" : parent) else { return nil }
+        guard let parentReal = FileSystemPath.resolved(parent.isEmpty ? "/" : parent) else { return nil }
         let full = parentReal + "/" + String(signaturePath.split(separator: "/").last ?? "")
         guard full.hasPrefix(root + "/") else { return nil }
         return String(full.dropFirst(root.count + 1))
@@ -72,12 +72,6 @@ public enum ModelLocation: Sendable, Equatable {
         let parent = trimmed.contains("/") ? String(trimmed[..<trimmed.lastIndex(of: "/")!]) : "."
         candidates.append((parent.isEmpty ? "" : parent) + "/model.sig")
         return candidates
-    }
-
-    static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
     }
 
     static func exists(_ path: String) -> Bool {

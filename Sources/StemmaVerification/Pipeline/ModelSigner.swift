@@ -15,7 +15,7 @@ public enum ModelSigner {
     /// - Throws: ``StemmaError`` when the model cannot be signed: an unreadable file, a symbolic link without
     ///   `allowSymlinks`, a name that is not UTF-8, an empty model, a key OMS does not allow.
     public static func sign(_ request: SignRequest, progress: HashProgress? = nil) throws(StemmaError) -> SignResult {
-        let started = ModelVerifier.monotonicSeconds()
+        let started = MonotonicClock.seconds()
         let location = try ModelLocation.classify(request.model)
         let signaturePath = request.signature ?? defaultOutput(for: location)
         let privateKey = try PrivateKey(
@@ -85,7 +85,7 @@ public enum ModelSigner {
         return SignResult(
             signaturePath: signaturePath, rootDigest: Hex.encode(manifest.rootDigest), method: method.name,
             resourceCount: resources.count, fileCount: content.files.count, bytesHashed: bytesHashed,
-            seconds: ModelVerifier.monotonicSeconds() - started)
+            seconds: MonotonicClock.seconds() - started)
     }
 
     private static func verificationMaterial(

@@ -21,12 +21,12 @@ public enum ModelVerifier {
     public static func verify(_ request: VerifyRequest, progress: HashProgress? = nil) throws(StemmaError)
         -> VerifyReport
     {
-        let started = monotonicSeconds()
+        let started = MonotonicClock.seconds()
         let location = try ModelLocation.classify(request.model)
         let signaturePath = try signaturePath(for: request, location: location)
         var report = VerifyReport(model: request.model, signature: signaturePath)
         try check(request, location: location, into: &report, progress: progress)
-        report.seconds = monotonicSeconds() - started
+        report.seconds = MonotonicClock.seconds() - started
         return report
     }
 
@@ -128,9 +128,4 @@ public enum ModelVerifier {
         return found
     }
 
-    static func monotonicSeconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-    }
 }

@@ -87,7 +87,7 @@ struct TrustPolicy {
         }
         let path = folder + "/" + relative
         // A symbolic link must not lead out of the trust-roots folder either.
-        guard let root = ModelLocation.realPath(folder), let resolved = ModelLocation.realPath(path) else {
+        guard let root = FileSystemPath.resolved(folder), let resolved = FileSystemPath.resolved(path) else {
             throw StemmaError(.io, "'\(policy)' names \"\(relative)\", which does not exist")
         }
         guard resolved.hasPrefix(root + "/") else {
