@@ -30,6 +30,11 @@ let package = Package(
             pkgConfig: "libarchive",
             providers: [.apt(["libarchive-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
 
         // Domain model: findings, reports, errors, JSON. Standard library and Foundation only.
         .target(name: "StemmaCore", swiftSettings: strictSettings),
@@ -62,10 +67,16 @@ let package = Package(
             dependencies: ["StemmaCore", "StemmaCrypto", "StemmaGraph", "StemmaInventory"],
             swiftSettings: strictSettings
         ),
+        // Static scanning of files that run code when loaded: the pickle VM, containers, Keras, TF, ONNX, GGUF.
+        .target(
+            name: "StemmaScan",
+            dependencies: ["StemmaCore", "StemmaArchive", "CZlib"],
+            swiftSettings: strictSettings
+        ),
         // The verify and sign pipelines: model sources, parallel hashing, trust roots, renderers.
         .target(
             name: "StemmaVerification",
-            dependencies: ["StemmaCore", "StemmaCrypto", "StemmaArchive", "StemmaFormats"],
+            dependencies: ["StemmaCore", "StemmaCrypto", "StemmaArchive", "StemmaFormats", "StemmaScan"],
             swiftSettings: strictSettings
         ),
         // The thin command-line front end.
@@ -77,6 +88,7 @@ let package = Package(
                 "StemmaGraph",
                 "StemmaAttestation",
                 "StemmaBOM",
+                "StemmaScan",
                 "StemmaCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -131,6 +143,11 @@ let package = Package(
         .testTarget(
             name: "StemmaBOMTests",
             dependencies: ["StemmaBOM", "StemmaGraph", "StemmaInventory", "StemmaCore", "StemmaTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StemmaScanTests",
+            dependencies: ["StemmaScan", "StemmaCore", "StemmaTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -10,7 +10,8 @@ public struct FindingCode: Hashable, Sendable, CustomStringConvertible {
     /// The severity a finding with this code has unless stated otherwise.
     public let defaultSeverity: Severity
 
-    private init(_ rawValue: String, _ defaultSeverity: Severity, _ summary: String) {
+    /// Internal so that each area declares its codes in its own `FindingCode+Area.swift` file of this module.
+    init(_ rawValue: String, _ defaultSeverity: Severity, _ summary: String) {
         self.rawValue = rawValue
         self.defaultSeverity = defaultSeverity
         self.summary = summary

@@ -1,5 +1,5 @@
 import Dispatch
-public import StemmaCore
+internal import StemmaCore
 public import StemmaGraph
 import Synchronization
 
