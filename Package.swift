@@ -64,7 +64,7 @@ let package = Package(
         // AI-BOM writers (CycloneDX ML-BOM, SPDX 3) from the supply-chain graph.
         .target(
             name: "StemmaBOM",
-            dependencies: ["StemmaCore", "StemmaCrypto", "StemmaGraph", "StemmaInventory"],
+            dependencies: ["StemmaCore", "StemmaCrypto", "StemmaGraph", "StemmaInventory", "StemmaVerification"],
             swiftSettings: strictSettings
         ),
         // Static scanning of files that run code when loaded: the pickle VM, containers, Keras, TF, ONNX, GGUF.
@@ -89,6 +89,7 @@ let package = Package(
                 "StemmaAttestation",
                 "StemmaBOM",
                 "StemmaScan",
+                "StemmaFormats",
                 "StemmaCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -28,7 +28,7 @@ public enum BOMGenerator {
         graph: Graph, flagged: [FlaggedComponent] = [], request: BOMRequest, warnings: [InventoryWarning] = []
     ) throws(StemmaError) -> BOMDocument {
         try check(request)
-        let root = try request.agent.map { ref throws(StemmaError) in try agentID(ref, in: graph) }
+        let root = try subjectID(request, in: graph)
         var members = CycloneDXAssembly(graph: graph, root: root, request: request).members(flagged: flagged)
         let serial =
             request.serialNumber
@@ -45,6 +45,15 @@ public enum BOMGenerator {
         if let timestamp = request.timestamp, !BOMTimestamp.isValid(timestamp) {
             throw StemmaError(.usage, "timestamp \"\(timestamp)\" is not YYYY-MM-DDTHH:MM:SSZ")
         }
+    }
+
+    /// The node the BOM describes: the request's model, its agent, or nil for the whole fleet.
+    static func subjectID(_ request: BOMRequest, in graph: Graph) throws(StemmaError) -> Int32? {
+        if let model = request.model {
+            guard let id = graph.id(of: model) else { throw StemmaError(.usage, "\(model) is not in the inventory") }
+            return id
+        }
+        return try request.agent.map { ref throws(StemmaError) in try agentID(ref, in: graph) }
     }
 
     /// The agent's node: the exact ref, or the only version of a versionless ref.

@@ -7,6 +7,8 @@ public struct BOMRequest: Sendable {
     public var inventory: [String]
     /// The agent the BOM describes (its closure only); nil describes the whole fleet.
     public var agent: ComponentRef?
+    /// The model the BOM describes (a bundle's, from ``BundleGraph``): its closure only, as the subject.
+    public var model: ComponentRef?
     /// OSV advisory files and folders: matched components become `vulnerabilities`.
     public var advisories: [String] = []
     public var specVersion: CycloneDXVersion = .v1_6

@@ -19,10 +19,41 @@ struct ComponentMapper {
     /// Whether the node is written as a service rather than a component.
     func isService(_ id: Int32) -> Bool { graph.node(id).ref.kind == .tool }
 
-    /// Whether the node is folded into its containers' `hashes` instead of being listed.
+    /// Whether the node is folded into its containers' `hashes` instead of being listed. A named file of a bundle
+    /// (`stemma bom BUNDLE`) is listed as its own `file` component, so a model of many files keeps one hash a file.
     func isFoldedArtifact(_ id: Int32) -> Bool {
-        graph.node(id).ref.kind == .artifact
+        graph.node(id).ref.kind == .artifact && !isNamedFile(id)
             && graph.reverse(id).contains { $0.relation == .contains && included.contains($0.node) }
+    }
+
+    /// Whether the node is a file of a bundle whose name and digest Stemma read itself.
+    func isNamedFile(_ id: Int32) -> Bool {
+        graph.node(id).ref.kind == .artifact && graph.node(id).properties[Self.fileNameProperty] != nil
+    }
+
+    /// The node property that names a bundle file (its path inside the bundle).
+    static let fileNameProperty = "file-name"
+
+    /// The name a node is listed under: a bundle file's path, an artifact's ref, anything else's name.
+    func displayName(_ id: Int32) -> String {
+        let node = graph.node(id)
+        if let file = node.properties[Self.fileNameProperty], node.ref.kind == .artifact { return file }
+        return node.ref.kind == .artifact ? node.ref.description : node.ref.name
+    }
+
+    /// Lowercase SHA-256 digests of the node itself (an artifact) and of the artifacts folded into it; sorted.
+    func digests(_ id: Int32) -> [String] {
+        var digests: Set<String> = []
+        if graph.node(id).ref.kind == .artifact { digests.insert(graph.node(id).ref.name.lowercased()) }
+        for edge in graph.forward(id)
+        where edge.relation == .contains && graph.node(edge.node).ref.kind == .artifact && !isNamedFile(edge.node) {
+            digests.insert(graph.node(edge.node).ref.name.lowercased())
+        }
+        return digests.filter(Self.isSHA256).sorted()
+    }
+
+    private static func isSHA256(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }
 
     /// The component for a node that is not a service.
@@ -78,22 +109,15 @@ struct ComponentMapper {
             members.append(("group", .string(String(ref.name[..<slash]))))
             members.append(("name", .string(String(ref.name[ref.name.index(after: slash)...]))))
         } else {
-            members.append(("name", .string(ref.kind == .artifact ? ref.description : ref.name)))
+            members.append(("name", .string(displayName(id))))
         }
         if let version = ref.version { members.append(("version", .string(version))) }
         return members
     }
 
-    /// SHA-256 hashes of the artifacts the node contains (or of the artifact itself), sorted.
+    /// SHA-256 hashes of the node (an artifact) and of the artifacts folded into it, sorted.
     func hashes(_ id: Int32) -> [JSONValue] {
-        var digests: Set<String> = []
-        if graph.node(id).ref.kind == .artifact { digests.insert(graph.node(id).ref.name) }
-        for edge in graph.forward(id) where edge.relation == .contains && graph.node(edge.node).ref.kind == .artifact {
-            digests.insert(graph.node(edge.node).ref.name)
-        }
-        return digests.filter { $0.utf8.count == 64 }.sorted().map { digest in
-            .object([("alg", .string("SHA-256")), ("content", .string(digest))])
-        }
+        digests(id).map { digest in .object([("alg", .string("SHA-256")), ("content", .string(digest))]) }
     }
 
     /// `pedigree.ancestors`: each model this one was fine-tuned, adapted, quantized or merged from, as a copy

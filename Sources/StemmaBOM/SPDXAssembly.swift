@@ -95,7 +95,7 @@ struct SPDXAssembly {
         let node = graph.node(id)
         let ref = node.ref
         var members = Self.header(Self.elementType(ref.kind), Self.id(base, mapper.bomRef(id)))
-        members.append(("name", .string(ref.kind == .artifact ? ref.description : ref.name)))
+        members.append(("name", .string(mapper.displayName(id))))
         if let description = node.properties["description"] { members.append(("description", .string(description))) }
         var notes = ["Stemma ref \(ref.description)", "evidence \(graph.strongestEvidence(of: id).rawValue)"]
         if graph.isUnresolved(id) { notes.append("unresolved (only named by other documents)") }
@@ -108,7 +108,7 @@ struct SPDXAssembly {
             }
             members.append(("software_primaryPurpose", .string(Self.primaryPurpose(ref.kind))))
         }
-        let digests = digests(id)
+        let digests = mapper.digests(id)
         if !digests.isEmpty {
             members.append(
                 (
@@ -126,21 +126,6 @@ struct SPDXAssembly {
             members.append(("dataset_datasetType", .array([.string("noAssertion")])))
         }
         return .object(members)
-    }
-
-    /// SHA-256 digests (64 lowercase hex) of the artifacts the node contains, or of the artifact itself; sorted.
-    private func digests(_ id: Int32) -> [String] {
-        var digests: Set<String> = []
-        if graph.node(id).ref.kind == .artifact { digests.insert(graph.node(id).ref.name) }
-        for edge in graph.forward(id) where edge.relation == .contains && graph.node(edge.node).ref.kind == .artifact {
-            digests.insert(graph.node(edge.node).ref.name)
-        }
-        return digests.map { $0.lowercased() }.filter(Self.isSHA256).sorted()
-    }
-
-    private static func isSHA256(_ text: String) -> Bool {
-        text.utf8.count == 64
-            && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }
 
     static func elementType(_ kind: NodeKind) -> String {

@@ -20,7 +20,7 @@ extension BOMGenerator {
         graph: Graph, request: BOMRequest, warnings: [InventoryWarning] = []
     ) throws(StemmaError) -> BOMDocument {
         try checkSPDX(request)
-        let root = try request.agent.map { ref throws(StemmaError) in try agentID(ref, in: graph) }
+        let root = try subjectID(request, in: graph)
         let assembly = SPDXAssembly(graph: graph, root: root, request: request)
         let serial =
             request.serialNumber

@@ -2,12 +2,18 @@ import ArgumentParser
 import StemmaBOM
 import StemmaCore
 import StemmaGraph
+import StemmaInventory
+import StemmaVerification
 
 struct BOMCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bom",
-        abstract: "Write a CycloneDX ML-BOM or an SPDX 3.0.1 AI-BOM of a fleet or of one agent from an inventory.",
+        abstract: "Write a CycloneDX ML-BOM or an SPDX 3.0.1 AI-BOM of a model bundle, a fleet or one agent.",
         discussion: """
+            Give a BUNDLE (a model folder, file or archive) for the BOM of one model: every file is hashed with
+            SHA-256 as it is read, so its file components carry digests Stemma proved (stemma:evidence verified),
+            beside what the bundle's model card and headers declare. Give --inventory for a fleet or an agent.
+
             Agents become applications, models machine-learning-models (training data as modelCard dataset refs,
             fine-tune/adapter/quantization/merge lineage as pedigree.ancestors), datasets and corpora data
             components, packages libraries with purls, MCP servers and tools services. Each component says how
@@ -24,6 +30,7 @@ struct BOMCommand: ParsableCommand {
             Exit status: 0 written, 2 could not.
 
             Examples:
+              stemma bom ./llama-ft --output llama-ft.cdx.json
               stemma bom --inventory fleet/ --output fleet.cdx.json
               stemma bom --inventory fleet/ --agent agent:cx-faq-bot@4.1.0 --advisories osv/ --spec-version 1.7
               stemma bom --inventory fleet/ --format spdx --output fleet.spdx.json
@@ -34,6 +41,9 @@ struct BOMCommand: ParsableCommand {
         case cyclonedx
         case spdx
     }
+
+    @Argument(help: "A model bundle (folder, file or archive) to describe, its files hashed.")
+    var bundle: String?
 
     @Option(name: .customLong("inventory"), help: "A folder or file to read (repeatable).")
     var inventory: [String] = []
@@ -60,7 +70,13 @@ struct BOMCommand: ParsableCommand {
     var output: String?
 
     func validate() throws {
-        guard !inventory.isEmpty else { throw ValidationError("give at least one --inventory folder or file") }
+        guard bundle != nil || !inventory.isEmpty else {
+            throw ValidationError("give a BUNDLE, or at least one --inventory folder or file")
+        }
+        guard bundle == nil || (inventory.isEmpty && agent == nil && advisories.isEmpty) else {
+            throw ValidationError(
+                "a BUNDLE is described on its own: --inventory, --agent and --advisories need no BUNDLE")
+        }
         guard CycloneDXVersion(rawValue: specVersion) != nil else {
             throw ValidationError("--spec-version must be 1.6 or 1.7")
         }
@@ -78,7 +94,21 @@ struct BOMCommand: ParsableCommand {
             }
             request.agent = ref
         }
-        let document = try format == .spdx ? BOMGenerator.spdx(request) : BOMGenerator.cycloneDX(request)
+        let document: BOMDocument
+        if let bundle {
+            let progress = HashProgress()
+            let line = ProgressLine(progress: progress, label: "hashing \(bundle)")
+            defer { line.stop() }
+            let (read, model) = try BundleGraph.read(bundle, progress: progress)
+            request.inventory = [bundle]
+            request.model = model
+            document =
+                try format == .spdx
+                ? BOMGenerator.spdx(graph: read.graph, request: request, warnings: read.warnings)
+                : BOMGenerator.cycloneDX(graph: read.graph, request: request, warnings: read.warnings)
+        } else {
+            document = try format == .spdx ? BOMGenerator.spdx(request) : BOMGenerator.cycloneDX(request)
+        }
         if let output {
             try BOMOutput.write(document.bytes, to: output)
         } else {

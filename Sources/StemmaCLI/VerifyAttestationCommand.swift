@@ -10,7 +10,9 @@ struct VerifyAttestationCommand: ParsableCommand {
             At least one signature must verify with a trusted key (keyid is a hint only); the payloadType must be
             in-toto; the payload must be a well-formed in-toto Statement v1; each --subject file's SHA-256 must
             equal a subject's digest (matched by name, else by digest). With --certificate-chain the signing
-            certificate comes from the bundle and must chain to a trusted CA.
+            certificate comes from the bundle and must chain to a trusted CA. --trust-roots reads the same
+            signers.json as `stemma verify`: its keys and CAs are trusted, and a certificate must match the
+            signer's leafSubject.
 
             Exit status: 0 verified, 1 not verified (the reasons say why), 2 could not check (unreadable or
             malformed input).
@@ -19,6 +21,7 @@ struct VerifyAttestationCommand: ParsableCommand {
               stemma verify-attestation agent.intoto.json --public-key release.pub.pem
               stemma verify-attestation agent.sigstore.json --certificate-chain acme-root-ca.pem \\
                   --subject dist/agent-2.3.0.tar.gz --format json
+              stemma verify-attestation fleet.intoto.json --trust-roots /etc/stemma/trust-roots
             """
     )
 
@@ -34,6 +37,9 @@ struct VerifyAttestationCommand: ParsableCommand {
         name: .customLong("certificate-chain"), help: "Trusted root or intermediate CA certificates, PEM (repeatable).")
     var certificateChains: [String] = []
 
+    @Option(name: .customLong("trust-roots"), help: "A trust-roots folder with signers.json.")
+    var trustRoots: String?
+
     @Option(help: "A file whose SHA-256 must match a subject of the statement (repeatable).")
     var subject: [String] = []
 
@@ -41,15 +47,18 @@ struct VerifyAttestationCommand: ParsableCommand {
     var format: OutputFormat = .text
 
     func validate() throws {
-        guard publicKeys.isEmpty != certificateChains.isEmpty else {
-            throw ValidationError("give exactly one of --public-key or --certificate-chain")
+        let sources = [!publicKeys.isEmpty, !certificateChains.isEmpty, trustRoots != nil].filter { $0 }.count
+        guard sources == 1 else {
+            throw ValidationError("give exactly one of --public-key, --certificate-chain or --trust-roots")
         }
         if format == .sarif { throw ValidationError("verify-attestation prints text or json") }
     }
 
     func run() throws {
         let trust: AttestationTrust =
-            publicKeys.isEmpty ? .certificateChains(certificateChains) : .publicKeys(publicKeys)
+            if let trustRoots { .trustRoots(trustRoots) } else if publicKeys.isEmpty {
+                .certificateChains(certificateChains)
+            } else { .publicKeys(publicKeys) }
         var request = VerifyAttestationRequest(envelope: envelope, trust: trust)
         request.subjects = subject
         let verdict = try AttestationVerifier.verify(request)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import StemmaCore
+import StemmaFormats
 import StemmaVerification
 
 struct VerifyCommand: ParsableCommand {

@@ -62,4 +62,59 @@ import Testing
         #expect(!verdict.isVerified)
         #expect(verdict.reasons.contains { $0.contains(envelope) && $0.contains("no signing certificate") })
     }
+
+    /// A trust-roots folder (`signers.json`) holding copies of the given key and CA files.
+    private func trustRoots(_ fixture: AttestationFixture, key: String? = nil, ca: String? = nil, leaf: String? = nil)
+        throws -> String
+    {
+        var signers: [String] = []
+        if let key {
+            _ = try fixture.folder.write(
+                "roots/key.pem", try fixture.folder.read(String(key.split(separator: "/").last!)))
+            signers.append(#"{"name": "governance", "publicKeys": ["key.pem"], "models": ["*"]}"#)
+        }
+        if let ca {
+            _ = try fixture.folder.write(
+                "roots/ca.pem", try fixture.folder.read(String(ca.split(separator: "/").last!)))
+            let subject = leaf.map { #", "leafSubject": "\#($0)""# } ?? ""
+            signers.append(#"{"name": "platform-ca", "certificateChain": ["ca.pem"]\#(subject), "models": ["*"]}"#)
+        }
+        _ = try fixture.folder.write(
+            "roots/signers.json", #"{"schemaVersion": 1, "signers": [\#(signers.joined(separator: ", "))]}"#)
+        return fixture.folder.url("roots")
+    }
+
+    @Test func trustRootsKeysVerifyAndOtherKeysDoNot() throws {
+        let fixture = try AttestationFixture()
+        let envelope = try fixture.attest()
+        let roots = try trustRoots(fixture, key: fixture.publicKey)
+        #expect(try AttestationVerifier.verify(.init(envelope: envelope, trust: .trustRoots(roots))).isVerified)
+
+        let stranger = try AttestationFixture()
+        let strangerRoots = try trustRoots(stranger, key: stranger.publicKey)
+        let verdict = try AttestationVerifier.verify(.init(envelope: envelope, trust: .trustRoots(strangerRoots)))
+        #expect(!verdict.isVerified)
+        #expect(verdict.reasons.contains { $0.contains("trusted key") })
+    }
+
+    @Test func trustRootsCertificateSignerMustMatchItsLeafSubject() throws {
+        let fixture = try AttestationFixture()
+        let (ca, leaf) = try makePKI(fixture)
+        let envelope = try fixture.readJSON(try fixture.attest())
+        let bundle: JSONValue = .object([
+            ("mediaType", .string(SigstoreBundle.mediaType)),
+            (
+                "verificationMaterial",
+                .object([("certificate", .object([("rawBytes", .string(Base64.encode(leaf)))]))])
+            ),
+            ("dsseEnvelope", envelope),
+        ])
+        let path = try fixture.folder.write("bundle.json", JSONWriter().bytes(bundle))
+        let matching = try trustRoots(fixture, ca: ca, leaf: "CN=Sign*")
+        #expect(try AttestationVerifier.verify(.init(envelope: path, trust: .trustRoots(matching))).isVerified)
+        let other = try trustRoots(fixture, ca: ca, leaf: "CN=Someone else")
+        let verdict = try AttestationVerifier.verify(.init(envelope: path, trust: .trustRoots(other)))
+        #expect(!verdict.isVerified)
+        #expect(verdict.reasons.contains { $0.contains("leafSubject") })
+    }
 }

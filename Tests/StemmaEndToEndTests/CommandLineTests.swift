@@ -1,5 +1,6 @@
 import Foundation
 import StemmaCore
+import StemmaFormats
 import StemmaTestSupport
 import Testing
 

@@ -1,6 +1,8 @@
 """`stemma bom` writes CycloneDX ML-BOMs that cyclonedx-python-lib's JSON validator accepts, with every ref
-resolving and no bom-ref repeated, for the whole example fleet, one agent, advisories and spec 1.7."""
+resolving and no bom-ref repeated, for the whole example fleet, one agent, advisories, spec 1.7 and single model
+bundles (whose file digests must be the real SHA-256 of the files)."""
 
+import hashlib
 import json
 import pathlib
 
@@ -70,8 +72,43 @@ def _purls(node):
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_bom_is_schema_valid_with_intact_refs(case):
     text, doc = _bom(*CASES[case])
-    version = SchemaVersion.from_version(doc["specVersion"])
     assert doc["specVersion"] == ("1.7" if "1.7" in case else "1.6")
+    _assert_valid(text, doc)
+
+
+BUNDLES = ROOT / "examples" / "bundles"
+
+
+@pytest.mark.parametrize("bundle", ["sentiment-ft", "fraud-scorer.tar.gz"])
+def test_bundle_bom_is_schema_valid_with_recomputed_digests(bundle):
+    res = support.stemma("bom", BUNDLES / bundle)
+    assert res.rc == 0, res.describe()
+    doc = json.loads(res.stdout)
+    _assert_valid(res.stdout, doc)
+    subject = doc["metadata"]["component"]
+    assert subject["type"] == "machine-learning-model"
+    files = [c for c in doc["components"] if c["type"] == "file"]
+    assert files, "a bundle BOM lists the bundle's files"
+    for component in files:
+        assert {"name": "stemma:evidence", "value": "verified"} in component["properties"]
+        assert len(component["hashes"]) == 1 and component["hashes"][0]["alg"] == "SHA-256"
+    dependencies = {d["ref"]: d.get("dependsOn", []) for d in doc["dependencies"]}
+    assert {c["bom-ref"] for c in files} <= set(dependencies[subject["bom-ref"]])
+    if not bundle.endswith(".tar.gz"):
+        on_disk = {
+            str(path.relative_to(BUNDLES / bundle)): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in (BUNDLES / bundle).rglob("*") if path.is_file() and path.name != "model.sig"
+        }
+        assert {c["name"]: c["hashes"][0]["content"] for c in files} == on_disk
+
+
+def test_bundle_bom_refuses_inventory_options():
+    res = support.stemma("bom", BUNDLES / "sentiment-ft", "--inventory", FLEET)
+    assert res.rc == 2, res.describe()
+
+
+def _assert_valid(text, doc):
+    version = SchemaVersion.from_version(doc["specVersion"])
     errors = JsonStrictValidator(version).validate_str(text, all_errors=True)
     assert errors is None, [f"{'/'.join(map(str, e.data.absolute_path))}: {e.data.message}" for e in errors]
     refs = _walk_refs(doc, [])

@@ -111,9 +111,25 @@ public struct GraphBuilder: Sendable {
     }
 
     private mutating func link(_ from: Int32, _ to: Int32, _ relation: Relation, _ evidence: Evidence) {
-        guard from != to, edgeKeys.insert(EdgeKey(from: from, to: to, relation: relation)).inserted else { return }
+        guard from != to else { return }
+        guard edgeKeys.insert(EdgeKey(from: from, to: to, relation: relation)).inserted else {
+            strengthen(from, to, relation, evidence)
+            return
+        }
         graph.forwardEdges[Int(from)].append(Graph.Edge(node: to, relation: relation, evidence: evidence))
         graph.reverseEdges[Int(to)].append(Graph.Edge(node: from, relation: relation, evidence: evidence))
+    }
+
+    /// A second document stating an edge keeps the first one's evidence unless it proves more: a digest Stemma
+    /// recomputed (`verified`) outranks the same digest read from a signature or card (`declared`).
+    private mutating func strengthen(_ from: Int32, _ to: Int32, _ relation: Relation, _ evidence: Evidence) {
+        guard
+            let forward = graph.forwardEdges[Int(from)].firstIndex(where: { $0.node == to && $0.relation == relation }),
+            graph.forwardEdges[Int(from)][forward].evidence.status < evidence.status,
+            let reverse = graph.reverseEdges[Int(to)].firstIndex(where: { $0.node == from && $0.relation == relation })
+        else { return }
+        graph.forwardEdges[Int(from)][forward] = Graph.Edge(node: to, relation: relation, evidence: evidence)
+        graph.reverseEdges[Int(to)][reverse] = Graph.Edge(node: from, relation: relation, evidence: evidence)
     }
 
     static func folder(of path: String) -> String {

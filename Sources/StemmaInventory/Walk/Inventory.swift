@@ -28,7 +28,10 @@ public struct Inventory: Sendable {
     /// The walk runs on its own thread and hands out files folder by folder while every core reads and parses
     /// them, so listing 155,000 files overlaps with reading them. Fragments are then put in path order, so the
     /// graph (and which document's properties win) never depends on timing.
-    public func read(_ paths: [String]) -> Result {
+    /// - Parameters:
+    ///   - paths: folders and files to read.
+    ///   - extra: fragments that did not come from a file (a bundle's recomputed digests), added after the files'.
+    public func read(_ paths: [String], adding extra: [InventoryFragment] = []) -> Result {
         var clock = PhaseClock()
         let queue = Mutex(FileQueue())
         let limits = self.limits
@@ -67,6 +70,7 @@ public struct Inventory: Sendable {
         clock.mark("walk and read \(fileCount) files")
         var builder = GraphBuilder()
         for entry in fragments { builder.add(entry.fragment) }
+        for fragment in extra { builder.add(fragment) }
         let built = builder.build()
         clock.mark("build \(built.graph.nodes.count) nodes, \(built.graph.edgeCount) edges")
         return Result(

@@ -1,4 +1,5 @@
 public import StemmaArchive
+public import StemmaFormats
 
 /// What to verify, against what trust.
 public struct VerifyRequest: Sendable {

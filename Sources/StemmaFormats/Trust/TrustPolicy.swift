@@ -1,6 +1,5 @@
 import StemmaCore
 import StemmaCrypto
-import StemmaFormats
 
 /// An organisation's trust roots: `signers.json` in a folder, naming each signer's keys or CA certificates
 /// and the models it may sign. The layout is documented in `trust-roots/README.md` and

@@ -1,32 +1,44 @@
-import StemmaCore
-import StemmaCrypto
+public import StemmaCore
+public import StemmaCrypto
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
 /// Someone the user trusts to sign models: keys or CA certificates, and which models they may sign.
-struct TrustedSigner: Sendable {
+public struct TrustedSigner: Sendable {
     /// The signer's name in reports (a policy name, or the file given on the command line).
-    var name: String
+    public var name: String
     /// Public keys that identify the signer (key mode).
-    var publicKeys: [PublicKey] = []
+    public var publicKeys: [PublicKey] = []
     /// Trusted CA certificates the leaf must chain to (certificate mode).
-    var certificateAuthorities: [Certificate] = []
+    public var certificateAuthorities: [Certificate] = []
     /// A glob the leaf's RFC 2253 subject must match, when set.
-    var leafSubject: String?
+    public var leafSubject: String?
     /// Globs the model name (the statement's subject name) must match.
-    var models: [String] = ["*"]
+    public var models: [String] = ["*"]
+
+    /// A signer with nothing trusted yet.
+    public init(
+        name: String, publicKeys: [PublicKey] = [], certificateAuthorities: [Certificate] = [],
+        leafSubject: String? = nil, models: [String] = ["*"]
+    ) {
+        self.name = name
+        self.publicKeys = publicKeys
+        self.certificateAuthorities = certificateAuthorities
+        self.leafSubject = leafSubject
+        self.models = models
+    }
 
     /// Whether this signer may sign a model of this name.
-    func allows(model name: String) -> Bool {
+    public func allows(model name: String) -> Bool {
         models.contains { Glob.matches($0, name) }
     }
 }
 
 /// Shell-style glob matching (`*`, `?`, `[...]`) through `fnmatch`.
-enum Glob {
-    static func matches(_ pattern: String, _ text: String) -> Bool {
+public enum Glob {
+    public static func matches(_ pattern: String, _ text: String) -> Bool {
         fnmatch(pattern, text, 0) == 0
     }
 }
@@ -42,7 +54,7 @@ public enum TrustSource: Sendable {
 
     /// Loads the signers this source describes.
     /// - Throws: ``StemmaError`` naming any key, certificate or policy file that cannot be read.
-    func signers() throws(StemmaError) -> [TrustedSigner] {
+    public func signers() throws(StemmaError) -> [TrustedSigner] {
         switch self {
         case .publicKeys(let paths):
             var signers: [TrustedSigner] = []
