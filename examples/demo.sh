@@ -183,6 +183,12 @@ prep sed -i 's/"bomFormat"/"bomFormat" /' "$DEMO/fleet.cdx.json"
 expect 1 "$STEMMA" verify-attestation "$DEMO/fleet.intoto.json" --public-key "$DEMO/k.pub.pem" \
   --subject "$DEMO/fleet.cdx.json"
 
+step "The AI-BOM of one model bundle, every file's digest recomputed (evidence: verified)" \
+  "SPDX 3.0.1 with the AI profile this time; the model card supplies lineage and training data"
+expect 0 "$STEMMA" bom examples/bundles/sentiment-ft --format spdx --timestamp 2026-11-27T00:00:00Z \
+  --output "$DEMO/sentiment-ft.spdx.json"
+show grep -c '"software_File"' "$DEMO/sentiment-ft.spdx.json"
+
 # ---------------------------------------------------------------------------------------------------------
 printf '\n'
 if [ ${#UNEXPECTED[@]} -eq 0 ]; then
