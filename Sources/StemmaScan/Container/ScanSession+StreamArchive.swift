@@ -1,0 +1,112 @@
+import StemmaCore
+
+extension ScanSession {
+    /// Members of a legacy (`torch.save` before 1.6, tar) checkpoint: all of them are pickles, some followed by
+    /// raw storage bytes.
+    private static let legacyTorchTarMembers: Set<String> = ["sys_info", "pickle", "storages", "tensors"]
+
+    /// Scans tar, 7z and rar archives member by member, and single compressed streams by their content.
+    func scanStreamArchive(_ input: ScanInput, kind: ContentKind, name: String, depth: Int)
+        -> (format: String, [ScanFinding])
+    {
+        var findings: [ScanFinding] = []
+        if kind == .sevenZip || kind == .rar {
+            findings.append(
+                ScanFinding(
+                    .scanNonstandardContainer, .suspicious,
+                    "Non-standard container around model weights (\(kind.rawValue)); no model loader reads it."))
+        }
+        var format = kind.rawValue
+        var first = true
+        do throws(StemmaError) {
+            let archive = try StreamArchive(input)
+            while let entry = try archive.next() {
+                if first {
+                    first = false
+                    if archive.isRawStream {
+                        record(format)
+                        findings += scanCompressedStream(archive, input: input, name: name, depth: depth)
+                        return (format, findings)
+                    }
+                    format = kind == .tar || kind == .sevenZip || kind == .rar ? kind.rawValue : "tar+\(kind.rawValue)"
+                    record(format)
+                }
+                guard admitMember() else {
+                    findings.append(Self.incomplete("more than \(limits.maxMembers) archive members"))
+                    break
+                }
+                findings += Self.pathFindings(entry.name) + Self.linkFindings(entry)
+                if entry.encrypted {
+                    findings.append(
+                        ScanFinding(
+                            .scanUnscannableMember, .malformed, "The archive member is encrypted.",
+                            evidence: ScanEvidence(member: [entry.name])))
+                    continue
+                }
+                guard entry.kind == .regular else { continue }
+                let bound = min(limits.maxMemberBytes, max(0, limits.maxTotalBytes - totalBytes))
+                let (bytes, complete) = try archive.read(maxBytes: bound)
+                _ = account(bytes.count)
+                if !complete {
+                    findings.append(
+                        Self.incomplete("an archive member is larger than \(bound) bytes").inside(entry.name))
+                    continue
+                }
+                let hint: LoaderHint = Self.legacyTorchTarMembers.contains(entry.name) ? .legacyTorch : .none
+                findings += scanMember(
+                    ScanInput(bytes: bytes, path: input.path), name: entry.name, depth: depth + 1, hint: hint)
+            }
+            if first { record(format) }
+        } catch {
+            if first { record("\(format) (unreadable)") }
+            findings.append(Self.finding(for: error, reading: "\(format) archive"))
+        }
+        return (format, findings)
+    }
+
+    /// A gzip, bzip2, xz, zstd or lz4 stream holding one file: decompressed under the limits, then scanned.
+    private func scanCompressedStream(_ archive: StreamArchive, input: ScanInput, name: String, depth: Int)
+        -> [ScanFinding]
+    {
+        let bound = inflationBound(compressedSize: input.count)
+        let bytes: [UInt8]
+        let complete: Bool
+        do throws(StemmaError) {
+            (bytes, complete) = try archive.read(maxBytes: bound.bytes)
+        } catch {
+            return [Self.finding(for: error, reading: "compressed stream")]
+        }
+        var findings: [ScanFinding] = []
+        if !complete || !account(bytes.count) {
+            findings.append(Self.incomplete("the stream decompresses to \(bound.reason)"))
+        }
+        let inner = Self.decompressedName(name)
+        return findings
+            + scanMember(ScanInput(bytes: bytes, path: input.path), name: inner, depth: depth + 1, hint: .compressed)
+    }
+
+    /// `model.pkl.gz` → `model.pkl`; a name without a compression suffix gets none to lose.
+    static func decompressedName(_ name: String) -> String {
+        let base = name.split(separator: "/").last.map(String.init) ?? name
+        for suffix in [".gz", ".tgz", ".bz2", ".xz", ".zst", ".zstd", ".lz4", ".z"]
+        where base.lowercased().hasSuffix(suffix) && base.count > suffix.count {
+            return String(base.dropLast(suffix.count))
+        }
+        return base.isEmpty ? "data" : base
+    }
+
+    private static func linkFindings(_ entry: StreamArchive.Entry) -> [ScanFinding] {
+        let target: String
+        let kind: String
+        switch entry.kind {
+        case .symbolicLink(let value): (target, kind) = (value, "symbolic")
+        case .hardLink(let value): (target, kind) = (value, "hard")
+        default: return []
+        }
+        return [
+            ScanFinding(
+                .scanArchiveLink, .suspicious, "The archive member '\(entry.name)' is a \(kind) link to '\(target)'.",
+                evidence: ScanEvidence(member: [entry.name], detail: target))
+        ]
+    }
+}

@@ -1,0 +1,108 @@
+import StemmaCore
+
+/// What an input's bytes are, as far as scanning is concerned.
+enum ContentKind: String, Sendable {
+    case zip
+    case sevenZip = "7z"
+    case rar, gzip, bzip2, xz, lz4, zstd, tar, npy, hdf5, gguf, safetensors, pickle, onnx
+    case savedModel = "saved-model"
+    case kerasMetadata = "keras-metadata"
+    case data
+
+    /// Formats read through libarchive: tar, 7z, rar and single compressed streams.
+    var isStreamArchive: Bool {
+        switch self {
+        case .sevenZip, .rar, .gzip, .bzip2, .xz, .lz4, .zstd, .tar: return true
+        default: return false
+        }
+    }
+}
+
+/// Identifies inputs by their magic bytes, never by their names (a pickle named `.txt` is a pickle); only
+/// protobuf files, which have no magic, are recognised by name (`*.onnx`, `saved_model.pb`, `keras_metadata.pb`).
+enum ContentSniffer {
+    /// Bytes read from the start of every input: enough for a tar header.
+    static let headSize = 512
+
+    /// The kind of `input`, whose file or member name is `name`.
+    /// - Parameter strictPickleMagic: false for bytes no loader unpickles (a PyTorch tensor record), where a
+    ///   `\x80\x02` prefix is as likely a float as a pickle and the opcodes must prove it (see ``PickleProbe``).
+    /// - Throws: ``StemmaError`` when the input cannot be read.
+    static func sniff(_ input: ScanInput, name: String, strictPickleMagic: Bool = true) throws(StemmaError)
+        -> ContentKind
+    {
+        let head = try input.bytes(at: 0, count: headSize)
+        if let kind = magicKind(head, count: input.count, strictPickleMagic: strictPickleMagic) { return kind }
+        if try hasHDF5Signature(input) { return .hdf5 }
+        if try ZipArchive.endOfCentralDirectory(in: input) != nil { return .zip }
+        if !head.isEmpty {
+            let window = head.count < headSize ? head : try input.bytes(at: 0, count: PickleProbe.window)
+            if PickleProbe.isPickle(window, total: input.count) { return .pickle }
+        }
+        return protobufKind(name) ?? .data
+    }
+
+    private static func magicKind(_ head: [UInt8], count: Int, strictPickleMagic: Bool) -> ContentKind? {
+        func starts(_ magic: [UInt8], at offset: Int = 0) -> Bool {
+            head.count >= offset + magic.count && Array(head[offset..<offset + magic.count]) == magic
+        }
+        if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) { return .zip }
+        if starts([0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]) { return .sevenZip }
+        if starts(Array("Rar!\u{1A}\u{07}".utf8)) { return .rar }
+        if starts([0x1F, 0x8B]) { return .gzip }
+        if starts(Array("BZh".utf8)) { return .bzip2 }
+        if starts([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return .xz }
+        if starts([0x04, 0x22, 0x4D, 0x18]) { return .lz4 }
+        if starts([0x28, 0xB5, 0x2F, 0xFD]) { return .zstd }
+        if starts([0x93] + Array("NUMPY".utf8)) { return .npy }
+        if starts(Array("GGUF".utf8)) { return .gguf }
+        if strictPickleMagic, head.count >= 2, head[0] == 0x80, (2...5).contains(head[1]) { return .pickle }
+        if starts(Array("ustar".utf8), at: 257) || isOldTarHeader(head) { return .tar }
+        if head.count >= 9, head[8] == UInt8(ascii: "{") {
+            var length: UInt64 = 0
+            for index in 0..<8 { length |= UInt64(head[index]) << (8 * UInt64(index)) }
+            if length >= 2 && length <= UInt64(max(0, count - 8)) { return .safetensors }
+        }
+        return nil
+    }
+
+    /// A pre-POSIX tar header: a name, and a checksum field that matches the header's byte sum.
+    private static func isOldTarHeader(_ head: [UInt8]) -> Bool {
+        guard head.count == 512, head[0] != 0 else { return false }
+        var stored = 0
+        var digits = 0
+        for byte in head[148..<156] {
+            if byte >= 0x30 && byte <= 0x37 {
+                stored = stored * 8 + Int(byte - 0x30)
+                digits += 1
+            } else if byte == 0 || byte == 0x20 {
+                if digits > 0 { break }
+            } else {
+                return false
+            }
+        }
+        guard digits > 0 else { return false }
+        var sum = 0
+        for (index, byte) in head.enumerated() { sum += (148..<156).contains(index) ? 0x20 : Int(byte) }
+        return sum == stored
+    }
+
+    /// HDF5's superblock may sit at 0, 512, 1024, 2048, … (a user block before it).
+    private static func hasHDF5Signature(_ input: ScanInput) throws(StemmaError) -> Bool {
+        let signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
+        var offset = 0
+        while offset <= input.count - 8 {
+            if try input.bytes(at: offset, count: 8) == signature { return true }
+            offset = offset == 0 ? 512 : offset * 2
+        }
+        return false
+    }
+
+    private static func protobufKind(_ name: String) -> ContentKind? {
+        let base = name.split(separator: "/").last.map(String.init)?.lowercased() ?? ""
+        if base.hasSuffix(".onnx") { return .onnx }
+        if base == "saved_model.pb" { return .savedModel }
+        if base == "keras_metadata.pb" { return .kerasMetadata }
+        return nil
+    }
+}
