@@ -6,7 +6,7 @@ extension ScanSession {
     private static let legacyTorchTarMembers: Set<String> = ["sys_info", "pickle", "storages", "tensors"]
 
     /// Scans tar, 7z and rar archives member by member, and single compressed streams by their content.
-    func scanStreamArchive(_ input: ScanInput, kind: ContentKind, name: String, depth: Int)
+    func scanStreamArchive(_ input: ScanInput, kind: ContentKind, name: String, depth: Int, rawOnly: Bool = false)
         -> (format: String, [ScanFinding])
     {
         var findings: [ScanFinding] = []
@@ -19,7 +19,7 @@ extension ScanSession {
         var format = kind.rawValue
         var first = true
         do throws(StemmaError) {
-            let archive = try StreamArchive(input)
+            let archive = try StreamArchive(input, rawOnly: rawOnly)
             while let entry = try archive.next() {
                 if first {
                     first = false
@@ -56,7 +56,14 @@ extension ScanSession {
                 findings += scanMember(
                     ScanInput(bytes: bytes, path: input.path), name: entry.name, depth: depth + 1, hint: hint)
             }
-            if first { record(format) }
+            if first {
+                // A stream that starts with zeros reads as an empty tar; what follows must still be scanned.
+                let compressed = ![.tar, .sevenZip, .rar].contains(kind)
+                if compressed && !rawOnly {
+                    return scanStreamArchive(input, kind: kind, name: name, depth: depth, rawOnly: true)
+                }
+                record(format)
+            }
         } catch {
             if first { record("\(format) (unreadable)") }
             findings.append(Self.finding(for: error, reading: "\(format) archive"))

@@ -33,18 +33,21 @@ final class StreamArchive {
     private static let utf8Locale: Bool = { setlocale(LC_CTYPE, "C.UTF-8") != nil }()
 
     /// Opens `input` as tar, 7z or rar, or as a single compressed stream (libarchive's "raw" format).
+    /// - Parameter rawOnly: read it only as a compressed stream, never as an archive of entries.
     /// - Throws: ``StemmaError`` `.archive` with libarchive's reason when nothing can read it.
-    init(_ input: ScanInput) throws(StemmaError) {
+    init(_ input: ScanInput, rawOnly: Bool = false) throws(StemmaError) {
         _ = Self.utf8Locale
         guard let archive = archive_read_new() else { throw StemmaError(.archive, "libarchive could not start") }
         self.archive = archive
         self.source = Source(input)
         archive_read_support_filter_all(archive)
-        archive_read_support_format_tar(archive)
-        archive_read_support_format_gnutar(archive)
-        archive_read_support_format_7zip(archive)
-        archive_read_support_format_rar(archive)
-        archive_read_support_format_rar5(archive)
+        if !rawOnly {
+            archive_read_support_format_tar(archive)
+            archive_read_support_format_gnutar(archive)
+            archive_read_support_format_7zip(archive)
+            archive_read_support_format_rar(archive)
+            archive_read_support_format_rar5(archive)
+        }
         archive_read_support_format_raw(archive)
         archive_read_set_callback_data(archive, Unmanaged.passUnretained(source).toOpaque())
         archive_read_set_read_callback(archive) { _, context, buffer in

@@ -1,0 +1,111 @@
+import Foundation
+import StemmaCore
+import StemmaTestSupport
+import Testing
+
+@testable import StemmaScan
+
+@Suite struct EngineTests {
+    let scanner = ModelScanner()
+
+    @Test func contentDecidesTheFormatNotTheName() throws {
+        #expect(scanner.scan(bytes: Fixture.maliciousPickle, name: "notes.txt").file.format == "pickle")
+        #expect(scanner.scan(bytes: Fixture.protocolZeroPickle, name: "README").file.format == "pickle")
+        #expect(scanner.scan(bytes: Fixture.benignPickle, name: "weights.bin").trace.route([]) == "pickle(torch)")
+        #expect(scanner.scan(bytes: Fixture.benignPickle, name: "x.npy").trace.route([]) == "pickle(numpy)")
+        #expect(scanner.scan(bytes: Fixture.benignPickle, name: "m.joblib").trace.route([]) == "pickle(joblib)")
+        let zip = try ZipWriter.zip([ZipEntry(name: "a", data: [1, 2, 3])])
+        #expect(scanner.scan(bytes: zip, name: "model.bin").file.format == "zip")
+        #expect(scanner.scan(bytes: Array("GGUF\u{3}\0\0\0".utf8), name: "m.bin").file.format == "gguf")
+        var safetensors: [UInt8] = [2, 0, 0, 0, 0, 0, 0, 0] + Array("{}".utf8)
+        #expect(scanner.scan(bytes: safetensors, name: "model.pt").file.format == "safetensors")
+        safetensors[0] = 200  // a header longer than the file: not safetensors
+        #expect(scanner.scan(bytes: safetensors, name: "model.pt").file.format == "data")
+        #expect(scanner.scan(bytes: [0x08, 0x07, 0x12, 0x00], name: "model.onnx").file.format == "onnx")
+        #expect(scanner.scan(bytes: [0x08, 0x01], name: "x/saved_model.pb").file.format == "saved-model")
+        #expect(scanner.scan(bytes: [0x08, 0x01], name: "keras_metadata.pb").file.format == "keras-metadata")
+        #expect(scanner.scan(bytes: [0x08, 0x01], name: "other.pb").file.format == "data")
+    }
+
+    @Test(arguments: [
+        "# A model card\n\nIt does things.\n", #"{"architectures": ["Bert"], "vocab_size": 30522}"#,
+        "[1, 2, 3]", "I like models.\n", "(hello) world", "Sure.", "N/A", "", "tokenizer.model ▁the ▁of",
+        "cat\n",
+    ])
+    func textIsDataNotAPickle(text: String) {
+        let (file, trace) = scanner.scan(bytes: Array(text.utf8), name: "file.pkl")
+        #expect(file.format == "data")
+        #expect(file.verdict == .safe)
+        #expect(trace.route([]) == "data")
+    }
+
+    @Test func protocolZeroPicklesThatImportAreScannedEvenWhenBroken() {
+        // pickle.loads runs os.system before it meets the garbage at the end.
+        let broken = Array("cos\nsystem\n(S'id'\ntR".utf8) + [0xFF, 0xFF]
+        #expect(scanner.scan(bytes: broken, name: "x.txt").file.format == "pickle")
+        #expect(scanner.scan(bytes: Array("I12\nI13\n0.".utf8), name: "x.txt").file.format == "pickle")
+    }
+
+    @Test func legacyTorchFilesScanAllPicklesAndTolerateTrailingStorage() {
+        let (file, trace) = scanner.scan(bytes: Fixture.legacyTorch, name: "model.txt")
+        #expect(file.format == "pytorch-legacy")
+        #expect(trace.route([]) == "pickle(torch,trailing)")
+    }
+
+    @Test func tensorRecordsNeedOpcodesToCountAsPickles() throws {
+        var floats: [UInt8] = [0x80, 0x03]
+        var state: UInt64 = 7
+        for _ in 0..<200 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            floats.append(UInt8(truncatingIfNeeded: state >> 33))
+        }
+        let zip = try ZipWriter.zip([
+            ZipEntry(name: "archive/data.pkl", data: Fixture.benignPickle),
+            ZipEntry(name: "archive/data/0", data: floats),
+            ZipEntry(name: "archive/data/1", data: Fixture.maliciousPickle),
+        ])
+        let trace = scanner.scan(bytes: zip, name: "m.pt").trace
+        #expect(trace.route(["archive/data/1"]) == "pickle(torch)")
+        #expect(trace.route(["archive/data/0"]) == "data" || trace.route(["archive/data/0"]) == "pickle(torch)")
+    }
+
+    @Test func foldersAreWalkedInAStableOrderAndLinksReported() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("b/model.pkl", Fixture.maliciousPickle)
+        try folder.write("a.txt", "hello")
+        try folder.write(
+            "c/d/e.npy", Fixture.npy("{'descr': '<i2', 'fortran_order': False, 'shape': (), }", data: [1, 0]))
+        try FileManager.default.createSymbolicLink(atPath: folder.url("link.pkl"), withDestinationPath: "/etc/passwd")
+        let root = folder.path + "/"
+        let files = try scanner.scan(paths: [root, folder.url("a.txt")])
+        let paths = files.map(\.path)
+        #expect(paths == paths.sorted())
+        #expect(
+            Set(paths)
+                == [
+                    folder.path + "/a.txt", folder.url("a.txt"), folder.path + "/b/model.pkl",
+                    folder.path + "/c/d/e.npy", folder.path + "/link.pkl",
+                ])
+        let link = try #require(files.first { $0.path.hasSuffix("link.pkl") })
+        #expect(link.format == "symlink")
+        #expect(link.has("scan.archive-link"))
+        #expect(files.first { $0.path.hasSuffix("e.npy") }?.verdict == .safe)
+        #expect(files.first { $0.path.hasSuffix("model.pkl") }?.format == "pickle")
+
+        let limited = try ModelScanner(limits: ScanLimits(maxFiles: 1)).scan(paths: [folder.path])
+        #expect(limited.contains { $0.format == "folder" && $0.has("scan.incomplete") })
+    }
+
+    @Test func missingPathsThrow() throws {
+        #expect(throws: StemmaError.self) { try scanner.scan(paths: ["/nonexistent/stemma/model.pt"]) }
+    }
+
+    @Test func manyFilesScanInParallelWithOneResultEach() throws {
+        let folder = try TemporaryFolder()
+        for index in 0..<200 { try folder.write("p\(index).pkl", Fixture.benignPickle) }
+        let files = try scanner.scan(paths: [folder.path])
+        #expect(files.count == 200)
+        #expect(Set(files.map(\.path)).count == 200)
+        #expect(files.allSatisfy { $0.format == "pickle" })
+    }
+}
