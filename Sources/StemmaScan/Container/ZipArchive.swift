@@ -48,15 +48,22 @@ struct ZipArchive {
         let start = max(0, input.count - maxCommentSearch)
         let tail = try input.bytes(at: start, count: input.count - start)
         guard tail.count >= 22 else { return nil }
-        var index = tail.count - 22
         var fallback: Int?
-        while index >= 0 {
-            if tail[index] == 0x50, tail[index + 1] == 0x4B, tail[index + 2] == 0x05, tail[index + 3] == 0x06 {
-                let comment = Int(tail[index + 20]) | Int(tail[index + 21]) << 8
-                if index + 22 + comment == tail.count { return start + index }
-                fallback = fallback ?? start + index
+        tail.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var index = buffer.count - 22
+            // A pointer loop without bounds checks: every non-zip member of a checkpoint is searched once.
+            while index >= 0 {
+                if base[index] == 0x50, base[index + 1] == 0x4B, base[index + 2] == 0x05, base[index + 3] == 0x06 {
+                    let comment = Int(base[index + 20]) | Int(base[index + 21]) << 8
+                    if index + 22 + comment == buffer.count {
+                        fallback = start + index
+                        return
+                    }
+                    fallback = fallback ?? start + index
+                }
+                index -= 1
             }
-            index -= 1
         }
         return fallback
     }

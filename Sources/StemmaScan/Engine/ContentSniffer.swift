@@ -36,8 +36,11 @@ enum ContentSniffer {
         if try hasHDF5Signature(input) { return .hdf5 }
         if try ZipArchive.endOfCentralDirectory(in: input) != nil { return .zip }
         if !head.isEmpty {
-            let window = head.count < headSize ? head : try input.bytes(at: 0, count: PickleProbe.window)
-            if PickleProbe.isPickle(window, total: input.count) { return .pickle }
+            var verdict = PickleProbe.isPickle(head, total: input.count)
+            if verdict == nil {
+                verdict = PickleProbe.isPickle(try input.bytes(at: 0, count: PickleProbe.window), total: input.count)
+            }
+            if verdict == true { return .pickle }
         }
         return protobufKind(name) ?? .data
     }

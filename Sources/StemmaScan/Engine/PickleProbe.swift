@@ -20,12 +20,20 @@ enum PickleProbe {
 
     private enum LineRule { case integer, float, quoted, any, name }
 
-    /// Whether `bytes` (the first bytes of an input of `total` bytes) look like a pickle, as described above.
-    static func isPickle(_ bytes: [UInt8], total: Int) -> Bool {
+    /// Whether `bytes` (the first bytes of an input of `total` bytes) look like a pickle, as described above; nil
+    /// when they are too few to tell and more of the input (up to ``window``) should be read.
+    static func isPickle(_ bytes: [UInt8], total: Int) -> Bool? {
+        let verdict = walk(bytes, total: total)
+        if verdict == nil && bytes.count >= min(window, total) { return true }
+        return verdict
+    }
+
+    /// The walk; nil when it ran out of bytes while the stream was still valid.
+    private static func walk(_ bytes: [UInt8], total: Int) -> Bool? {
         var position = 0
         var imported = false
-        // Running out of bytes is only "large pickle" when the window was cut short of the input.
-        var ranOut: Bool { (bytes.count >= window && bytes.count < total) || imported }
+        // Running out of bytes decides nothing by itself: the caller reads more, or calls a full window a pickle.
+        var ranOut: Bool? { imported ? true : bytes.count < total ? nil : false }
         while position < bytes.count {
             let opcode = bytes[position]
             position += 1
