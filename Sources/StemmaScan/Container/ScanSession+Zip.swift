@@ -14,7 +14,10 @@ extension ScanSession {
         }
         let names = archive.members.map(\.name)
         let torchPrefix = Self.torchPrefix(names)
-        let isKeras = names.contains("config.json")
+        // A .keras archive always has its config next to metadata.json or the weights; a zipped Hugging Face
+        // folder with a config.json is not Keras.
+        let isKeras =
+            names.contains("config.json") && (names.contains("metadata.json") || names.contains("model.weights.h5"))
         let format =
             torchPrefix != nil
             ? "pytorch-zip"
@@ -98,7 +101,7 @@ extension ScanSession {
         }
         let kind: ContentKind
         do throws(StemmaError) {
-            kind = try ContentSniffer.sniff(data, name: member.name, strictPickleMagic: hint != .tensorRecord)
+            kind = try ContentSniffer.sniff(data, name: member.name, tensorRecord: hint == .tensorRecord)
         } catch {
             return findings + [Self.unreadable(error).inside(member.name)]
         }

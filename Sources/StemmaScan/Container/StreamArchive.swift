@@ -117,7 +117,9 @@ final class StreamArchive {
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         while true {
-            let room = min(chunk.count, maxBytes - result.count + 1)
+            // One byte more than the bound is asked for, to tell "exactly the bound" from "more".
+            let left = maxBytes - result.count
+            let room = left >= chunk.count ? chunk.count : left + 1
             let got = chunk.withUnsafeMutableBytes { archive_read_data(archive, $0.baseAddress, room) }
             if got == 0 { return (result, true) }
             guard got > 0 else { throw failure("the data is corrupt or truncated") }

@@ -25,20 +25,26 @@ enum ContentSniffer {
     static let headSize = 512
 
     /// The kind of `input`, whose file or member name is `name`.
-    /// - Parameter strictPickleMagic: false for bytes no loader unpickles (a PyTorch tensor record), where a
-    ///   `\x80\x02` prefix is as likely a float as a pickle and the opcodes must prove it (see ``PickleProbe``).
+    /// - Parameter tensorRecord: true for bytes no loader unpickles or opens (a PyTorch tensor record): random
+    ///   numbers there start with `\x80\x02` or hold a stray end record now and then, so only magic at offset 0
+    ///   counts and a pickle must be proven by its opcodes, ending at the record's end (see ``PickleProbe``).
     /// - Throws: ``StemmaError`` when the input cannot be read.
-    static func sniff(_ input: ScanInput, name: String, strictPickleMagic: Bool = true) throws(StemmaError)
+    static func sniff(_ input: ScanInput, name: String, tensorRecord: Bool = false) throws(StemmaError)
         -> ContentKind
     {
         let head = try input.bytes(at: 0, count: headSize)
-        if let kind = magicKind(head, count: input.count, strictPickleMagic: strictPickleMagic) { return kind }
-        if try hasHDF5Signature(input) { return .hdf5 }
-        if try ZipArchive.endOfCentralDirectory(in: input) != nil { return .zip }
+        if let kind = magicKind(head, count: input.count, strictPickleMagic: !tensorRecord) { return kind }
+        if tensorRecord {
+            if head.starts(with: hdf5Signature) { return .hdf5 }
+        } else {
+            if try hasHDF5Signature(input) { return .hdf5 }
+            if try ZipArchive.endOfCentralDirectory(in: input) != nil { return .zip }
+        }
         if !head.isEmpty {
-            var verdict = PickleProbe.isPickle(head, total: input.count)
+            var verdict = PickleProbe.isPickle(head, total: input.count, stopAtEnd: tensorRecord)
             if verdict == nil {
-                verdict = PickleProbe.isPickle(try input.bytes(at: 0, count: PickleProbe.window), total: input.count)
+                let window = try input.bytes(at: 0, count: PickleProbe.window)
+                verdict = PickleProbe.isPickle(window, total: input.count, stopAtEnd: tensorRecord)
             }
             if verdict == true { return .pickle }
         }
@@ -52,7 +58,7 @@ enum ContentSniffer {
         if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) { return .zip }
         if starts([0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]) { return .sevenZip }
         if starts(Array("Rar!\u{1A}\u{07}".utf8)) { return .rar }
-        if starts([0x1F, 0x8B]) { return .gzip }
+        if starts([0x1F, 0x8B, 0x08]) { return .gzip }  // gzip's only compression method is deflate (8)
         if starts(Array("BZh".utf8)) { return .bzip2 }
         if starts([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return .xz }
         if starts([0x04, 0x22, 0x4D, 0x18]) { return .lz4 }
@@ -91,11 +97,12 @@ enum ContentSniffer {
     }
 
     /// HDF5's superblock may sit at 0, 512, 1024, 2048, … (a user block before it).
+    private static let hdf5Signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
+
     private static func hasHDF5Signature(_ input: ScanInput) throws(StemmaError) -> Bool {
-        let signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
         var offset = 0
         while offset <= input.count - 8 {
-            if try input.bytes(at: offset, count: 8) == signature { return true }
+            if try input.bytes(at: offset, count: 8) == hdf5Signature { return true }
             offset = offset == 0 ? 512 : offset * 2
         }
         return false

@@ -47,7 +47,7 @@ final class ScanSession {
     func scan(_ input: ScanInput, name: String, depth: Int, hint: LoaderHint) -> (format: String, [ScanFinding]) {
         let kind: ContentKind
         do throws(StemmaError) {
-            kind = try ContentSniffer.sniff(input, name: name, strictPickleMagic: hint != .tensorRecord)
+            kind = try ContentSniffer.sniff(input, name: name, tensorRecord: hint == .tensorRecord)
         } catch {
             return ("unreadable", [Self.unreadable(error)])
         }
