@@ -1,3 +1,4 @@
+import Foundation
 import StemmaCore
 import StemmaTestSupport
 import Testing
@@ -47,6 +48,19 @@ import Testing
         #expect(tarFile.format == "tar+gzip")
         #expect(tarTrace.route(["a/data.pkl"]) == "pickle(plain)")
         #expect(tarFile.verdict == .safe || Fixture.pickleScannerLanded)
+    }
+
+    @Test(arguments: [("xz", "xz"), ("bzip2", "bzip2"), ("zstd", "zstd"), ("lz4", "lz4")])
+    func otherCompressorsAreOpenedToo(tool: String, format: String) throws {
+        let folder = try TemporaryFolder()
+        let path = try folder.write("model.pkl", Fixture.maliciousPickle)
+        let options = tool == "lz4" ? ["-q", "-k", "-m"] : ["-q", "-k"]  // lz4 alone would write to the pipe
+        guard (try? Command.run(tool, options + [path]))?.status == 0 else { return }  // tool not installed
+        let compressed = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0 != "model.pkl" }
+        let name = try #require(compressed.first)
+        let (file, trace) = scanner.scan(bytes: try folder.read(name), name: name)
+        #expect(file.format == format)
+        #expect(trace.route(["model.pkl"]) == "pickle(joblib)")
     }
 
     @Test func aGzipBombIsIncomplete() throws {

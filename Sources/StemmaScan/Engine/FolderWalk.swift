@@ -82,6 +82,8 @@ enum FolderWalk {
             case Int32(DT_DIR):
                 walk(path, display: shown, into: &collected, budget: &budget)
             case Int32(DT_LNK):
+                budget -= 1
+                guard budget >= 0 else { return }
                 collected.reported.append(link(path, display: shown))
             case Int32(DT_REG):
                 budget -= 1
