@@ -18,6 +18,18 @@ enum Fixture {
         [0x80, 0x02, 0x8A, 0x0A, 0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19, 0x2E]
         + benignPickle + [1, 2, 3, 4, 5, 6, 7, 8]
 
+    /// A 7z archive (written by libarchive, stored) holding `model/data.pkl` = `maliciousPickle`.
+    static let sevenZip: [UInt8] = [
+        0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C, 0x00, 0x03, 0x94, 0xE6, 0x73, 0xA7, 0x17, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x48, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x49, 0xE0, 0x22, 0x01,
+        0x80, 0x02, 0x63, 0x6F, 0x73, 0x0A, 0x73, 0x79, 0x73, 0x74, 0x65, 0x6D, 0x0A, 0x58, 0x02, 0x00,
+        0x00, 0x00, 0x69, 0x64, 0x85, 0x52, 0x2E, 0x01, 0x04, 0x06, 0x00, 0x01, 0x09, 0x17, 0x00, 0x07,
+        0x0B, 0x01, 0x00, 0x01, 0x01, 0x00, 0x0C, 0x17, 0x00, 0x08, 0x0A, 0x01, 0xF6, 0xDF, 0x7C, 0x54,
+        0x00, 0x00, 0x05, 0x01, 0x11, 0x1F, 0x00, 0x6D, 0x00, 0x6F, 0x00, 0x64, 0x00, 0x65, 0x00, 0x6C,
+        0x00, 0x2F, 0x00, 0x64, 0x00, 0x61, 0x00, 0x74, 0x00, 0x61, 0x00, 0x2E, 0x00, 0x70, 0x00, 0x6B,
+        0x00, 0x6C, 0x00, 0x00, 0x00, 0x15, 0x06, 0x01, 0x00, 0x20, 0x80, 0xA4, 0x81, 0x00, 0x00,
+    ]
+
     /// Whether the real pickle scanner has replaced the stand-in (it calls `maliciousPickle` dangerous).
     static let pickleScannerLanded =
         PickleScanner(profile: .plain).scan(ScanInput(bytes: maliciousPickle, path: "probe")).verdict == .dangerous
@@ -61,7 +73,7 @@ struct ZipEntry {
 
 /// Writes minimal zips: local headers, data, a central directory and the end record.
 enum ZipWriter {
-    static func zip(_ entries: [ZipEntry], prefix: [UInt8] = []) throws -> [UInt8] {
+    static func zip(_ entries: [ZipEntry], prefix: [UInt8] = [], zip64: Bool = false) throws -> [UInt8] {
         var out = prefix
         var directory: [UInt8] = []
         for entry in entries {
@@ -81,13 +93,24 @@ enum ZipWriter {
         }
         let directoryOffset = out.count - prefix.count
         out += directory
-        out += le32(0x0605_4B50) + le16(0) + le16(0) + le16(UInt16(entries.count)) + le16(UInt16(entries.count))
-        out += le32(UInt32(directory.count)) + le32(UInt32(directoryOffset)) + le16(0)
+        guard zip64 else {
+            out += le32(0x0605_4B50) + le16(0) + le16(0) + le16(UInt16(entries.count)) + le16(UInt16(entries.count))
+            out += le32(UInt32(directory.count)) + le32(UInt32(directoryOffset)) + le16(0)
+            return out
+        }
+        let recordOffset = out.count - prefix.count
+        out += le32(0x0606_4B50) + le64(44) + le16(45) + le16(45) + le32(0) + le32(0)
+        out += le64(UInt64(entries.count)) + le64(UInt64(entries.count)) + le64(UInt64(directory.count))
+        out += le64(UInt64(directoryOffset))
+        out += le32(0x0706_4B50) + le32(0) + le64(UInt64(recordOffset)) + le32(1)
+        out += le32(0x0605_4B50) + le16(0) + le16(0) + le16(0xFFFF) + le16(0xFFFF) + le32(0xFFFF_FFFF)
+        out += le32(0xFFFF_FFFF) + le16(0)
         return out
     }
 
     static func le16(_ value: UInt16) -> [UInt8] { [UInt8(value & 0xFF), UInt8(value >> 8)] }
     static func le32(_ value: UInt32) -> [UInt8] { (0..<4).map { UInt8((value >> (8 * $0)) & 0xFF) } }
+    static func le64(_ value: UInt64) -> [UInt8] { (0..<8).map { UInt8((value >> (8 * $0)) & 0xFF) } }
 }
 
 /// Writes minimal ustar archives.

@@ -77,6 +77,12 @@ import Testing
         #expect(file.has("scan.nonstandard-container"))
         #expect(file.verdict >= .malformed)
 
+        let (real, realTrace) = scanner.scan(bytes: Fixture.sevenZip, name: "model.pt")
+        #expect(real.format == "7z")
+        #expect(real.has("scan.nonstandard-container"))
+        #expect(realTrace.route(["model/data.pkl"]) == "pickle(plain)")
+        #expect(real.verdict >= .suspicious)
+
         let rar = Array("Rar!\u{1A}\u{07}\u{01}\u{00}".utf8) + [UInt8](repeating: 0, count: 64)
         let (rarFile, _) = scanner.scan(bytes: rar, name: "weights.bin")
         #expect(rarFile.format == "rar")

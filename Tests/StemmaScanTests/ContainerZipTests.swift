@@ -158,6 +158,15 @@ import Testing
         #expect(trace.route(["x.pkl"]) == "pickle(plain)")
     }
 
+    @Test func zip64EndRecordsAreFollowed() throws {
+        let zip = try ZipWriter.zip(
+            [ZipEntry(name: "a.txt", data: [1]), ZipEntry(name: "b.pkl", data: Fixture.benignPickle)], zip64: true)
+        let (file, trace) = scanner.scan(bytes: zip, name: "big.zip")
+        #expect(file.format == "zip")
+        #expect(file.findings.isEmpty || Fixture.pickleScannerLanded)
+        #expect(trace.route(["b.pkl"]) == "pickle(plain)")
+    }
+
     @Test func truncatedOrCorruptZipsAreMalformed() throws {
         let zip = try ZipWriter.zip([ZipEntry(name: "x.pkl", data: Fixture.maliciousPickle, deflate: true)])
         let (cut, _) = scanner.scan(bytes: Array(zip.prefix(20)), name: "cut.zip")

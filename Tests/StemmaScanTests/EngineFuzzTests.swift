@@ -34,10 +34,12 @@ import Testing
                 data: Fixture.benignPickle),
             try Fixture.gzip(TarWriter.tar([("m.pkl", .file(Fixture.benignPickle))])),
             Fixture.legacyTorch,
+            Fixture.sevenZip,
+            try Fixture.gzip(Fixture.protocolZeroPickle),
         ]
         let scanner = ModelScanner(limits: ScanLimits(maxMemberBytes: 1 << 20, maxTotalBytes: 4 << 20))
         var random = Generator(state: 0x5EED)
-        for iteration in 0..<3000 {
+        for iteration in 0..<6000 {
             var bytes = seeds[iteration % seeds.count]
             switch random.below(3) {
             case 0:
