@@ -69,6 +69,8 @@ struct ZipEntry {
     var localName: String?
     var flags: UInt16 = 0
     var externalAttributes: UInt32 = 0
+    /// A compression method for the central directory other than the one used (0 or 8).
+    var directoryMethod: UInt16?
 }
 
 /// Writes minimal zips: local headers, data, a central directory and the end record.
@@ -86,7 +88,8 @@ enum ZipWriter {
             out += le32(0x0403_4B50) + le16(20) + le16(entry.flags) + le16(method) + le32(0) + le32(crc)
             out += le32(UInt32(stored.count)) + le32(UInt32(entry.data.count)) + le16(UInt16(localName.count)) + le16(0)
             out += localName + stored
-            directory += le32(0x0201_4B50) + le16(0x031E) + le16(20) + le16(entry.flags) + le16(method) + le32(0)
+            directory += le32(0x0201_4B50) + le16(0x031E) + le16(20) + le16(entry.flags)
+            directory += le16(entry.directoryMethod ?? method) + le32(0)
             directory += le32(crc) + le32(UInt32(stored.count)) + le32(UInt32(entry.data.count))
             directory += le16(UInt16(name.count)) + le16(0) + le16(0) + le16(0) + le16(0)
             directory += le32(entry.externalAttributes) + le32(UInt32(offset)) + name

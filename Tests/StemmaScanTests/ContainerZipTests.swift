@@ -95,6 +95,18 @@ import Testing
         #expect(file.verdict == .malformed)
     }
 
+    @Test func unknownCompressionMethodsAreUnscannableAndTheRestStillScanned() throws {
+        let zip = try ZipWriter.zip([
+            ZipEntry(name: "a.pkl", data: Fixture.benignPickle, directoryMethod: 12),
+            ZipEntry(name: "b.pkl", data: Fixture.benignPickle),
+        ])
+        let (file, trace) = scanner.scan(bytes: zip, name: "m.zip")
+        #expect(file.has("scan.unscannable-member", member: ["a.pkl"]))
+        #expect(file.has("scan.container-anomaly", member: ["a.pkl"]))
+        #expect(file.verdict == .malformed)
+        #expect(trace.route(["b.pkl"]) == "pickle(plain)")
+    }
+
     @Test func pytorchZipsScanTheirPicklesAndFlagTorchScriptCode() throws {
         let zip = try ZipWriter.zip([
             ZipEntry(name: "archive/data.pkl", data: Fixture.benignPickle),
