@@ -27,7 +27,7 @@ enum ContentSniffer {
     /// The kind of `input`, whose file or member name is `name`.
     /// - Parameter tensorRecord: true for bytes no loader unpickles or opens (a PyTorch tensor record): random
     ///   numbers there start with `\x80\x02` or hold a stray end record now and then, so only magic at offset 0
-    ///   counts and a pickle must be proven by its opcodes, ending at the record's end (see ``PickleProbe``).
+    ///   counts and a pickle must be proven by its opcodes (see ``PickleProbe``).
     /// - Throws: ``StemmaError`` when the input cannot be read.
     static func sniff(_ input: ScanInput, name: String, tensorRecord: Bool = false) throws(StemmaError)
         -> ContentKind
@@ -41,10 +41,10 @@ enum ContentSniffer {
             if try ZipArchive.endOfCentralDirectory(in: input) != nil { return .zip }
         }
         if !head.isEmpty {
-            var verdict = PickleProbe.isPickle(head, total: input.count, stopAtEnd: tensorRecord)
+            var verdict = PickleProbe.isPickle(head, total: input.count)
             if verdict == nil {
                 let window = try input.bytes(at: 0, count: PickleProbe.window)
-                verdict = PickleProbe.isPickle(window, total: input.count, stopAtEnd: tensorRecord)
+                verdict = PickleProbe.isPickle(window, total: input.count)
             }
             if verdict == true { return .pickle }
         }

@@ -3,7 +3,8 @@
 ///
 /// Text files often start with a byte that is also an opcode (`(`, `S`, `I`, `c`), and random tensor bytes reach a
 /// `.` now and then, so neither the first byte nor a `STOP` alone proves a pickle. A stream counts as one when the
-/// walk reaches `STOP` with exactly one value on a well-formed stack, when it stays valid to the end of the probe
+/// walk reaches `STOP` with exactly one value on a well-formed stack and the input ends there or goes on with more
+/// such pickles, when it stays valid to the end of the probe
 /// window (a large pickle), or when it imports something (`GLOBAL`, `INST`, `STACK_GLOBAL`) before it
 /// breaks: `pickle.loads` runs whatever it imported before it meets the broken byte, so such a stream must be
 /// scanned, fail closed.
@@ -33,16 +34,14 @@ enum PickleProbe {
 
     /// Whether `bytes` (the first bytes of an input of `total` bytes) look like a pickle, as described above; nil
     /// when they are too few to tell and more of the input (up to ``window``) should be read.
-    /// - Parameter stopAtEnd: count a `STOP` only as the input's last byte (for tensor records, where a stray
-    ///   `.` in random numbers is likely and a hidden pickle would fill the record).
-    static func isPickle(_ bytes: [UInt8], total: Int, stopAtEnd: Bool = false) -> Bool? {
-        let verdict = walk(bytes, total: total, stopAtEnd: stopAtEnd)
+    static func isPickle(_ bytes: [UInt8], total: Int) -> Bool? {
+        let verdict = walk(bytes, total: total)
         if verdict == nil && bytes.count >= min(window, total) { return true }
         return verdict
     }
 
     /// The walk; nil when it ran out of bytes while the stream was still valid.
-    private static func walk(_ bytes: [UInt8], total: Int, stopAtEnd: Bool) -> Bool? {
+    private static func walk(_ bytes: [UInt8], total: Int) -> Bool? {
         var position = 0
         var imported = false
         var levels = [0]  // values above each mark, innermost last
@@ -79,8 +78,11 @@ enum PickleProbe {
             case .nothing:
                 break
             case .stop:
-                guard levels == [1], !stopAtEnd || position == total else { return imported }
-                return true
+                guard levels == [1] else { return imported }
+                if position >= total { return true }
+                // Bytes after a STOP must be another pickle: a stray '.' in random numbers is followed by noise,
+                // and a harmless first pickle followed by noise is nothing a loader would run.
+                levels = [0]
             case .mark:
                 levels.append(0)
             case .pop:
