@@ -24,6 +24,22 @@ import Testing
         #expect(file.verdict >= .suspicious)
     }
 
+    @Test func membersTooLargeForMemoryPassOnlyAsRawData() throws {
+        var blob = [UInt8](repeating: 0x41, count: 300_000)
+        blob[0] = 0xFF
+        let tar = TarWriter.tar([
+            ("weights.raw", .file(blob)), ("model.pkl", .file(Fixture.benignPickle + blob)),
+            ("small.pkl", .file(Fixture.benignPickle)),
+        ])
+        let (file, trace) = ModelScanner(limits: ScanLimits(maxMemberBytes: 100_000)).scan(bytes: tar, name: "m.tar")
+        #expect(trace.route(["weights.raw"]) == "data (head only)")
+        #expect(!file.has("scan.incomplete", member: ["weights.raw"]))
+        #expect(trace.route(["model.pkl"]) == "pickle (too large)")
+        #expect(file.has("scan.incomplete", member: ["model.pkl"]))
+        #expect(trace.route(["small.pkl"]) == "pickle(plain)")
+        #expect(file.verdict == .malformed)
+    }
+
     @Test func legacyTorchTarsScanEveryMemberAsTorchPickles() throws {
         let tar = TarWriter.tar([
             ("sys_info", .file(Fixture.benignPickle)),

@@ -45,6 +45,10 @@ extension ScanSession {
                 }
                 guard entry.kind == .regular else { continue }
                 let bound = min(limits.maxMemberBytes, max(0, limits.maxTotalBytes - totalBytes))
+                if let declared = entry.declaredSize, declared > bound {
+                    findings += try scanLargeMember(entry, declaredSize: declared, bound: bound, archive: archive)
+                    continue
+                }
                 let (bytes, complete) = try archive.read(maxBytes: bound)
                 _ = account(bytes.count)
                 if !complete {
@@ -69,6 +73,25 @@ extension ScanSession {
             findings.append(Self.finding(for: error, reading: "\(format) archive"))
         }
         return (format, findings)
+    }
+
+    /// A member larger than may be brought into memory: raw data (tensor bytes, a blob) is recognised from its
+    /// head and passes, since no loader runs it; anything with a structure to check is not proven safe.
+    private func scanLargeMember(
+        _ entry: StreamArchive.Entry, declaredSize: Int, bound: Int, archive: StreamArchive
+    ) throws(StemmaError) -> [ScanFinding] {
+        let (head, _) = try archive.read(maxBytes: PickleProbe.window)
+        let kind = ContentSniffer.sniffHead(head, total: declaredSize, name: entry.name)
+        if kind == .data {
+            trace.append(ScanRoute(member: currentMemberPath + [entry.name], route: "data (head only)"))
+            return []
+        }
+        trace.append(ScanRoute(member: currentMemberPath + [entry.name], route: "\(kind.rawValue) (too large)"))
+        return [
+            Self.incomplete(
+                "a \(kind.rawValue) member of \(declaredSize) bytes is larger than the \(bound) bytes scanned in memory"
+            ).inside(entry.name)
+        ]
     }
 
     /// A gzip, bzip2, xz, zstd or lz4 stream holding one file: decompressed under the limits, then scanned.

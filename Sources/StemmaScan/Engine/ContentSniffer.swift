@@ -51,6 +51,15 @@ enum ContentSniffer {
         return protobufKind(name) ?? .data
     }
 
+    /// The kind of a member too large to bring into memory, from its first bytes alone (up to
+    /// ``PickleProbe/window``): magic at offset 0 and the pickle probe against the member's real size.
+    static func sniffHead(_ head: [UInt8], total: Int, name: String) -> ContentKind {
+        if let kind = magicKind(head, count: total, strictPickleMagic: true) { return kind }
+        if head.starts(with: hdf5Signature) { return .hdf5 }
+        if !head.isEmpty, PickleProbe.isPickle(head, total: total) != false { return .pickle }
+        return protobufKind(name) ?? .data
+    }
+
     private static func magicKind(_ head: [UInt8], count: Int, strictPickleMagic: Bool) -> ContentKind? {
         func starts(_ magic: [UInt8], at offset: Int = 0) -> Bool {
             head.count >= offset + magic.count && Array(head[offset..<offset + magic.count]) == magic

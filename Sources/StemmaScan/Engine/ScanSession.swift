@@ -31,8 +31,10 @@ final class ScanSession {
     let limits: ScanLimits
     let extraAllowedGlobals: Set<String>
     let modelFolder: String?
-    private(set) var trace: [ScanRoute] = []
+    var trace: [ScanRoute] = []
     private var memberPath: [String] = []
+    /// The member path of the input being scanned, outermost first.
+    var currentMemberPath: [String] { memberPath }
     private var membersSeen = 0
     private(set) var totalBytes = 0
 
