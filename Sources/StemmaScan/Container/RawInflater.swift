@@ -7,8 +7,8 @@ enum RawInflater {
     enum Outcome {
         /// The stream ended properly.
         case complete([UInt8])
-        /// The output reached `maxOutput` before the stream ended.
-        case exceeded
+        /// The output reached `maxOutput` before the stream ended; holds the first `maxOutput` bytes.
+        case exceeded([UInt8])
         /// zlib rejected the data or the input ended early.
         case corrupt(String)
     }
@@ -45,7 +45,10 @@ enum RawInflater {
                 }
                 position += consumed
                 if produced > 0 {
-                    guard output.count <= maxOutput - produced else { return .exceeded }
+                    guard output.count <= maxOutput - produced else {
+                        output.append(contentsOf: outBuffer[0..<(maxOutput - output.count)])
+                        return .exceeded(output)
+                    }
                     output.append(contentsOf: outBuffer[0..<produced])
                 }
                 if status == Z_STREAM_END { return .complete(output) }

@@ -124,6 +124,13 @@ extension ScanSession {
     private func inflate(_ member: ZipMember, _ raw: ScanInput, into findings: inout [ScanFinding]) -> ScanInput? {
         let inside = ScanEvidence(member: [member.name])
         guard member.uncompressedSize <= limits.maxMemberBytes else {
+            // Too large for memory: raw data passes on its head (nothing loads it as code); the rest is unproven.
+            if case .exceeded(let head) = try? RawInflater.inflate(raw, maxOutput: PickleProbe.window),
+                ContentSniffer.sniffHead(head, total: member.uncompressedSize, name: member.name) == .data
+            {
+                trace.append(ScanRoute(member: currentMemberPath + [member.name], route: "data (head only)"))
+                return nil
+            }
             findings.append(
                 Self.incomplete("a zip member declares \(member.uncompressedSize) bytes").inside(member.name))
             return nil
