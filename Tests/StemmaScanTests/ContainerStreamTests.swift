@@ -99,6 +99,11 @@ import Testing
         #expect(realTrace.route(["model/data.pkl"]) == "pickle(plain)")
         #expect(real.verdict >= .suspicious)
 
+        let (wrapped, wrappedTrace) = scanner.scan(bytes: try Fixture.gzip(Fixture.sevenZip), name: "model.bin")
+        #expect(wrapped.format == "gzip")
+        #expect(wrapped.has("scan.nonstandard-container", member: ["model.bin"]))
+        #expect(wrappedTrace.route(["model.bin", "model/data.pkl"]) == "pickle(plain)")
+
         let rar = Array("Rar!\u{1A}\u{07}\u{01}\u{00}".utf8) + [UInt8](repeating: 0, count: 64)
         let (rarFile, _) = scanner.scan(bytes: rar, name: "weights.bin")
         #expect(rarFile.format == "rar")

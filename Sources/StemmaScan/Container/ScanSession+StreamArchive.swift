@@ -28,7 +28,13 @@ extension ScanSession {
                         findings += scanCompressedStream(archive, input: input, name: name, depth: depth)
                         return (format, findings)
                     }
-                    format = kind == .tar || kind == .sevenZip || kind == .rar ? kind.rawValue : "tar+\(kind.rawValue)"
+                    // 7z and rar need to seek, which a compressed stream cannot: decompress it whole and scan
+                    // what comes out, which opens the 7z from memory.
+                    let inner = archive.archiveKind
+                    if inner != kind && inner != .tar && !rawOnly {
+                        return scanStreamArchive(input, kind: kind, name: name, depth: depth, rawOnly: true)
+                    }
+                    format = inner == kind ? kind.rawValue : "\(inner.rawValue)+\(kind.rawValue)"
                     record(format)
                 }
                 guard admitMember() else {

@@ -18,10 +18,16 @@ extension ScanSession {
         // folder with a config.json is not Keras.
         let isKeras =
             names.contains("config.json") && (names.contains("metadata.json") || names.contains("model.weights.h5"))
-        let format =
-            torchPrefix != nil
-            ? "pytorch-zip"
-            : isKeras ? "keras" : !names.isEmpty && names.allSatisfy({ $0.hasSuffix(".npy") }) ? "npz" : "zip"
+        let format: String
+        if torchPrefix != nil {
+            format = "pytorch-zip"
+        } else if isKeras {
+            format = "keras"
+        } else if !names.isEmpty && names.allSatisfy({ $0.hasSuffix(".npy") }) {
+            format = "npz"
+        } else {
+            format = "zip"
+        }
         record(format)
         var findings = archive.anomalies.map {
             ScanFinding(.scanContainerAnomaly, .suspicious, "Zip anomaly: \($0).")

@@ -75,6 +75,15 @@ final class StreamArchive {
     /// Whether libarchive read it as a single compressed stream rather than an archive of entries.
     var isRawStream: Bool { Int32(archive_format(archive)) & ARCHIVE_FORMAT_BASE_MASK == ARCHIVE_FORMAT_RAW }
 
+    /// What libarchive read the entries as: `.tar`, `.sevenZip` or `.rar` (known after the first header).
+    var archiveKind: ContentKind {
+        switch Int32(archive_format(archive)) & ARCHIVE_FORMAT_BASE_MASK {
+        case ARCHIVE_FORMAT_7ZIP: return .sevenZip
+        case ARCHIVE_FORMAT_RAR, ARCHIVE_FORMAT_RAR_V5: return .rar
+        default: return .tar
+        }
+    }
+
     /// The outermost compression filter's name (`gzip`, `xz`), or nil for none.
     var filterName: String? {
         guard archive_filter_count(archive) > 1, let name = archive_filter_name(archive, 0) else { return nil }
