@@ -18,4 +18,10 @@ extension FindingCode {
     public static let scanNonstandardContainer = FindingCode(
         "scan.nonstandard-container", .warning,
         "Model weights are wrapped in a container their loaders do not use (7z, rar), a known way to hide them.")
+
+    /// The container codes, for `FindingCode.all` and SARIF rule tables.
+    public static let scanContainerCodes: [FindingCode] = [
+        scanContainerAnomaly, scanContainerIntegrity, scanUnsafeMemberPath, scanArchiveLink, scanUnscannableMember,
+        scanTorchScriptCode, scanNonstandardContainer,
+    ]
 }
