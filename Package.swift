@@ -70,7 +70,7 @@ let package = Package(
         // Static scanning of files that run code when loaded: the pickle VM, containers, Keras, TF, ONNX, GGUF.
         .target(
             name: "StemmaScan",
-            dependencies: ["StemmaCore", "StemmaArchive", "CZlib"],
+            dependencies: ["StemmaCore", "StemmaArchive", "CArchive", "CZlib"],
             swiftSettings: strictSettings
         ),
         // The verify and sign pipelines: model sources, parallel hashing, trust roots, renderers.

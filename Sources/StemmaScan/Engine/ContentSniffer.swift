@@ -1,0 +1,127 @@
+import StemmaCore
+
+/// What an input's bytes are, as far as scanning is concerned.
+enum ContentKind: String, Sendable {
+    case zip
+    case sevenZip = "7z"
+    case rar, gzip, bzip2, xz, lz4, zstd, tar, npy, hdf5, gguf, safetensors, pickle, onnx
+    case savedModel = "saved-model"
+    case kerasMetadata = "keras-metadata"
+    case data
+
+    /// Formats read through libarchive: tar, 7z, rar and single compressed streams.
+    var isStreamArchive: Bool {
+        switch self {
+        case .sevenZip, .rar, .gzip, .bzip2, .xz, .lz4, .zstd, .tar: return true
+        default: return false
+        }
+    }
+}
+
+/// Identifies inputs by their magic bytes, never by their names (a pickle named `.txt` is a pickle); only
+/// protobuf files, which have no magic, are recognised by name (`*.onnx`, `saved_model.pb`, `keras_metadata.pb`).
+enum ContentSniffer {
+    /// Bytes read from the start of every input: enough for a tar header.
+    static let headSize = 512
+
+    /// The kind of `input`, whose file or member name is `name`.
+    /// - Parameter tensorRecord: true for bytes no loader unpickles or opens (a PyTorch tensor record): random
+    ///   numbers there start with `\x80\x02` or hold a stray end record now and then, so only magic at offset 0
+    ///   counts and a pickle must be proven by its opcodes (see ``PickleProbe``).
+    /// - Throws: ``StemmaError`` when the input cannot be read.
+    static func sniff(_ input: ScanInput, name: String, tensorRecord: Bool = false) throws(StemmaError)
+        -> ContentKind
+    {
+        let head = try input.bytes(at: 0, count: headSize)
+        if let kind = magicKind(head, count: input.count, strictPickleMagic: !tensorRecord) { return kind }
+        if tensorRecord {
+            if head.starts(with: hdf5Signature) { return .hdf5 }
+        } else {
+            if try hasHDF5Signature(input) { return .hdf5 }
+            if try ZipArchive.endOfCentralDirectory(in: input) != nil { return .zip }
+        }
+        if !head.isEmpty {
+            var verdict = PickleProbe.isPickle(head, total: input.count)
+            if verdict == nil {
+                let window = try input.bytes(at: 0, count: PickleProbe.window)
+                verdict = PickleProbe.isPickle(window, total: input.count)
+            }
+            if verdict == true { return .pickle }
+        }
+        return protobufKind(name) ?? .data
+    }
+
+    /// The kind of a member too large to bring into memory, from its first bytes alone (up to
+    /// ``PickleProbe/window``): magic at offset 0 and the pickle probe against the member's real size.
+    static func sniffHead(_ head: [UInt8], total: Int, name: String) -> ContentKind {
+        if let kind = magicKind(head, count: total, strictPickleMagic: true) { return kind }
+        if head.starts(with: hdf5Signature) { return .hdf5 }
+        if !head.isEmpty, PickleProbe.isPickle(head, total: total) != false { return .pickle }
+        return protobufKind(name) ?? .data
+    }
+
+    private static func magicKind(_ head: [UInt8], count: Int, strictPickleMagic: Bool) -> ContentKind? {
+        func starts(_ magic: [UInt8], at offset: Int = 0) -> Bool {
+            head.count >= offset + magic.count && Array(head[offset..<offset + magic.count]) == magic
+        }
+        if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) { return .zip }
+        if starts([0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]) { return .sevenZip }
+        if starts(Array("Rar!\u{1A}\u{07}".utf8)) { return .rar }
+        if starts([0x1F, 0x8B, 0x08]) { return .gzip }  // gzip's only compression method is deflate (8)
+        if starts(Array("BZh".utf8)) { return .bzip2 }
+        if starts([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return .xz }
+        if starts([0x04, 0x22, 0x4D, 0x18]) { return .lz4 }
+        if starts([0x28, 0xB5, 0x2F, 0xFD]) { return .zstd }
+        if starts([0x93] + Array("NUMPY".utf8)) { return .npy }
+        if starts(Array("GGUF".utf8)) { return .gguf }
+        if strictPickleMagic, head.count >= 2, head[0] == 0x80, (2...5).contains(head[1]) { return .pickle }
+        if starts(Array("ustar".utf8), at: 257) || isOldTarHeader(head) { return .tar }
+        if head.count >= 9, head[8] == UInt8(ascii: "{") {
+            var length: UInt64 = 0
+            for index in 0..<8 { length |= UInt64(head[index]) << (8 * UInt64(index)) }
+            if length >= 2 && length <= UInt64(max(0, count - 8)) { return .safetensors }
+        }
+        return nil
+    }
+
+    /// A pre-POSIX tar header: a name, and a checksum field that matches the header's byte sum.
+    private static func isOldTarHeader(_ head: [UInt8]) -> Bool {
+        guard head.count == 512, head[0] != 0 else { return false }
+        var stored = 0
+        var digits = 0
+        for byte in head[148..<156] {
+            if byte >= 0x30 && byte <= 0x37 {
+                stored = stored * 8 + Int(byte - 0x30)
+                digits += 1
+            } else if byte == 0 || byte == 0x20 {
+                if digits > 0 { break }
+            } else {
+                return false
+            }
+        }
+        guard digits > 0 else { return false }
+        var sum = 0
+        for (index, byte) in head.enumerated() { sum += (148..<156).contains(index) ? 0x20 : Int(byte) }
+        return sum == stored
+    }
+
+    /// HDF5's superblock may sit at 0, 512, 1024, 2048, … (a user block before it).
+    private static let hdf5Signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
+
+    private static func hasHDF5Signature(_ input: ScanInput) throws(StemmaError) -> Bool {
+        var offset = 0
+        while offset <= input.count - 8 {
+            if try input.bytes(at: offset, count: 8) == hdf5Signature { return true }
+            offset = offset == 0 ? 512 : offset * 2
+        }
+        return false
+    }
+
+    private static func protobufKind(_ name: String) -> ContentKind? {
+        let base = name.split(separator: "/").last.map(String.init)?.lowercased() ?? ""
+        if base.hasSuffix(".onnx") { return .onnx }
+        if base == "saved_model.pb" { return .savedModel }
+        if base == "keras_metadata.pb" { return .kerasMetadata }
+        return nil
+    }
+}

@@ -1,0 +1,118 @@
+import StemmaCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Turns the paths given to `stemma scan` into files to scan, walking folders with `opendir`/`readdir` (ten
+/// times faster than `FileManager` on big trees) and reporting symbolic links instead of following them.
+enum FolderWalk {
+    /// A file to scan: its path on disk, its display path, and the folder on disk that holds it.
+    struct Job: Sendable {
+        var path: String
+        var display: String
+        var folder: String
+    }
+
+    /// Jobs to run, and results known without scanning (links, folders cut short by the file limit).
+    struct Collected {
+        var jobs: [Job] = []
+        var reported: [ScannedFile] = []
+    }
+
+    /// Collects the files of `path`: the file itself, or every file under the folder.
+    /// - Throws: ``StemmaError`` `.io` when `path` does not exist or cannot be opened.
+    static func collect(_ path: String, maxFiles: Int) throws(StemmaError) -> Collected {
+        var status = stat()
+        guard stat(path, &status) == 0 else { throw StemmaError.io("open", path, errno: errno) }
+        var collected = Collected()
+        if status.st_mode & S_IFMT == S_IFDIR {
+            guard let directory = opendir(path) else { throw StemmaError.io("open", path, errno: errno) }
+            closedir(directory)
+            let root = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+            var budget = maxFiles
+            walk(root, display: root, into: &collected, budget: &budget)
+            if budget < 0 {
+                collected.reported.append(
+                    ScannedFile(
+                        path: root, format: "folder",
+                        findings: [ScanSession.incomplete("the folder holds more than \(maxFiles) files")]))
+            }
+            return collected
+        }
+        guard access(path, R_OK) == 0 else { throw StemmaError.io("open", path, errno: errno) }
+        collected.jobs.append(Job(path: path, display: path, folder: parent(of: path)))
+        return collected
+    }
+
+    private static func walk(_ folder: String, display: String, into collected: inout Collected, budget: inout Int) {
+        guard let directory = opendir(folder) else {
+            collected.reported.append(
+                ScannedFile(
+                    path: display, format: "folder",
+                    findings: [
+                        ScanSession.unreadable(StemmaError.io("open", folder, errno: errno))
+                    ]))
+            return
+        }
+        var entries: [(name: String, type: UInt8)] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name == "." || name == ".." { continue }
+            entries.append((name, entry.pointee.d_type))
+        }
+        closedir(directory)
+        for (name, rawType) in entries.sorted(by: { $0.name < $1.name }) {
+            let path = folder + "/" + name
+            let shown = display + "/" + name
+            var type = rawType
+            if type == UInt8(DT_UNKNOWN) {
+                var status = stat()
+                guard lstat(path, &status) == 0 else { continue }
+                switch status.st_mode & S_IFMT {
+                case S_IFDIR: type = UInt8(DT_DIR)
+                case S_IFLNK: type = UInt8(DT_LNK)
+                case S_IFREG: type = UInt8(DT_REG)
+                default: type = UInt8(DT_UNKNOWN)
+                }
+            }
+            switch Int32(type) {
+            case Int32(DT_DIR):
+                walk(path, display: shown, into: &collected, budget: &budget)
+            case Int32(DT_LNK):
+                budget -= 1
+                guard budget >= 0 else { return }
+                collected.reported.append(link(path, display: shown))
+            case Int32(DT_REG):
+                budget -= 1
+                guard budget >= 0 else { return }
+                collected.jobs.append(Job(path: path, display: shown, folder: folder))
+            default:
+                continue  // sockets, fifos, devices: nothing a loader reads as a model
+            }
+            if budget < 0 { return }
+        }
+    }
+
+    private static func link(_ path: String, display: String) -> ScannedFile {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let length = readlink(path, &buffer, buffer.count - 1)
+        let target =
+            length > 0 ? String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self) : "?"
+        return ScannedFile(
+            path: display, format: "symlink",
+            findings: [
+                ScanFinding(
+                    .scanArchiveLink, .suspicious,
+                    "A symbolic link to '\(target)': not followed, so its target is not scanned here.",
+                    evidence: ScanEvidence(detail: target))
+            ])
+    }
+
+    private static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+}

@@ -1,0 +1,98 @@
+public import StemmaCore
+import Synchronization
+
+/// Scans model files and folders for content that runs code when loaded, by content and never by name, through
+/// every container (zip, tar, compressed streams, 7z) down to the pickles, arrays and model formats inside.
+///
+/// Files are scanned in parallel on all cores; results come back sorted by path, so output is stable.
+public struct ModelScanner: Sendable {
+    /// The bounds on depth, members, bytes and opcodes.
+    public let limits: ScanLimits
+    /// Globals to accept in pickles on top of each profile's allowlist (`module.qualname`).
+    public let extraAllowedGlobals: Set<String>
+
+    /// Creates a scanner.
+    /// - Parameters:
+    ///   - limits: the bounds every scan keeps to; reaching one makes the file `malformed` (`scan.incomplete`).
+    ///   - extraAllowedGlobals: globals to accept in pickles besides the profile allowlists.
+    public init(limits: ScanLimits = .standard, extraAllowedGlobals: Set<String> = []) {
+        self.limits = limits
+        self.extraAllowedGlobals = extraAllowedGlobals
+    }
+
+    /// Scans files and folders (folders recursively, with `opendir`/`readdir`; symbolic links inside folders are
+    /// reported, not followed), in parallel on all cores.
+    ///
+    /// A file given directly keeps its path as given; a file under a folder `D` is reported as `D/rel`.
+    /// - Returns: one result per file, sorted by path.
+    /// - Throws: ``StemmaError`` `.io` when a given path does not exist or cannot be opened.
+    public func scan(paths: [String]) throws(StemmaError) -> [ScannedFile] {
+        var collected: [FolderWalk.Job] = []
+        var reported: [ScannedFile] = []
+        for path in paths {
+            let walk = try FolderWalk.collect(path, maxFiles: limits.maxFiles)
+            collected += walk.jobs
+            reported += walk.reported
+        }
+        let jobs = collected
+        let results = ScanSlots(count: jobs.count)
+        let next = Atomic<Int>(0)
+        let scanner = self
+        let work: @Sendable () -> Void = {
+            while true {
+                let index = next.add(1, ordering: .relaxed).oldValue
+                guard index < jobs.count else { return }
+                results.store(scanner.scan(job: jobs[index]), at: index)
+            }
+        }
+        let workers = min(ProcessorCount.online, jobs.count)
+        var threads: [JoinableThreadBox] = []
+        for _ in 1..<max(1, workers) {
+            if let thread = JoinableThread(stackSize: 1 << 21, work) { threads.append(JoinableThreadBox(thread)) }
+        }
+        work()
+        for box in threads { box.join() }
+        return (results.files() + reported).sorted { $0.path < $1.path }
+    }
+
+    /// Scans one file already open; `name` is its display path and `modelFolder` the folder on disk that holds it
+    /// (for ONNX external data), nil inside archives.
+    public func scan(_ input: ScanInput, name: String, modelFolder: String?) -> ScannedFile {
+        scanTraced(input, name: name, modelFolder: modelFolder).file
+    }
+
+    /// ``scan(_:name:modelFolder:)`` with the trace of where each input and member went.
+    func scanTraced(_ input: ScanInput, name: String, modelFolder: String?) -> (file: ScannedFile, trace: [ScanRoute]) {
+        let session = ScanSession(limits: limits, extraAllowedGlobals: extraAllowedGlobals, modelFolder: modelFolder)
+        let (format, findings) = session.scan(input, name: name, depth: 0, hint: .none)
+        return (ScannedFile(path: name, format: format, findings: findings), session.trace)
+    }
+
+    private func scan(job: FolderWalk.Job) -> ScannedFile {
+        let input: ScanInput
+        do throws(StemmaError) {
+            input = try ScanInput.open(path: job.path)
+        } catch {
+            return ScannedFile(path: job.display, format: "unreadable", findings: [ScanSession.unreadable(error)])
+        }
+        return scan(input, name: job.display, modelFolder: job.folder)
+    }
+}
+
+/// `JoinableThread` is `~Copyable`; a class box lets an array hold them.
+private final class JoinableThreadBox {
+    private var thread: JoinableThread?
+    init(_ thread: consuming JoinableThread) { self.thread = consume thread }
+    func join() { thread.take()?.join() }
+}
+
+/// Result slots written by index from many workers; each index is written by exactly one worker.
+///
+/// `@unchecked Sendable`: writes never overlap (one job, one slot), and the slots are read only after every
+/// thread has been joined, which orders every write before the read.
+private final class ScanSlots: @unchecked Sendable {
+    private var slots: [ScannedFile?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func store(_ file: ScannedFile, at index: Int) { slots.withUnsafeMutableBufferPointer { $0[index] = file } }
+    func files() -> [ScannedFile] { slots.compactMap { $0 } }
+}
