@@ -26,6 +26,9 @@ struct ProtobufReader {
     private(set) var position: Int
     let end: Int
     let depth: Int
+    /// A length that ran past the message: the truncated payload is still handed out (so that what it holds is
+    /// inspected, and a dangerous op in a cut-off file is still reported), and the next call fails.
+    private var overrun: FormatFailure?
 
     /// A reader over the whole of `window`.
     init(_ window: InputWindow) {
@@ -41,6 +44,7 @@ struct ProtobufReader {
 
     /// The next field, or nil at the end of the message.
     mutating func next() throws(FormatFailure) -> Field? {
+        if let overrun { throw overrun }
         guard position < end else { return nil }
         let tagOffset = position
         let tag = try readVarint()
@@ -65,13 +69,16 @@ struct ProtobufReader {
             position += width
             return Field(number: Int(number), wireType: wireType, scalar: value, start: position - width, length: width)
         case 2:
-            let length = try readVarint()
-            guard length <= UInt64(end - position) else {
-                throw .malformed("a length of \(length) runs past its message", offset: tagOffset)
-            }
+            let declared = try readVarint()
             let start = position
-            position += Int(length)
-            return Field(number: Int(number), wireType: 2, scalar: 0, start: start, length: Int(length))
+            var length = end - position
+            if declared <= UInt64(length) {
+                length = Int(declared)
+            } else {
+                overrun = .malformed("a length of \(declared) runs past its message", offset: tagOffset)
+            }
+            position += length
+            return Field(number: Int(number), wireType: 2, scalar: 0, start: start, length: length)
         default:
             throw .malformed("protobuf wire type \(wireType) is not allowed here", offset: tagOffset)
         }
