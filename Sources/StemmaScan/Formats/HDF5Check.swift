@@ -175,22 +175,23 @@ private struct HDF5ConfigScanner {
         }
     }
 
-    /// Offsets in `chunk` where `needle` starts, for starts below `limit`.
+    /// Offsets in `chunk` where `needle` starts, for starts below `limit` (`memchr` and `memcmp`: the scan's hot
+    /// loop; glibc's `memmem` is not visible to Swift without `_GNU_SOURCE`).
     static func occurrences(of needle: [UInt8], in chunk: [UInt8], startingBefore limit: Int) -> [Int] {
         guard let first = needle.first else { return [] }
         var hits: [Int] = []
-        chunk.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            var index = 0
-            while index < min(limit, buffer.count) {
-                guard let found = memchr(base + index, Int32(first), min(limit, buffer.count) - index) else { break }
-                let position = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                if position + needle.count <= buffer.count,
-                    UnsafeBufferPointer(rebasing: buffer[position..<(position + needle.count)]).elementsEqual(needle)
-                {
-                    hits.append(position)
+        chunk.withUnsafeBytes { buffer in
+            needle.withUnsafeBytes { pattern in
+                guard let base = buffer.baseAddress, let patternBase = pattern.baseAddress else { return }
+                let end = min(limit, buffer.count)
+                var index = 0
+                while index < end, let found = memchr(base + index, Int32(first), end - index) {
+                    let position = base.distance(to: UnsafeRawPointer(found))
+                    if position + pattern.count <= buffer.count, memcmp(found, patternBase, pattern.count) == 0 {
+                        hits.append(position)
+                    }
+                    index = position + 1
                 }
-                index = position + 1
             }
         }
         return hits
