@@ -61,6 +61,7 @@ struct GGUFBuilder {
     }
 
     var version: UInt32 = 3
+    var bigEndian = false
     var values: [(String, Value)] = [("general.architecture", .string("llama"))]
     /// Tensors: name, dimensions, ggml type, data offset.
     var tensors: [(String, [UInt64], UInt32, UInt64)] = [("tok.weight", [64, 2], 0, 0), ("out.weight", [32], 8, 512)]
@@ -72,33 +73,37 @@ struct GGUFBuilder {
         return length(bytes.count) + bytes
     }
 
-    private func length(_ value: Int) -> [UInt8] {
-        version == 1 ? FormatFixtures.le32(UInt32(value)) : FormatFixtures.le64(UInt64(value))
+    private func length(_ value: Int) -> [UInt8] { version == 1 ? u32(UInt32(value)) : u64(UInt64(value)) }
+    private func u32(_ value: UInt32) -> [UInt8] {
+        bigEndian ? FormatFixtures.le32(value).reversed() : FormatFixtures.le32(value)
+    }
+    private func u64(_ value: UInt64) -> [UInt8] {
+        bigEndian ? FormatFixtures.le64(value).reversed() : FormatFixtures.le64(value)
     }
 
     func bytes() -> [UInt8] {
-        var out = Array("GGUF".utf8) + FormatFixtures.le32(version)
+        var out = Array("GGUF".utf8) + u32(version)
         out += length(tensors.count) + length(values.count)
         for (key, value) in values {
             out += string(key)
             switch value {
-            case .u32(let number): out += FormatFixtures.le32(4) + FormatFixtures.le32(number)
-            case .string(let text): out += FormatFixtures.le32(8) + string(text)
+            case .u32(let number): out += u32(4) + u32(number)
+            case .string(let text): out += u32(8) + string(text)
             case .stringArray(let texts):
-                out += FormatFixtures.le32(9) + FormatFixtures.le32(8) + length(texts.count)
+                out += u32(9) + u32(8) + length(texts.count)
                 for text in texts { out += string(text) }
             case .u8Array(let count):
                 out +=
-                    FormatFixtures.le32(9) + FormatFixtures.le32(0) + length(count)
+                    u32(9) + u32(0) + length(count)
                     + [UInt8](repeating: 1, count: count)
             }
         }
         for (name, dimensions, type, offset) in tensors {
-            out += string(name) + FormatFixtures.le32(UInt32(dimensions.count))
+            out += string(name) + u32(UInt32(dimensions.count))
             for dimension in dimensions {
-                out += version == 1 ? FormatFixtures.le32(UInt32(dimension)) : FormatFixtures.le64(dimension)
+                out += version == 1 ? u32(UInt32(dimension)) : u64(dimension)
             }
-            out += FormatFixtures.le32(type) + FormatFixtures.le64(offset)
+            out += u32(type) + u64(offset)
         }
         while UInt64(out.count) % alignment != 0 { out.append(0) }
         return out + [UInt8](repeating: 0x11, count: dataLength)

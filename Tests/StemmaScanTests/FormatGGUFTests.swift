@@ -51,6 +51,9 @@ import Testing
         aligned.values.append(("general.alignment", .u32(64)))
         aligned.alignment = 64
         #expect(check(aligned.bytes()).isEmpty)
+        var bigEndian = GGUFBuilder()
+        bigEndian.bigEndian = true
+        #expect(check(bigEndian.bytes()).isEmpty)
         var vocab = GGUFBuilder()
         vocab.values += [("tokenizer.ggml.tokens", .stringArray(["a", "b", "<s>"])), ("x.scores", .u8Array(100))]
         #expect(check(vocab.bytes()).isEmpty)

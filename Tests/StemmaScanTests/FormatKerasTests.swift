@@ -98,6 +98,14 @@ import Testing
         #expect(check(duplicate).worstVerdict == .malformed)
     }
 
+    @Test func deeplyNestedConfigsStopAtTheDepthBound() {
+        let deep =
+            String(repeating: #"{"class_name": "Lambda", "config": "#, count: 300) + "0"
+            + String(repeating: "}", count: 300)
+        let findings = check(deep)
+        #expect(findings.codes == ["scan.incomplete", "scan.keras-lambda"])
+    }
+
     @Test func memberNamesOutsideTheKerasLayoutAreSuspicious() {
         let expected = ["config.json", "metadata.json", "model.weights.h5", "model.weights.npz", "assets/vocab.txt"]
         #expect(KerasConfigCheck.checkMemberNames(expected).isEmpty)

@@ -84,6 +84,8 @@ import Testing
         }
         let missing = Self.model(nodes: [], initializers: [Self.externalTensor("w", location: "nope.bin")])
         #expect(check(missing, folder: folder.path).codes == ["scan.malformed"])
+        let valid = Self.model(nodes: [], initializers: [Self.externalTensor("w", location: "w.bin")])
+        #expect(check(valid, folder: folder.path + "/no-such-folder").codes == ["scan.malformed"])
     }
 
     @Test func externalDataInsideSubgraphsIsChecked() {

@@ -42,7 +42,10 @@ struct ExternalDataRules {
             }
             if key == "offset" { offset = number } else { length = number }
         }
-        guard let modelFolder, let resolvedFolder else { return [] }
+        guard let modelFolder else { return [] }
+        guard let resolvedFolder else {
+            return [malformed(tensor, "the model folder '\(modelFolder)' could not be resolved to check '\(location)'")]
+        }
         let joined = modelFolder.hasSuffix("/") ? modelFolder + location : modelFolder + "/" + location
         guard let resolved = FileSystemPath.resolved(joined) else {
             return [malformed(tensor, "its external data file '\(location)' does not exist")]

@@ -15,7 +15,8 @@ public enum KerasConfigCheck {
         "model_from_json", "model_from_yaml", "model_from_config", "load_img", "save_model", "save_weights",
         "read_file", "write_file", "py_function", "numpy_function", "py_func", "load", "GFile",
     ]
-    static let jsonLimits = JSONLimits(maxBytes: 64 << 20, maxDepth: 256, maxValues: 4_000_000)
+    /// Depth 128 holds dozens of nested models; the parser and the walk recurse, so it also bounds the stack.
+    static let jsonLimits = JSONLimits(maxBytes: 64 << 20, maxDepth: 128, maxValues: 4_000_000)
 
     /// Applies the Keras rules to a JSON document.
     /// - Parameters:
