@@ -121,6 +121,8 @@ import Testing
     @Test func brokenProtobufIsMalformed() {
         let bytes = Self.model(nodes: [Self.node("MatMul")])
         #expect(check(Array(bytes.dropLast(2)), folder: nil).codes == ["scan.malformed"])
+        #expect(check([], folder: nil).codes == ["scan.malformed"])
+        #expect(check(Proto().int(1, 8).string(2, "no graph").bytes, folder: nil).codes == ["scan.malformed"])
         #expect(
             check([0x3A, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01], folder: nil).codes == [
                 "scan.malformed"

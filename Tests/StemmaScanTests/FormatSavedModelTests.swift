@@ -72,6 +72,7 @@ import Testing
         #expect(check(Array(bytes.prefix(12))).codes == ["scan.malformed"])
         #expect(check([0x12, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F]).codes == ["scan.malformed"])
         #expect(check([0x0B, 0x00]).codes == ["scan.malformed"])  // a group
+        #expect(check([]).codes == ["scan.malformed"])  // no meta graph
     }
 
     @Test func kerasMetadataGetsTheLegacyKerasRules() {

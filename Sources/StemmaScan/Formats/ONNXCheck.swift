@@ -44,9 +44,12 @@ private struct ONNXWalker {
 
     mutating func model(_ reader: ProtobufReader) throws(FormatFailure) {
         var model = reader
+        var graphs = 0
         while let field = try model.next() {
             switch field.number {
-            case 7: try graph(try model.message(field))
+            case 7:
+                graphs += 1
+                try graph(try model.message(field))
             case 8: try opsetImport(try model.message(field))
             case 20:
                 var training = try model.message(field)
@@ -57,6 +60,8 @@ private struct ONNXWalker {
             default: break
             }
         }
+        // Any bytes that happen to be valid protobuf would otherwise pass; a model without a graph cannot load.
+        guard graphs > 0 else { throw .malformed("the ModelProto has no graph") }
     }
 
     private mutating func graph(_ reader: ProtobufReader) throws(FormatFailure) {

@@ -23,15 +23,18 @@ public enum SavedModelCheck {
     /// Checks a `saved_model.pb`.
     public static func check(_ input: ScanInput) -> [ScanFinding] {
         var walker = SavedModelWalker()
-        do {
+        do throws(FormatFailure) {
             var model = ProtobufReader(InputWindow(input))
+            var metaGraphs = 0
             while let field = try model.next() {
                 guard field.number == 2 else { continue }
+                metaGraphs += 1
                 var metaGraph = try model.message(field)
                 while let graph = try metaGraph.next() {
                     if graph.number == 2 { try walker.graph(try metaGraph.message(graph)) }
                 }
             }
+            guard metaGraphs > 0 else { throw FormatFailure.malformed("the SavedModel has no meta graph") }
         } catch {
             walker.findings.append(error.finding("SavedModel"))
         }
