@@ -17,6 +17,10 @@ public enum HDF5Check {
     static let chunkSize = 1 << 20
     /// The largest config JSON delimited and parsed.
     static let maxConfigBytes = 64 << 20
+    /// Bytes the delimiting of candidate objects may examine in all, and keys it may try: a file stuffed with
+    /// `"class_name"` or with long JSON-looking runs stops at these instead of going quadratic.
+    static let maxDelimitingBytes = 1 << 30
+    static let maxKeys = 100_000
 
     /// Checks `input` as an HDF5 file with the standard limits.
     public static func check(_ input: ScanInput) -> [ScanFinding] { check(input, limits: .standard) }
@@ -55,6 +59,8 @@ private struct HDF5ConfigScanner {
     private var configs = 0
     private var configNameOffset: Int?
     private var unresolved: Int?
+    private var keysTried = 0
+    private var delimitingBytes = 0
 
     init(input: ScanInput, budget: Int) {
         self.input = input
@@ -103,6 +109,10 @@ private struct HDF5ConfigScanner {
 
     /// Finds the JSON object around the key at `keyOffset`: the nearest `{` before it whose object spans it.
     private mutating func resolve(_ keyOffset: Int) throws(FormatFailure) {
+        keysTried += 1
+        guard keysTried <= HDF5Check.maxKeys else {
+            throw .incomplete("more than \(HDF5Check.maxKeys) \"class_name\" keys")
+        }
         let back = max(0, keyOffset - 4096)
         let before = try window.bytes(at: back, count: keyOffset - back)
         var tries = 0
@@ -128,7 +138,7 @@ private struct HDF5ConfigScanner {
 
     /// The end of a JSON-shaped object starting at `start` (strings, escapes and nesting respected), or nil when
     /// the bytes are not JSON; the full grammar is left to the parser.
-    private func structuralEnd(from start: Int) throws(FormatFailure) -> Int? {
+    private mutating func structuralEnd(from start: Int) throws(FormatFailure) -> Int? {
         var depth = 0
         var inString = false
         var escaped = false
@@ -140,6 +150,11 @@ private struct HDF5ConfigScanner {
             }
             guard let byte = try window.byte(at: position) else { return nil }
             position += 1
+            delimitingBytes += 1
+            guard delimitingBytes <= HDF5Check.maxDelimitingBytes else {
+                throw .incomplete(
+                    "delimiting config candidates examined more than \(HDF5Check.maxDelimitingBytes) bytes")
+            }
             if inString {
                 if escaped {
                     escaped = false

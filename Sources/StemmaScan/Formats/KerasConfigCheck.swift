@@ -121,8 +121,11 @@ private struct KerasConfigWalker {
         let config = layer["config"]
         let function = config?["function"]
         let name = config?["name"]?.stringValue.map { " '\($0)'" } ?? ""
+        // Keras 3 writes `{"class_name": "__lambda__", …}`; tf.keras 2 writes a (code, defaults, closure) list,
+        // or the same as `{"class_name": "__tuple__", "items": […]}` in SavedModel metadata.
+        let functionClass = function?["class_name"]?.stringValue
         let bytecode =
-            function?["class_name"]?.stringValue == "__lambda__" || function?.arrayValue != nil
+            functionClass == "__lambda__" || functionClass == "__tuple__" || function?.arrayValue != nil
             || config?["function_type"]?.stringValue == "lambda"
         if bytecode {
             let when =
