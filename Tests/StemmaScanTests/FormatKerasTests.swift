@@ -154,6 +154,13 @@ import Testing
         #expect(check(Array(Self.h5(config: nil).dropFirst(1))).worstVerdict == .malformed)
     }
 
+    @Test func keysOutsideAnyObjectAreMalformedAndCheap() {
+        let stuffed = Self.signature + Array(String(repeating: #""class_name": 1, "#, count: 5000).utf8)
+        #expect(check(stuffed).codes == ["scan.malformed"])
+        let more = Self.signature + Array(String(repeating: #""class_name": 1, "#, count: 120_000).utf8)
+        #expect(check(more).codes == ["scan.incomplete"])
+    }
+
     @Test func aConfigAcrossTheChunkBoundaryIsFoundInAFile() throws {
         let json = Array(FormatKerasTests.sequential([FormatKerasTests.lambdaLayer]).utf8)
         var bytes = Self.signature + [UInt8](repeating: 0x01, count: (1 << 20) - 40)

@@ -60,6 +60,7 @@ private struct HDF5ConfigScanner {
     private var configNameOffset: Int?
     private var unresolved: Int?
     private var keysTried = 0
+    private var searchFloor = 0
     private var delimitingBytes = 0
 
     init(input: ScanInput, budget: Int) {
@@ -113,7 +114,9 @@ private struct HDF5ConfigScanner {
         guard keysTried <= HDF5Check.maxKeys else {
             throw .incomplete("more than \(HDF5Check.maxKeys) \"class_name\" keys")
         }
-        let back = max(0, keyOffset - 4096)
+        // An object that spans this key and starts before an earlier unresolved key would have spanned that one
+        // too, so the search starts after it: a file stuffed with keys costs linear time.
+        let back = max(searchFloor, keyOffset - 4096)
         let before = try window.bytes(at: back, count: keyOffset - back)
         var tries = 0
         for index in stride(from: before.count - 1, through: 0, by: -1) where before[index] == UInt8(ascii: "{") {
@@ -133,6 +136,7 @@ private struct HDF5ConfigScanner {
             if tries >= 64 { break }
         }
         if unresolved == nil { unresolved = keyOffset }
+        searchFloor = keyOffset
         coveredUntil = keyOffset + 1
     }
 
