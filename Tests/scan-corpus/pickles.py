@@ -93,6 +93,12 @@ def build(c):
     blob = c.pickle("stack_global_bytes", wrap(body, 4), ops=("STACK_GLOBAL", "SHORT_BINBYTES"))
     c.add("pickle/stack_global_bytes_operand_p4.pkl", blob, D,
           "STACK_GLOBAL with a bytes module operand: unresolvable import (item 3, modelscan#338 5b)")
+    # the same through the memo: modelscan's memo model then holds bytes and crashes (TypeError, no issue)
+    body = (short_binbytes(b"os") + MEMOIZE + POP + short_binunicode("system") + MEMOIZE + POP + binget(0)
+            + binget(1) + STACK_GLOBAL + text(CMD, 4) + b"\x85" + REDUCE)
+    blob = c.pickle("stack_global_bytes_memo", wrap(body, 4), ops=("STACK_GLOBAL", "SHORT_BINBYTES", "BINGET"))
+    c.add("pickle/stack_global_bytes_via_memo_p4.pkl", blob, D,
+          "STACK_GLOBAL with a bytes operand fetched from the memo (item 3, modelscan#338 5b)")
     body = binint1(7) + short_binunicode("system") + STACK_GLOBAL + text(CMD, 4) + b"\x85" + REDUCE
     blob = c.pickle("stack_global_int", wrap(body, 4), ops=("STACK_GLOBAL", "BININT1"))
     c.add("pickle/stack_global_int_operand_p4.pkl", blob, D,
