@@ -161,8 +161,11 @@ def test_findings_name_the_expected_import(corpus, corpus_scan):
                  and want in (f.get("global"), f.get("spelledAs"))]
         if "member" in exp:
             named = [f for f in named if f.get("member") == exp["member"]]
+        if "pickle" in exp:
+            named = [f for f in named if f.get("pickle") == exp["pickle"]]
         if not named:
             where = f" in member {exp['member']}" if "member" in exp else ""
+            where += f" in stacked pickle {exp['pickle']}" if "pickle" in exp else ""
             wrong.append(f"no {exp['verdict']} finding names {want}{where} ({exp['why']})\n  " + describe(rel, entry))
     assert not wrong, "\n".join(wrong)
 

@@ -7,8 +7,11 @@ import io
 import lzma
 import struct
 
+import zipfile
+
+import pickle_asm as a
 import torch_like
-from corpus import FIXED_MTIME, tar_bytes, zip_bytes, zip_entries
+from corpus import FIXED_MTIME, FIXED_TIME, tar_bytes, zip_bytes, zip_entries
 from pickles import os_system
 from pickle_asm import CMD
 
@@ -107,13 +110,14 @@ def build(c):
     c.add("archive/payload.pkl.bz2", bz2.compress(payload), D, "bz2-compressed pickle (item 23)", "os.system")
 
     seven_zip(c, payload)
+    more(c, payload)
 
     # --- legacy torch ----------------------------------------------------------------------------------------
     c.add("torch/legacy_stacked_malicious.pth",
           c.pickle("legacy_mal", torch_like.legacy_stacked(os_system(2)), stacked=5, trailing=True,
                    ops=("REDUCE",)), D,
           "legacy stacked torch file, payload in the object pickle (4th) after the magic number (item 7, row 35)",
-          "os.system")
+          "os.system", pickle_index=3)
     tar_members = torch_like.legacy_tar_members(c.pickle("legacy_tar", os_system(2)))
     c.add("torch/legacy_tar_malicious.pt", tar_bytes(tar_members), D,
           "legacy torch tar (sys_info/pickle/storages/tensors) with a malicious 'pickle' member (row 34)",
@@ -154,3 +158,75 @@ def seven_zip(c, payload):
           "7z-wrapped malicious pickle (item 22, nullifAI). Dangerous when Stemma opens 7z (libarchive); "
           "at least suspicious ('non-standard container') when it cannot (§6.2)", "os.system",
           accept=["suspicious", "malformed"])
+
+
+def tensor_ops():
+    """A torch tensor as torch.save writes it: _rebuild_tensor_v2 over storage '0' (16 floats)."""
+    storage = (a.MARK + a.binunicode("storage") + a.global_("torch", "FloatStorage") + a.binunicode("0")
+               + a.binunicode("cpu") + a.binint1(16) + a.TUPLE + a.BINPERSID)
+    args = (storage + a.binint1(0) + a.binint1(4) + a.binint1(4) + a.TUPLE2 + a.binint1(4) + a.binint1(1) + a.TUPLE2
+            + a.NEWFALSE + a.global_("collections", "OrderedDict") + a.EMPTY_TUPLE + a.REDUCE)
+    return a.global_("torch._utils", "_rebuild_tensor_v2") + a.MARK + args + a.TUPLE + a.REDUCE
+
+
+def state_dict_pkl(*extra):
+    """data.pkl: OrderedDict {'w': tensor, key: value...}; each extra is (key, value opcodes)."""
+    body = a.global_("collections", "OrderedDict") + a.EMPTY_TUPLE + a.REDUCE
+    body += a.binunicode("w") + tensor_ops() + a.SETITEM
+    for key, value in extra:
+        body += a.binunicode(key) + value + a.SETITEM
+    return a.wrap(body, 2)
+
+
+def more(c, payload):
+    # torch profile rules (§6.3, §6.4)
+    ns = a.global_("argparse", "Namespace") + a.EMPTY_TUPLE + a.REDUCE
+    c.add("torch/torch_zip_unknown_global.pt", torch_zip(c.pickle("tz_namespace", state_dict_pkl(("args", ns)),
+                                                                  imports=["argparse Namespace"])), "suspicious",
+          "torch zip whose data.pkl imports argparse.Namespace: outside the torch allowlist, not weights_only-loadable "
+          "(§6.4 torch profile)", "argparse.Namespace", ["archive/data.pkl"])
+    pid = a.MARK + a.binunicode("module") + a.binunicode("os") + a.TUPLE + a.BINPERSID
+    c.add("torch/torch_zip_odd_persistent_id.pt", torch_zip(c.pickle("tz_pid", state_dict_pkl(("x", pid)))),
+          "suspicious", "a persistent id that is not ('storage', StorageType, key, location, numel) (§6.3 PERSID)")
+    setitems = tensor_ops() + a.MARK + a.binint1(0) + a.binint1(1) + a.SETITEMS
+    c.add("torch/torch_zip_setitems_on_tensor.pt", torch_zip(c.pickle("tz_setitems", state_dict_pkl(("t", setitems)),
+                                                                      ops=("SETITEMS",))), "suspicious",
+          "SETITEMS on a tensor, not a dict (CVE-2026-24747 pattern, §6.3): flagged in the torch profile",
+          accept=["malformed", "dangerous"])
+
+    # zip tricks (§6.2)
+    blob = bytearray(torch_zip(c.pickle("tz_encrypted", os_system(2))))
+    for cd, local, name in zip_entries(bytes(blob)):
+        if name == "archive/data.pkl":
+            blob[cd + 8] |= 1
+            blob[local + 6] |= 1
+    c.add("archive/zip_encrypted_flag_data_pkl.pt", bytes(blob), D,
+          "the 'encrypted' flag set on an unencrypted data.pkl (item 20, CVE-2025-1944 flag bits): read it anyway, "
+          "or at least fail closed", "os.system", accept=["malformed"])
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w") as z:
+        info = zipfile.ZipInfo("weights.bin", FIXED_TIME)
+        info.compress_type = zipfile.ZIP_BZIP2
+        z.writestr(info, bytes(64 << 20))
+    c.add("archive/zip_bomb_ratio.zip", bomb.getvalue(), "malformed",
+          "64 MiB of zeros bzip2-compressed to a few hundred bytes: ratio > ScanLimits.maxCompressionRatio 1000 "
+          "(scan.incomplete) or an unsupported method: never safe")
+    members = [("../../outside.pkl", pickle_plain()), ("weights -> /etc/passwd", None)]
+    c.add("archive/tar_traversal_symlink.tar", tar_bytes(members), "suspicious",
+          "tar with a '..' member path and a symlink to /etc/passwd (§6.2 tar: report them); the verdict class is "
+          "not fixed by the reference", accept=["malformed", "dangerous"])
+    try:
+        from backports import zstd
+        zst = zstd.compress(payload)
+    except ImportError:
+        import subprocess
+        zst = subprocess.run(["zstd", "-q", "-c", "-"], input=payload, capture_output=True, check=True).stdout
+    c.add("archive/payload.pkl.zst", zst, D, "zstd-compressed pickle (§6.1 zstd magic, §6.2)", "os.system")
+
+    # npy whose shape claims more bytes than there are (§6.5)
+    c.add("numpy/shape_exceeds_data.npy", npy_header("<f4", (1000,)) + bytes(8), "malformed",
+          "npy header shape (1000,) float32 over 8 bytes of data (§6.5 size check)")
+
+
+def pickle_plain():
+    return a.wrap(a.EMPTY_DICT, 2)

@@ -38,7 +38,7 @@ class Corpus:
 
     # ------------------------------------------------------------------------------------------- files
 
-    def add(self, rel, blob, verdict, why, global_=None, member=None, accept=None):
+    def add(self, rel, blob, verdict, why, global_=None, member=None, accept=None, pickle_index=None):
         """Write rel (relative to the corpus root) and record what `stemma scan` must say about it."""
         assert verdict in VERDICTS, verdict
         assert rel not in self.expected, rel
@@ -51,6 +51,8 @@ class Corpus:
             entry["global"] = global_
         if member:
             entry["member"] = list(member)
+        if pickle_index is not None:
+            entry["pickle"] = pickle_index
         if accept:
             entry["accept"] = list(accept)
         entry["why"] = why
@@ -140,7 +142,8 @@ def zip_bytes(members, *, compress=False, align=None):
 
 
 def tar_bytes(members, *, mode="w"):
-    """A tar (mode "w") or tar.gz ("w:gz") of (name, bytes) members, deterministic."""
+    """A tar (mode "w") or tar.gz ("w:gz") of (name, bytes) members, deterministic. A member whose bytes are
+    None is a symlink; its name is "name -> target"."""
     buf = io.BytesIO()
     if mode == "w:gz":
         import gzip
@@ -149,12 +152,18 @@ def tar_bytes(members, *, mode="w"):
         return gzip.compress(raw, mtime=0)
     with tarfile.open(fileobj=buf, mode=mode, format=tarfile.USTAR_FORMAT) as t:
         for name, blob in members:
-            info = tarfile.TarInfo(name)
-            info.size = len(blob)
+            if blob is None:
+                name, target = name.split(" -> ")
+                info = tarfile.TarInfo(name)
+                info.type = tarfile.SYMTYPE
+                info.linkname = target
+            else:
+                info = tarfile.TarInfo(name)
+                info.size = len(blob)
             info.mtime = FIXED_MTIME
             info.mode = 0o644
             info.uname = info.gname = "stemma"
-            t.addfile(info, io.BytesIO(blob))
+            t.addfile(info, io.BytesIO(blob) if blob is not None else None)
     return buf.getvalue()
 
 
@@ -181,3 +190,23 @@ def normalise_zip_times(blob):
         struct.pack_into("<HH", out, cd + 12, dostime, dosdate)
         struct.pack_into("<HH", out, local + 10, dostime, dosdate)
     return bytes(out)
+
+
+# Reference §6.3 normalisation step 2 (module aliases), applied after _compat_pickle for protocol < 3.
+MODULE_ALIASES = {"posix": "os", "nt": "os", "_operator": "operator", "_pickle": "pickle", "cPickle": "pickle",
+                  "_io": "io", "__builtin__": "builtins", "__builtins__": "builtins", "_codecs": "codecs",
+                  "_functools": "functools", "_socket": "socket", "_posixsubprocess": "subprocess"}
+
+
+def normalise(module, name, protocol):
+    """The import as `stemma scan` must name it: CPython's find_class(fix_imports=True) mapping for protocol < 3
+    (_compat_pickle.NAME_MAPPING, then IMPORT_MAPPING), then the aliases of §6.3."""
+    import _compat_pickle
+
+    if protocol < 3:
+        if (module, name) in _compat_pickle.NAME_MAPPING:
+            module, name = _compat_pickle.NAME_MAPPING[(module, name)]
+        elif module in _compat_pickle.IMPORT_MAPPING:
+            module = _compat_pickle.IMPORT_MAPPING[module]
+    module = MODULE_ALIASES.get(module, module)
+    return f"{module}.{name}"

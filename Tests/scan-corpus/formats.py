@@ -65,13 +65,14 @@ def keras_file(config, weights_h5):
                       ("model.weights.h5", weights_h5)], compress=True)
 
 
-def h5_bytes(model_config=None, weights=True):
-    """A small HDF5 file written by h5py; model_config (a JSON string) as Keras 2 stores it."""
+def h5_bytes(model_config=None, weights=True, userblock=0):
+    """A small HDF5 file written by h5py; model_config (a JSON string) as Keras 2 stores it. userblock: bytes
+    reserved before the HDF5 superblock (the signature then sits at 512, 1024, ...)."""
     import h5py
     import numpy as np
 
     buf = io.BytesIO()
-    with h5py.File(buf, "w", libver="earliest") as f:
+    with h5py.File(buf, "w", libver="earliest", userblock_size=userblock) as f:
         if model_config is not None:
             f.attrs["model_config"] = json.dumps(model_config).encode("utf-8")
             f.attrs["keras_version"] = b"2.15.0"
@@ -131,6 +132,17 @@ def build(c):
                                               "output_shape_type": "raw", "arguments": {}}}
     c.add("keras/keras_lambda.h5", h5_bytes(keras2_sequential([lam, keras2_dense()])), D,
           "legacy H5 model_config with a Lambda: Keras ignores safe_mode for H5 (CVE-2025-9905, row 47)")
+    c.add("keras/keras_lambda_userblock.h5", h5_bytes(keras2_sequential([lam, keras2_dense()]), userblock=512), D,
+          "the same H5 Lambda behind a 512-byte user block (§6.1: HDF5 signature at 0, 512, 1024, ...)")
+    from pickles import os_system
+
+    blob = zip_bytes([("metadata.json", b'{"keras_version": "3.6.0"}'),
+                      ("config.json", json.dumps(sequential([input_layer(), dense("dense", 2)])).encode()),
+                      ("model.weights.h5", weights),
+                      ("assets/state.pkl", c.pickle("keras_member", os_system(4)))], compress=True)
+    c.add("keras/keras_pickle_member.keras", blob, D,
+          "a standard .keras with a malicious pickle under assets/ (§6.5: a pickle anywhere is scanned)",
+          "os.system", ["assets/state.pkl"])
 
     # --- TF SavedModel (§6.5) --------------------------------------------------------------------------------
     read = pb.saved_model([
@@ -163,6 +175,15 @@ def build(c):
     header += b" " * ((-len(header)) % 8)
     c.add("safetensors/overlapping_offsets.safetensors", struct.pack("<Q", len(header)) + header + b"\x00" * 12,
           "malformed", "safetensors tensors overlapping in the buffer (§6.5 non-overlapping, contiguous)")
+
+    header = json.dumps({"w": {"dtype": "F33", "shape": [2], "data_offsets": [0, 8]}}).encode()
+    header += b" " * ((-len(header)) % 8)
+    c.add("safetensors/unknown_dtype.safetensors", struct.pack("<Q", len(header)) + header + b"\x00" * 8,
+          "malformed", "safetensors dtype 'F33' is not a safetensors dtype (§6.5)")
+    header = json.dumps({"w": {"dtype": "F32", "shape": [3], "data_offsets": [0, 8]}}).encode()
+    header += b" " * ((-len(header)) % 8)
+    c.add("safetensors/size_mismatch.safetensors", struct.pack("<Q", len(header)) + header + b"\x00" * 8,
+          "malformed", "safetensors data_offsets span 8 bytes for a [3] F32 tensor (12 bytes) (§6.5)")
 
     gguf_files(c)
     onnx_files(c)
@@ -211,6 +232,11 @@ def gguf_files(c):
     struct.pack_into("<Q", blob, at + 4, 0xFFFF_FFFF_FFFF_0000)
     c.add("gguf/oversized_string_length.gguf", bytes(blob), "malformed",
           "a KV string length far beyond the file (llama.cpp parser-bug vector, item 26)")
+    blob = bytearray(gguf_bytes(c.root, "badtype", LLAMA3_TEMPLATE))
+    at = blob.index(b"general.name") + len(b"general.name")
+    assert struct.unpack_from("<I", blob, at)[0] == 8
+    struct.pack_into("<I", blob, at, 13)
+    c.add("gguf/bad_kv_type.gguf", bytes(blob), "malformed", "a KV value type 13 (valid types are 0-12) (§6.5 GGUF)")
 
 
 # ------------------------------------------------------------------------------------------------------- ONNX

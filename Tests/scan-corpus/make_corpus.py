@@ -11,7 +11,9 @@ safetensors/, gguf/, onnx/; benign ones under benign/), and OUTDIR/expected.json
   global   the normalised import that a finding with that verdict must name (finding "global", or its raw
            "spelledAs");
   member   the member path of that finding inside containers;
-  accept   other verdicts the reference leaves room for (7z, SavedModel ops);
+  pickle   the index of the stacked pickle that finding is in (0-based), where it matters;
+  accept   other verdicts the reference leaves room for (7z, SavedModel ops, ...); the finding checks then
+           apply only when the primary verdict is given;
   why      the bypass class / reference item (shared/reference/unsafe-formats.md §4, §6).
 
 Hostile pickles are assembled opcode by opcode (pickle_asm.py) with the harmless payload `echo stemma-test`.
@@ -30,6 +32,7 @@ sys.path.insert(0, str(HERE))
 import benign  # noqa: E402
 import containers  # noqa: E402
 import formats  # noqa: E402
+import gadgets  # noqa: E402
 import pickles  # noqa: E402
 from corpus import Corpus  # noqa: E402
 
@@ -40,6 +43,7 @@ def make(outdir: pathlib.Path) -> Corpus:
     outdir.mkdir(parents=True, exist_ok=True)
     c = Corpus(outdir)
     pickles.build(c)
+    gadgets.build(c)
     containers.build(c)
     formats.build(c)
     benign.build(c)

@@ -6,9 +6,10 @@ file's verdict: Python-2 names through _compat_pickle for protocol < 3, then the
 """
 
 import marshal
+import struct
 import zlib
 
-from pickle_asm import (CMD, APPEND, BUILD, DUP, EMPTY_DICT, EMPTY_LIST, EMPTY_TUPLE, MARK, MEMOIZE, NEWOBJ, OBJ,
+from pickle_asm import (CMD, APPEND, BUILD, DUP, EMPTY_DICT, EMPTY_LIST, EMPTY_TUPLE, MARK, MEMOIZE, NEWOBJ, NEWOBJ_EX, OBJ,
                         POP, REDUCE, SETITEM, STACK_GLOBAL, STOP, TUPLE, TUPLE1, TUPLE2, binbytes, binget,
                         binint1, binput, binunicode, bytearray8, call, ext1, global_, import_, inst, long_binget,
                         long_binput, proto, short_binbytes, short_binunicode, string0, text, tuple_of, wrap)
@@ -166,6 +167,34 @@ def build(c):
 
     # --- stdlib gadgets missing from denylists (items 8-13, 21) -------------------------------------------------
     gadgets(c)
+    more(c)
+
+
+def more(c):
+    """§4 items 4, 5, 18 variants and the §6.4 'everything else is suspicious' rule."""
+    body = short_binunicode("numpy") + short_binunicode("__builtins__") + STACK_GLOBAL
+    c.add("pickle/numpy_dunder_builtins_p4.pkl", c.pickle("numpy_builtins", wrap(body, 4), ops=("STACK_GLOBAL",)),
+          D, "numpy.__builtins__ reached through an allowlisted module (item 4, modelscan#330; dunder component)",
+          "numpy.__builtins__")
+    body = short_binunicode("pathlib") + short_binunicode("os.system") + STACK_GLOBAL + text(CMD, 4) + b"\x85"
+    c.add("pickle/dotted_pathlib_os_system_p4.pkl", c.pickle("pathlib_os", wrap(body + REDUCE, 4)), D,
+          "STACK_GLOBAL pathlib / os.system (item 5, fickling#287, GHSA-5j3x-jp52-966f)", "pathlib.os.system")
+    argv = EMPTY_LIST + MARK + text("sh", 4) + text("-c", 4) + text(CMD, 4) + b"e"
+    body = import_("subprocess", "Popen", 4) + argv + TUPLE1 + EMPTY_DICT + NEWOBJ_EX
+    c.add("pickle/newobj_ex_subprocess_popen_p4.pkl", c.pickle("newobj_ex", wrap(body, 4), ops=("NEWOBJ_EX",)), D,
+          "NEWOBJ_EX on subprocess.Popen (§6.3 calls)", "subprocess.Popen")
+    inner = os_system(4)
+    body = EMPTY_DICT + text("config", 4) + text("v1", 4) + SETITEM + text("blob", 4) + binbytes(inner) + SETITEM
+    c.add("pickle/embedded_pickle_bytes_p4.pkl", c.pickle("embedded", wrap(body, 4)), D,
+          "a malicious pickle as a plain bytes value, loaded later by the application (item 18, §6.3 nested "
+          "payloads by content)", "os.system")
+    body = (global_("sklearn.linear_model._logistic", "LogisticRegression") + EMPTY_TUPLE + NEWOBJ + EMPTY_DICT
+            + binunicode("C") + b"G" + struct.pack(">d", 1.0) + SETITEM + BUILD)
+    c.add("pickle/unknown_import_sklearn_p2.pkl",
+          c.pickle("sklearn", wrap(body, 2), ops=("NEWOBJ", "BUILD"),
+                   imports=["sklearn.linear_model._logistic LogisticRegression"]), "suspicious",
+          "an import on no allowlist and no denylist (sklearn model): suspicious, not safe (§6.4)",
+          "sklearn.linear_model._logistic.LogisticRegression")
 
 
 def os_system_dotted():
@@ -254,7 +283,7 @@ def gadgets(c):
     second = wrap(binint1(42), 2)
     stacked = c.pickle("stacked", first + second + p2, stacked=3, ops=ops_reduce, imports=["os system"])
     c.add("pickle/stacked_payload_third_p2.pkl", stacked, D, "three stacked pickles, payload in the third (item 7)",
-          "os.system")
+          "os.system", pickle_index=2)
 
     # --- names named oddly (item 19, CVE-2025-10155) --------------------------------------------------------------
     for ext in ("bin", "pt", "txt"):
