@@ -92,13 +92,15 @@ if [ -n "$STEMMA_ARG" ]; then
 else
   stemma_version="(not timed)"
 fi
-versions=$("$VENV/bin/python" -c 'import importlib.metadata as m; print(", ".join(f"{p} {m.version(p)}" for p in ("picklescan", "modelscan", "fickling")))')
+versions=$("$VENV/bin/python" -c 'import importlib.metadata as m
+print(", ".join(f"{p} {m.version(p)}" for p in ("picklescan", "modelscan", "fickling")))')
 
 echo "# Stemma scan benchmark"
 echo
 echo "* date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "* machine: $(nproc) cores ($cpu_model), $mem RAM, kernel $(uname -r)"
-echo "* anchors: $versions ($("$VENV/bin/python" --version 2>&1)); fickling's CLI for single pickles, its API (scan_zip_archive, scan_file in one process) for the zip and the folder"
+echo "* anchors: $versions ($("$VENV/bin/python" --version 2>&1)); fickling's CLI for single pickles,"
+echo "  its API (scan_zip_archive; scan_file in one process) for the zip and the folder"
 echo "* stemma: \`$STEMMA\` — $stemma_version"
 echo "* runs: $RUNS timed after one warm-up; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo

@@ -223,6 +223,7 @@ def test_single_file_keeps_the_given_path(corpus):
 def test_missing_path_exits_2(tmp_path):
     res = scan(tmp_path / "does-not-exist.pkl")
     assert res.rc == 2, res.describe()
+    assert "does-not-exist.pkl" in res.stderr, "the error must name the path\n" + res.describe()
 
 
 # --------------------------------------------------------------------------------------------- other formats

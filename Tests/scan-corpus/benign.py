@@ -4,7 +4,6 @@ scan of that folder alone must exit 0."""
 
 import collections
 import io
-import json
 import pickle
 
 import formats

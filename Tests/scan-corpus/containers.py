@@ -13,7 +13,6 @@ import pickle_asm as a
 import torch_like
 from corpus import FIXED_MTIME, FIXED_TIME, tar_bytes, zip_bytes, zip_entries
 from pickles import os_system
-from pickle_asm import CMD
 
 D = "dangerous"
 

@@ -243,7 +243,6 @@ def gguf_files(c):
 
 
 def onnx_model(external_location=None, custom_domain=None):
-    import onnx
     from onnx import TensorProto, helper
 
     w = helper.make_tensor("W", TensorProto.FLOAT, [4], struct.pack("<4f", 1.0, 2.0, 3.0, 4.0), raw=True)

@@ -73,8 +73,8 @@ def main():
     counts = {}
     for e in c.expected.values():
         counts[e["verdict"]] = counts.get(e["verdict"], 0) + 1
-    print(f"wrote {len(c.expected)} files to {args.outdir} ({', '.join(f'{v} {k}' for k, v in sorted(counts.items()))});"
-          f" {len(c.checks)} pickles checked with pickletools")
+    tally = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+    print(f"wrote {len(c.expected)} files to {args.outdir} ({tally}); {len(c.checks)} pickles checked with pickletools")
 
 
 if __name__ == "__main__":

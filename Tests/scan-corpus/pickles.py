@@ -9,10 +9,10 @@ import marshal
 import struct
 import zlib
 
-from pickle_asm import (CMD, APPEND, BUILD, DUP, EMPTY_DICT, EMPTY_LIST, EMPTY_TUPLE, MARK, MEMOIZE, NEWOBJ, NEWOBJ_EX, OBJ,
-                        POP, REDUCE, SETITEM, STACK_GLOBAL, STOP, TUPLE, TUPLE1, TUPLE2, binbytes, binget,
-                        binint1, binput, binunicode, bytearray8, call, ext1, global_, import_, inst, long_binget,
-                        long_binput, proto, short_binbytes, short_binunicode, string0, text, tuple_of, wrap)
+from pickle_asm import (CMD, APPEND, BUILD, DUP, EMPTY_DICT, EMPTY_LIST, EMPTY_TUPLE, MARK, MEMOIZE, NEWOBJ,
+                        NEWOBJ_EX, OBJ, POP, REDUCE, SETITEM, STACK_GLOBAL, STOP, TUPLE1, binbytes, binget, binint1,
+                        binput, binunicode, bytearray8, call, ext1, global_, import_, inst, long_binget, long_binput,
+                        short_binbytes, short_binunicode, string0, text, tuple_of, wrap)
 
 D = "dangerous"
 

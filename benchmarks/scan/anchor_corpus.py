@@ -14,7 +14,6 @@ Nothing here loads a pickle: the tools only parse.
 
 import argparse
 import json
-import os
 import pathlib
 import subprocess
 import sys

@@ -18,7 +18,6 @@ import collections
 import contextlib
 import io
 import json
-import os
 import pathlib
 import pickle
 import pickletools
