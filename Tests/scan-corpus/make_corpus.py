@@ -17,7 +17,8 @@ safetensors/, gguf/, onnx/; benign ones under benign/), and OUTDIR/expected.json
   why      the bypass class / reference item (shared/reference/unsafe-formats.md §4, §6).
 
 Hostile pickles are assembled opcode by opcode (pickle_asm.py) with the harmless payload `echo stemma-test`.
-Nothing is ever loaded or unpickled: the script checks every pickle it writes with pickletools only.
+Nothing is ever loaded or unpickled: the script checks every pickle it writes with pickletools only, and the
+other formats with their own readers (library_checks.py).
 Needs numpy, safetensors, gguf, onnx, h5py and py7zr (Tests/interop/requirements.txt).
 """
 
@@ -33,6 +34,7 @@ import benign  # noqa: E402
 import containers  # noqa: E402
 import formats  # noqa: E402
 import gadgets  # noqa: E402
+import library_checks  # noqa: E402
 import pickles  # noqa: E402
 from corpus import Corpus  # noqa: E402
 
@@ -48,6 +50,9 @@ def make(outdir: pathlib.Path) -> Corpus:
     formats.build(c)
     benign.build(c)
     c.self_check()
+    problems = library_checks.check(outdir)
+    if problems:
+        raise SystemExit("format readers disagree with the corpus:\n  " + "\n  ".join(problems))
     c.write_expected()
     on_disk = {p.relative_to(outdir).as_posix() for p in outdir.rglob("*") if p.is_file()}
     stray = on_disk - set(c.expected) - {"expected.json"}
