@@ -42,6 +42,9 @@ class Corpus:
         """Write rel (relative to the corpus root) and record what `stemma scan` must say about it."""
         assert verdict in VERDICTS, verdict
         assert rel not in self.expected, rel
+        # benign/ holds exactly the safe files (a scan of it alone must exit 0); nothing hostile may pass as safe
+        assert (verdict == "safe") == rel.startswith("benign/"), rel
+        assert "safe" not in (accept or ()), rel
         path = self.root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         if blob is not None:
