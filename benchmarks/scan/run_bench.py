@@ -29,7 +29,7 @@ import sys
 from fickling.loader import scan_zip_archive
 res = scan_zip_archive(sys.argv[1], graceful=True)
 worst = max((r.severity for r in res.values()), default=None)
-print("FICKLING_VERDICT", worst.name if worst is not None else "no pickle member", len(res))
+print("FICKLING_VERDICT", worst.name if worst is not None else "no pickle member", f"({len(res)} member scanned)")
 """
 FICKLING_DIR = r"""
 import os, sys
