@@ -275,7 +275,8 @@ def test_truncated_hostile_files_are_never_safe(corpus, tmp_path):
         src = pathlib.PurePosixPath(rel)
         for n in cut_points(len(blob)):
             # keep the extension: the loader profile must not rescue a truncated file
-            name = f"{src.parent.name}-{src.stem}-cut{n}{''.join(src.suffixes)}"
+            base = src.name[:len(src.name) - len("".join(src.suffixes))]
+            name = f"{src.parent.name}-{base}-cut{n}{''.join(src.suffixes)}"
             (cut_dir / name).write_bytes(blob[:n])
             made.append(name)
     res = scan(cut_dir)
