@@ -15,11 +15,12 @@ struct StemmaCommand: ParsableCommand {
               stemma verify ./llama-ft --public-key release.pub.pem
               stemma verify llama-ft.tar.zst --signature llama-ft.sig --trust-roots trust-roots/acme
               stemma sign ./llama-ft --private-key release.pem --signature llama-ft.sig
+              stemma scan ./downloads/model --format json
             """,
         version: StemmaVersion.current,
         subcommands: [
             VerifyCommand.self, SignCommand.self, ImpactCommand.self, GraphCommand.self, AttestCommand.self,
-            VerifyAttestationCommand.self, BOMCommand.self,
+            VerifyAttestationCommand.self, BOMCommand.self, ScanCommand.self,
         ]
     )
 }

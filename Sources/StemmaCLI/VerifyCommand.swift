@@ -10,7 +10,10 @@ struct VerifyCommand: ParsableCommand {
         discussion: """
             Every file is hashed and compared with the signed manifest; the signature must verify with a trusted
             key or certificate chain. Changed, missing or unlisted files, symbolic links the signature does not
-            allow, and anything that cannot be proven fail verification.
+            allow, and anything that cannot be proven fail verification. Every file is also scanned as
+            `stemma scan` does: a file that runs code when it is loaded (a pickle calling os.system, a Keras
+            Lambda, …) or cannot be fully parsed fails verification unless --allow-unsafe-formats; a suspicious
+            one is a warning.
 
             Exit status: 0 verified, 1 not verified (the findings say why), 2 could not verify (usage, unreadable or
             malformed input).
@@ -47,6 +50,14 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .customLong("ignore-paths"), help: "A model-relative path never to hash (repeatable).")
     var ignorePaths: [String] = []
 
+    @Flag(help: "Report dangerous or malformed model files as warnings instead of failing verification.")
+    var allowUnsafeFormats = false
+
+    @Option(
+        name: .customLong("allow-global"),
+        help: "A module.name global to treat as allowlisted in pickles (repeatable).")
+    var allowGlobals: [String] = []
+
     @Option(help: "Output: text for people, json (schemas/verify-report.schema.json), or sarif (SARIF 2.1.0).")
     var format: OutputFormat = .text
 
@@ -69,6 +80,8 @@ struct VerifyCommand: ParsableCommand {
         var request = VerifyRequest(model: path, signature: signature, trust: trust)
         request.ignoreUnsignedFiles = ignoreUnsignedFiles
         request.ignorePaths = ignorePaths
+        request.allowUnsafeFormats = allowUnsafeFormats
+        request.allowedGlobals = Set(allowGlobals)
         let progress = HashProgress()
         let line = ProgressLine(progress: progress, label: "hashing \(path)")
         let report: VerifyReport

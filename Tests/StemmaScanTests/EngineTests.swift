@@ -133,13 +133,14 @@ import Testing
         #expect(kinds == [.data: 4000])
     }
 
-    @Test func foldersAreWalkedInAStableOrderAndLinksReported() throws {
+    @Test func foldersAreWalkedInAStableOrderAndLinksToFilesScannedThrough() throws {
         let folder = try TemporaryFolder()
         try folder.write("b/model.pkl", Fixture.maliciousPickle)
         try folder.write("a.txt", "hello")
         try folder.write(
             "c/d/e.npy", Fixture.npy("{'descr': '<i2', 'fortran_order': False, 'shape': (), }", data: [1, 0]))
-        try FileManager.default.createSymbolicLink(atPath: folder.url("link.pkl"), withDestinationPath: "/etc/passwd")
+        try FileManager.default.createSymbolicLink(atPath: folder.url("link.pkl"), withDestinationPath: "/etc")
+        try FileManager.default.createSymbolicLink(atPath: folder.url("blob.pkl"), withDestinationPath: "b/model.pkl")
         let root = folder.path + "/"
         let files = try scanner.scan(paths: [root, folder.url("a.txt")])
         let paths = files.map(\.path)
@@ -148,11 +149,12 @@ import Testing
             Set(paths)
                 == [
                     folder.path + "/a.txt", folder.url("a.txt"), folder.path + "/b/model.pkl",
-                    folder.path + "/c/d/e.npy", folder.path + "/link.pkl",
+                    folder.path + "/c/d/e.npy", folder.path + "/link.pkl", folder.path + "/blob.pkl",
                 ])
         let link = try #require(files.first { $0.path.hasSuffix("link.pkl") })
         #expect(link.format == "symlink")
         #expect(link.has("scan.archive-link"))
+        #expect(files.first { $0.path.hasSuffix("blob.pkl") }?.format == "pickle")
         #expect(files.first { $0.path.hasSuffix("e.npy") }?.verdict == .safe)
         #expect(files.first { $0.path.hasSuffix("model.pkl") }?.format == "pickle")
 

@@ -5,7 +5,9 @@ import StemmaCore
 #endif
 
 /// Turns the paths given to `stemma scan` into files to scan, walking folders with `opendir`/`readdir` (ten
-/// times faster than `FileManager` on big trees) and reporting symbolic links instead of following them.
+/// times faster than `FileManager` on big trees). A symbolic link to a regular file is scanned through the link,
+/// because a loader reads what the link points at (a Hugging Face snapshot is all links into `blobs/`); a link to
+/// a folder is reported, never walked, so link loops cannot happen; a dangling link is reported.
 enum FolderWalk {
     /// A file to scan: its path on disk, its display path, and the folder on disk that holds it.
     struct Job: Sendable {
@@ -84,7 +86,12 @@ enum FolderWalk {
             case Int32(DT_LNK):
                 budget -= 1
                 guard budget >= 0 else { return }
-                collected.reported.append(link(path, display: shown))
+                var target = stat()
+                if stat(path, &target) == 0, target.st_mode & S_IFMT == S_IFREG {
+                    collected.jobs.append(Job(path: path, display: shown, folder: folder))
+                } else {
+                    collected.reported.append(link(path, display: shown))
+                }
             case Int32(DT_REG):
                 budget -= 1
                 guard budget >= 0 else { return }
@@ -106,7 +113,7 @@ enum FolderWalk {
             findings: [
                 ScanFinding(
                     .scanArchiveLink, .suspicious,
-                    "A symbolic link to '\(target)': not followed, so its target is not scanned here.",
+                    "A symbolic link to '\(target)', which is not a regular file: not followed, so nothing behind it is scanned.",
                     evidence: ScanEvidence(detail: target))
             ])
     }

@@ -21,22 +21,3 @@ public struct PickleScanResult: Sendable {
     public var endOffset: Int
     public var verdict: ScanVerdict { findings.worstVerdict }
 }
-
-/// Stand-in.
-public enum SafetensorsCheck { public static func check(_ input: ScanInput) -> [ScanFinding] { [] } }
-/// Stand-in.
-public enum GGUFCheck { public static func check(_ input: ScanInput) -> [ScanFinding] { [] } }
-/// Stand-in.
-public enum KerasConfigCheck {
-    public static func check(json: [UInt8], legacyH5: Bool) -> [ScanFinding] { [] }
-    public static func checkMemberNames(_ names: [String]) -> [ScanFinding] { [] }
-}
-/// Stand-in.
-public enum HDF5Check { public static func check(_ input: ScanInput) -> [ScanFinding] { [] } }
-/// Stand-in.
-public enum SavedModelCheck {
-    public static func check(_ input: ScanInput) -> [ScanFinding] { [] }
-    public static func checkKerasMetadata(_ input: ScanInput) -> [ScanFinding] { [] }
-}
-/// Stand-in.
-public enum ONNXCheck { public static func check(_ input: ScanInput, modelFolder: String?) -> [ScanFinding] { [] } }

@@ -6,8 +6,12 @@ import StemmaCore
 /// The whole tree is walked, not just `config.layers`: nested Functional and Sequential models, wrappers and
 /// compile configs can all carry a Lambda or a module reference (modelscan looks at top-level layers only).
 public enum KerasConfigCheck {
-    /// Module roots Keras may import while it deserialises a model (compared as the whole first component).
-    static let allowedModuleRoots: Set<String> = ["keras", "tensorflow", "tf_keras"]
+    /// Module roots Keras may import while it deserialises a model (compared as the whole first component): Keras,
+    /// TensorFlow, and the Keras team's own model libraries, whose presets name their classes by module (flagging
+    /// every KerasHub checkpoint would bury the real findings).
+    static let allowedModuleRoots: Set<String> = [
+        "keras", "tensorflow", "tf_keras", "keras_hub", "keras_nlp", "keras_cv",
+    ]
     /// Functions that load, download or write files, or turn safe mode off: reachable from a config through an
     /// allowed module, they are the CVE-2025-8747 / CVE-2025-9906 gadgets.
     static let unsafeFunctionNames: Set<String> = [
@@ -150,7 +154,9 @@ private struct KerasConfigWalker {
     /// A registered name Keras itself does not write: a `package>Name` outside keras, or a dotted name rooted
     /// outside the allowed modules.
     private func isCustom(_ registered: String) -> Bool {
-        if let marker = registered.firstIndex(of: ">") { return registered[..<marker] != "keras" }
+        if let marker = registered.firstIndex(of: ">") {
+            return !KerasConfigCheck.allowedModuleRoots.contains(String(registered[..<marker]))
+        }
         if registered.contains(".") {
             return !KerasConfigCheck.allowedModuleRoots.contains(KerasConfigCheck.moduleRoot(registered))
         }

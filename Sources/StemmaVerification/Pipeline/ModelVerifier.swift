@@ -26,6 +26,9 @@ public enum ModelVerifier {
         let signaturePath = try signaturePath(for: request, location: location)
         var report = VerifyReport(model: request.model, signature: signaturePath)
         try check(request, location: location, into: &report, progress: progress)
+        if request.scanFormats {
+            report.add(contentsOf: UnsafeFormatCheck(request: request, signaturePath: signaturePath).findings(location))
+        }
         report.seconds = MonotonicClock.seconds() - started
         return report
     }

@@ -15,6 +15,13 @@ public struct VerifyRequest: Sendable {
     public var ignorePaths: [String] = []
     /// Bounds for reading archives.
     public var archiveLimits = ArchiveLimits.standard
+    /// Scan every file for formats that run code when loaded (`stemma scan`); on by default.
+    public var scanFormats = true
+    /// Report dangerous or malformed files as warnings instead of failing (a policy that accepts, say, a
+    /// reviewed pickle). Suspicious files are always warnings.
+    public var allowUnsafeFormats = false
+    /// `module.name` globals to treat as allowlisted in pickles.
+    public var allowedGlobals: Set<String> = []
 
     /// Creates a request.
     public init(model: String, signature: String?, trust: TrustSource) {

@@ -1,0 +1,93 @@
+public import StemmaCore
+
+extension ScanReport {
+    /// `{"files": [{"path", "format", "verdict", "findings": [...]}], "summary": {...}}`; optional evidence keys
+    /// are left out when absent. The layout is `schemas/scan-report.schema.json`.
+    public func jsonValue() -> JSONValue {
+        let summary: [(String, JSONValue)] =
+            [("files", .integer(Int64(files.count)))]
+            + ScanVerdict.allCases.map { ($0.rawValue, .integer(Int64(count($0)))) }
+        return .object([
+            ("schemaVersion", .integer(1)),
+            ("files", .array(files.map(Self.json))),
+            ("summary", .object(summary)),
+        ])
+    }
+
+    private static func json(_ file: ScannedFile) -> JSONValue {
+        .object([
+            ("path", .string(file.path)), ("format", .string(file.format)), ("verdict", .string(file.verdict.rawValue)),
+            ("findings", .array(file.findings.map(json))),
+        ])
+    }
+
+    private static func json(_ finding: ScanFinding) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("code", .string(finding.code.rawValue)), ("verdict", .string(finding.verdict.rawValue)),
+            ("severity", .string(finding.severity.rawValue)), ("message", .string(finding.message)),
+        ]
+        let evidence = finding.evidence
+        if !evidence.member.isEmpty { members.append(("member", .array(evidence.member.map(JSONValue.string)))) }
+        if let index = evidence.pickleIndex { members.append(("pickle", .integer(Int64(index)))) }
+        if let offset = evidence.offset { members.append(("offset", .integer(Int64(offset)))) }
+        if let opcode = evidence.opcode { members.append(("opcode", .string(opcode))) }
+        if let global = evidence.global { members.append(("global", .string(global))) }
+        if let spelled = evidence.spelledAs { members.append(("spelledAs", .string(spelled))) }
+        if let called = evidence.called { members.append(("called", .bool(called))) }
+        if let detail = evidence.detail { members.append(("detail", .string(detail))) }
+        return .object(members)
+    }
+
+    /// One line per finding (the worst first in each file), then one line per file that is not safe is implied by
+    /// its findings, then a summary line.
+    public func text(style: TextStyle) -> String {
+        var lines: [String] = []
+        for file in files {
+            for finding in file.findings.sorted(by: { $0.verdict > $1.verdict }) {
+                let label: String
+                switch finding.verdict {
+                case .dangerous: label = style.red("dangerous ")
+                case .malformed: label = style.red("malformed ")
+                case .suspicious: label = style.yellow("suspicious")
+                case .safe: label = style.dim("note      ")
+                }
+                var where_ = finding.location(in: file.path)
+                if let index = finding.evidence.pickleIndex, index > 0 { where_ += " pickle \(index)" }
+                if let offset = finding.evidence.offset { where_ += " @\(offset)" }
+                lines.append("\(label) \(where_): \(finding.message) \(style.dim("[\(finding.code)]"))")
+            }
+        }
+        let counts = ScanVerdict.allCases.reversed().compactMap { verdict -> String? in
+            let n = count(verdict)
+            return n == 0 ? nil : "\(n) \(verdict.rawValue)"
+        }
+        let summary = "\(files.count) file\(files.count == 1 ? "" : "s") scanned in \(format3(seconds)) s"
+        let detail = counts.isEmpty ? "" : ": " + counts.joined(separator: ", ")
+        switch verdict {
+        case .safe: lines.append("\(style.green("SAFE")) \(summary)\(detail)")
+        case .suspicious: lines.append("\(style.yellow("SUSPICIOUS")) \(summary)\(detail)")
+        case .malformed, .dangerous: lines.append("\(style.red("UNSAFE")) \(summary)\(detail)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// SARIF 2.1.0, one result per finding, located at `file!member`.
+    public func sarifValue() -> JSONValue {
+        var findings: [Finding] = []
+        for file in files {
+            for finding in file.findings {
+                findings.append(
+                    Finding(
+                        finding.code, finding.message, path: finding.location(in: file.path), severity: finding.severity
+                    ))
+            }
+        }
+        return SARIFLog.make(findings: findings) { $0.path ?? "" }
+    }
+
+    private func format3(_ value: Double) -> String {
+        let millis = Int((value * 1000).rounded())
+        let fraction = String(millis % 1000)
+        return "\(millis / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
+    }
+}
