@@ -27,6 +27,18 @@ import Testing
         #expect(result.opcodeCount > 10)
     }
 
+    @Test func eightByteLengthsAndFrames() {
+        // PROTO 5, FRAME 40, BINUNICODE8 'hello', BYTEARRAY8 b'abc', BINBYTES8 b'xyz', TUPLE3, STOP.
+        let bytes: [UInt8] = [
+            0x80, 0x05, 0x95, 0x28, 0, 0, 0, 0, 0, 0, 0, 0x8D, 0x05, 0, 0, 0, 0, 0, 0, 0, 0x68, 0x65, 0x6C, 0x6C,
+            0x6F, 0x96, 0x03, 0, 0, 0, 0, 0, 0, 0, 0x61, 0x62, 0x63, 0x8E, 0x03, 0, 0, 0, 0, 0, 0, 0, 0x78, 0x79,
+            0x7A, 0x87, 0x2E,
+        ]
+        let result = scanPickle(bytes)
+        #expect(result.findings.isEmpty, "\(result.findings)")
+        #expect(result.opcodeCount == 7 && result.endOffset == bytes.count)
+    }
+
     @Test func torchProfileFlagsWhatWeightsOnlyRejects() throws {
         let result = scanPickle(pickle("\u{80}\u{02}cmymodel\nNet\n)\u{81}."), .torch)
         #expect(result.verdict == .suspicious)

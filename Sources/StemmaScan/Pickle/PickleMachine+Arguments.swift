@@ -17,9 +17,9 @@ extension PickleMachine {
     /// The most bytes of an escaped protocol 0 string decoded to look for a nested pickle in it.
     static let decodedLimit = 1 << 20
 
-    func unsignedLength(_ width: Int) throws(PickleFault) -> Int {
-        var copy = reader
-        let value = try copy.unsigned(width)
+    /// An unsigned length argument; lengths past `Int.max` are clamped (and then fail as truncated).
+    mutating func unsignedLength(_ width: Int) throws(PickleFault) -> Int {
+        let value = try reader.unsigned(width)
         return value > UInt64(Int.max) ? Int.max : Int(value)
     }
 
@@ -123,7 +123,6 @@ extension PickleMachine {
     /// pure-Python unpickler would.
     mutating func frame() throws(PickleFault) {
         let length = try unsignedLength(8)
-        try reader.skip(8)
         if length > reader.remaining {
             note(.scanMalformed, .malformed, "a FRAME claims \(length) bytes, more than the data holds")
         }

@@ -3,11 +3,14 @@ import StemmaCore
 // Imports (GLOBAL, INST, STACK_GLOBAL, EXT*), calls (REDUCE, INST, OBJ, NEWOBJ, NEWOBJ_EX), BUILD, persistent
 // ids and container mutation: everything the policy judges.
 extension PickleMachine {
+    /// Distinct imports kept for one pickle; real pickles have a few dozen.
+    static let maxDistinctImports = 65_536
+
     /// GLOBAL (and the first half of INST): two UTF-8 lines, module and name.
     mutating func importFromLines(_ opcode: PickleOpcode) throws(PickleFault) -> PickleValue {
         let module = try nameLine(opcode)
         let name = try nameLine(opcode)
-        return .global(record(module: module.text, name: name.text, truncated: module.cut || name.cut, opcode))
+        return .global(try record(module: module.text, name: name.text, truncated: module.cut || name.cut, opcode))
     }
 
     private mutating func nameLine(_ opcode: PickleOpcode) throws(PickleFault) -> (text: String, cut: Bool) {
@@ -25,11 +28,11 @@ extension PickleMachine {
         let module = try pop()
         switch (module, name) {
         case (.text(let moduleText), .text(let nameText)):
-            return .global(record(module: moduleText, name: nameText, truncated: false, .stackGlobal))
+            return .global(try record(module: moduleText, name: nameText, truncated: false, .stackGlobal))
         case (.text, .longText), (.longText, .text), (.longText, .longText):
             let moduleText = if case .text(let text) = module { text } else { "…" }
             let nameText = if case .text(let text) = name { text } else { "…" }
-            return .global(record(module: moduleText, name: nameText, truncated: true, .stackGlobal))
+            return .global(try record(module: moduleText, name: nameText, truncated: true, .stackGlobal))
         default:
             add(
                 .pickleUnresolvableImport, .dangerous,
@@ -58,9 +61,14 @@ extension PickleMachine {
     }
 
     /// Adds an import to the pickle's table (once per spelling) and rates it.
-    private mutating func record(module: String, name: String, truncated: Bool, _ opcode: PickleOpcode) -> Int32 {
+    private mutating func record(
+        module: String, name: String, truncated: Bool, _ opcode: PickleOpcode
+    ) throws(PickleFault) -> Int32 {
         let key = module + "\n" + name
         if let index = importIndex[key] { return index }
+        guard imports.count < PickleMachine.maxDistinctImports else {
+            throw .limit("more than \(PickleMachine.maxDistinctImports) distinct imports in one pickle")
+        }
         let global = PickleGlobal(module: module, name: name, protocol: protocolVersion)
         var rating = policy.rate(global)
         if truncated && rating == .allowed { rating = .unknown }

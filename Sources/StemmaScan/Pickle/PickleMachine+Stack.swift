@@ -36,8 +36,8 @@ extension PickleMachine {
 
     /// Drops the values from `mark` up.
     mutating func clear(to mark: Int) throws(PickleFault) {
-        guard mark >= fence else { throw .stackUnderflow }
-        stack.removeSubrange(mark...)
+        guard mark >= fence, mark <= stack.count else { throw .stackUnderflow }
+        stack.removeLast(stack.count - mark)
     }
 
     mutating func clearAndPush(_ value: PickleValue) throws(PickleFault) {
@@ -50,7 +50,7 @@ extension PickleMachine {
         guard mark >= fence else { throw .stackUnderflow }
         let kept = stack[mark..<min(stack.count, mark + 8)]
         let items = Array(kept)
-        stack.removeSubrange(mark...)
+        stack.removeLast(stack.count - mark)
         return items
     }
 
@@ -60,7 +60,7 @@ extension PickleMachine {
         if mark == stack.count { return }
         if pairs && (stack.count - mark) % 2 != 0 { throw .invalid("odd number of items for SETITEMS") }
         checkMutation(of: stack[mark - 1], opcode)
-        stack.removeSubrange(mark...)
+        stack.removeLast(stack.count - mark)
     }
 
     // MARK: memo

@@ -72,7 +72,7 @@ struct PickleMachine {
             guard opcodeCount <= limits.maxOpcodes else {
                 throw .limit("more than \(limits.maxOpcodes) opcodes")
             }
-            guard let opcode = PickleOpcode(rawValue: code) else { throw .invalidOpcode(code) }
+            guard let opcode = PickleOpcode.table[Int(code)] else { throw .invalidOpcode(code) }
             currentOpcode = opcode
             if try execute(opcode) { return }
         }

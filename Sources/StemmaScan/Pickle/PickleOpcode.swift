@@ -69,6 +69,10 @@ enum PickleOpcode: UInt8, CaseIterable {
     case nextBuffer = 0x97  // \x97
     case readonlyBuffer = 0x98  // \x98
 
+    /// Every byte's opcode (nil for bytes that are not opcodes): one indexed load in the VM's hot loop instead of
+    /// the `switch` that `init(rawValue:)` compiles to.
+    static let table: [PickleOpcode?] = (0...255).map { PickleOpcode(rawValue: UInt8($0)) }
+
     /// The `pickletools` name, for evidence (`STACK_GLOBAL`).
     var name: String {
         switch self {
