@@ -98,6 +98,20 @@ extension PickleScanResult {
         #expect(nested.evidence.detail?.contains("nested in the SHORT_BINSTRING constant at offset 17") == true)
     }
 
+    @Test func nestedProtocol0PickleInAnEscapedString() throws {
+        let result = scanPickle(pickle("cpickle\nloads\n(S'cos\\nsystem\\n(S\\'id\\'\\ntR.'\ntR."))
+        #expect(result.finding("pickle.loads")?.code == .picklePayloadLoader)
+        let nested = try #require(result.finding("os.system"))
+        #expect(nested.evidence.detail?.contains("nested in the STRING constant at offset 15") == true)
+        #expect(nested.evidence.called == true)
+    }
+
+    @Test func textThatOnlyLooksLikeAPickleIsIgnored() {
+        let result = scanPickle(
+            pickle("\u{80}\u{04}\u{8C}\u{14}dogs chase cats too.\u{8C}\u{0A}\u{80}\u{02}garbage\u{86}."))
+        #expect(result.findings.isEmpty, "\(result.findings)")
+    }
+
     @Test func torchLoadFromBytesWithANestedPickle() throws {
         let inner = PickleFixtures.innerMalicious
         let bytes =

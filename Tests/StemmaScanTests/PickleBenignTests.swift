@@ -105,6 +105,22 @@ import Testing
         #expect(scanPickle(stacked, allowTrailingData: true).findings.isEmpty)
     }
 
+    @Test func deeplyNestedValuesDoNotExhaustTheStack() {
+        let tuples = pickle("\u{80}\u{02}N") + [UInt8](repeating: 0x85, count: 500_000) + pickle(".")
+        #expect(scanPickle(tuples).findings.isEmpty)
+        let lists = [UInt8](repeating: UInt8(ascii: "("), count: 300_000) + pickle("N.")
+        #expect(scanPickle(lists).findings.isEmpty)
+    }
+
+    @Test func joblibArrayDataIsNotParsedButNeverDangerousOrSafe() {
+        let bytes =
+            pickle("\u{80}\u{02}cjoblib.numpy_pickle\nNumpyArrayWrapper\n)\u{81}}b")
+            + [0x00, 0x00, 0xF0, 0x3F, 0x00, 0x00] + pickle(".")
+        let result = scanPickle(bytes, .joblib)
+        #expect(result.verdict == .malformed)
+        #expect(result.findings.first?.message.contains("joblib array data starts at offset") == true)
+    }
+
     @Test func extraAllowedGlobalsExtendTheProfile() {
         let bytes = pickle("\u{80}\u{02}cmymodel\nNet\n)\u{81}.")
         let scanner = PickleScanner(profile: .plain, extraAllowedGlobals: ["mymodel.Net"])

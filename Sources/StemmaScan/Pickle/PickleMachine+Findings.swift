@@ -78,7 +78,14 @@ extension PickleMachine {
         switch fault {
         case .limit: add(.scanIncomplete, .malformed, "the pickle was not scanned to its end: \(fault.message)")
         case .unreadable: add(.scanUnreadable, .malformed, fault.message)
-        default: add(.scanMalformed, .malformed, "the pickle is malformed: \(fault.message)")
+        default:
+            var message = "the pickle is malformed: \(fault.message)"
+            if let arrayOffset = joblibArrayOffset {
+                message +=
+                    " (joblib array data starts at offset \(arrayOffset); it is not parsed, so the rest of"
+                    + " the stream is not proven safe)"
+            }
+            add(.scanMalformed, .malformed, message)
         }
     }
 }

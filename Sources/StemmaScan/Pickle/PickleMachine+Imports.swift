@@ -99,6 +99,11 @@ extension PickleMachine {
     /// BUILD sets state on the value below it; on an imported function or class that is `setattr` on shared
     /// code (modelscan#85), which no data needs.
     mutating func build(on target: PickleValue) {
+        if case .instance(let index) = target, Int(index) < imports.count,
+            PickleProfile.joblibGlobals.contains(imports[Int(index)].global.qualified)
+        {
+            joblibArrayOffset = reader.position
+        }
         guard case .global(let index) = target, Int(index) < imports.count else { return }
         let imported = imports[Int(index)]
         add(

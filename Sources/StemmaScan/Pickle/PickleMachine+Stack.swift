@@ -49,7 +49,7 @@ extension PickleMachine {
     mutating func popItems(to mark: Int) throws(PickleFault) -> [PickleValue] {
         guard mark >= fence else { throw .stackUnderflow }
         let kept = stack[mark..<min(stack.count, mark + 8)]
-        let items = Array(kept)
+        let items = kept.map(\.asItem)
         stack.removeLast(stack.count - mark)
         return items
     }

@@ -35,6 +35,9 @@ struct PickleMachine {
     var importIndex: [String: Int32] = [:]
     /// One-per-pickle notes already made (indirect calls, persistent ids, mutations).
     var noted: Set<FindingCode> = []
+    /// Where the raw array bytes of the last joblib `NumpyArrayWrapper` start (joblib writes them inside the
+    /// pickle stream, right after the wrapper's BUILD, and its unpickler reads them there).
+    var joblibArrayOffset: Int?
     /// Whether the torch profile's weights_only note was made for this stream.
     var notedWeightsOnly = false
 
@@ -125,14 +128,14 @@ struct PickleMachine {
         case .readonlyBuffer: _ = try top()
         case .emptyTuple: try push(.tuple([]))
         case .tuple: try push(.tuple(popItems(to: popMark())))
-        case .tuple1: try push(.tuple([pop()]))
+        case .tuple1: try push(.tuple([pop().asItem]))
         case .tuple2:
-            let second = try pop()
-            try push(.tuple([pop(), second]))
+            let second = try pop().asItem
+            try push(.tuple([pop().asItem, second]))
         case .tuple3:
-            let third = try pop()
-            let second = try pop()
-            try push(.tuple([pop(), second, third]))
+            let third = try pop().asItem
+            let second = try pop().asItem
+            try push(.tuple([pop().asItem, second, third]))
         case .emptyList: try push(.list)
         case .emptyDict: try push(.dict)
         case .emptySet: try push(.set)

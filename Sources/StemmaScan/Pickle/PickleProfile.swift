@@ -18,13 +18,20 @@ public enum PickleProfile: String, Sendable, CaseIterable {
         case .torch: return PickleProfile.torchGlobals.union(PickleProfile.numpyGlobals)
         case .numpy: return PickleProfile.numpyGlobals
         case .plain: return PickleProfile.plainGlobals
-        case .joblib: return PickleProfile.plainGlobals.union(PickleProfile.numpyGlobals)
+        case .joblib:
+            return PickleProfile.plainGlobals.union(PickleProfile.numpyGlobals).union(PickleProfile.joblibGlobals)
         }
     }
 
     private static let numpyGlobals: Set<String> = [
         "numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct",
         "numpy.core.multiarray.scalar", "numpy._core.multiarray.scalar", "numpy.ndarray", "numpy.dtype",
+    ]
+
+    /// joblib's own wrappers around numpy arrays (`joblib.dump` writes one per array).
+    static let joblibGlobals: Set<String> = [
+        "joblib.numpy_pickle.NumpyArrayWrapper", "joblib.numpy_pickle_compat.NDArrayWrapper",
+        "joblib.numpy_pickle_compat.ZNDArrayWrapper", "sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper",
     ]
 
     private static let plainGlobals: Set<String> = [

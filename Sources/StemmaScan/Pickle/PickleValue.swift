@@ -33,6 +33,13 @@ enum PickleValue {
     /// The longest string kept as text: longer strings cannot name a module a scanner needs to match.
     static let nameLimit = 256
 
+    /// The value as an item of a tuple: a tuple inside keeps no items, so values never nest more than two
+    /// levels (a million nested TUPLE1 would otherwise be released recursively and overflow the stack).
+    var asItem: PickleValue {
+        if case .tuple(let items) = self, !items.isEmpty { return .tuple([]) }
+        return self
+    }
+
     /// The `pickletools`-style kind, for messages.
     var kindName: String {
         switch self {
