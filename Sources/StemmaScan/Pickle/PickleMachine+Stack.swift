@@ -48,8 +48,10 @@ extension PickleMachine {
     /// The values from `mark` up, as the items of a tuple (the first few kept), removed from the stack.
     mutating func popItems(to mark: Int) throws(PickleFault) -> [PickleValue] {
         guard mark >= fence else { throw .stackUnderflow }
-        let kept = stack[mark..<min(stack.count, mark + 8)]
-        let items = kept.map(\.asItem)
+        // Indexes, not a slice: a live slice would share the stack's buffer and make removeLast copy it all.
+        var items: [PickleValue] = []
+        items.reserveCapacity(min(stack.count - mark, 8))
+        for index in mark..<min(stack.count, mark + 8) { items.append(stack[index].asItem) }
         stack.removeLast(stack.count - mark)
         return items
     }
