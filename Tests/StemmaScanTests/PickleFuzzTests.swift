@@ -48,10 +48,32 @@ import Testing
             if unparsed { #expect(result.verdict >= .malformed, "\(bytes)") }
             #expect(result.endOffset >= 0 && result.endOffset <= bytes.count)
             #expect(result.verdict == result.findings.worstVerdict)
+            for finding in result.findings where finding.evidence.detail?.contains("nested") != true {
+                #expect((finding.evidence.offset ?? 0) <= bytes.count)
+                #expect((finding.evidence.pickleIndex ?? 0) < max(result.pickleCount, 1))
+            }
         }
     }
 
+    /// Opcodes with plausible arguments, concatenated at random: reaches deeper VM states than byte noise.
+    static let snippets: [[UInt8]] = [
+        "(", "N", "K\u{01}", "]", "}", ")", "t", "l", "d", "a", "e", "s", "u", "R", "b", "\u{81}", "\u{92}", "o",
+        "0", "1", "2", "\u{85}", "\u{86}", "\u{87}", "\u{94}", "h\u{00}", "q\u{01}", "g0\n", "p2\n",
+        "\u{8C}\u{02}os", "\u{8C}\u{06}system", "cos\nsystem\n", "ctorch\nFloatStorage\n", "\u{93}", "Q",
+        "Pid\n", "\u{8F}", "\u{90}", "\u{91}", "\u{82}\u{01}", "\u{80}\u{02}", "\u{80}\u{04}",
+        "\u{95}\u{02}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}", "C\u{08}\u{80}\u{02}N0N0N.",
+        "C\u{08}cos\nx\n.", "S'ab'\n", "S'\\x80\\x02N.....'\n", "Vab\\u0041\n", "I5\n", "L5L\n",
+        "F1.5\n", "\u{97}", "\u{98}", ".", "X\u{07}\u{00}\u{00}\u{00}storage", "\u{8C}\u{03}cpu", "i__main__\nC\n",
+    ].map(pickle)
+
     private func makeInput(_ generator: inout SeededGenerator) -> [UInt8] {
+        if generator.next() % 3 == 0 {
+            var bytes: [UInt8] = []
+            for _ in 0...Int(generator.next() % 40) {
+                bytes += PickleFuzzTests.snippets[Int(generator.next() % UInt64(PickleFuzzTests.snippets.count))]
+            }
+            return bytes
+        }
         if generator.next() % 5 == 0 {
             let count = Int(generator.next() % 64)
             return (0..<count).map { _ in UInt8(truncatingIfNeeded: generator.next()) }

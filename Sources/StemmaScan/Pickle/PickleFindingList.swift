@@ -4,13 +4,26 @@
 struct PickleFindingList {
     static let perVerdictLimit = 256
     private(set) var findings: [ScanFinding] = []
-    private var counts = [Int](repeating: 0, count: ScanVerdict.allCases.count)
+    private var counts = [0, 0, 0, 0]
 
     mutating func add(_ finding: ScanFinding) {
-        let slot = ScanVerdict.allCases.firstIndex(of: finding.verdict) ?? 0
-        guard counts[slot] < PickleFindingList.perVerdictLimit else { return }
-        counts[slot] += 1
+        guard accepts(finding.verdict) else { return }
+        counts[PickleFindingList.slot(finding.verdict)] += 1
         findings.append(finding)
+    }
+
+    /// Whether a finding of `verdict` would still be kept (callers skip building one that would not).
+    func accepts(_ verdict: ScanVerdict) -> Bool {
+        counts[PickleFindingList.slot(verdict)] < PickleFindingList.perVerdictLimit
+    }
+
+    private static func slot(_ verdict: ScanVerdict) -> Int {
+        switch verdict {
+        case .safe: return 0
+        case .suspicious: return 1
+        case .malformed: return 2
+        case .dangerous: return 3
+        }
     }
 
     /// The worst verdict so far.

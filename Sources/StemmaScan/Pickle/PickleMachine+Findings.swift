@@ -8,6 +8,7 @@ extension PickleMachine {
         _ code: FindingCode, _ verdict: ScanVerdict, _ message: String, opcode: PickleOpcode? = nil,
         global: PickleGlobal? = nil, detail: String? = nil
     ) {
+        guard findings.accepts(verdict) else { return }
         let evidence = ScanEvidence(
             pickleIndex: pickleIndex, offset: opcodeOffset, opcode: (opcode ?? currentOpcode)?.name,
             global: global?.qualified, spelledAs: global?.spelledAs, detail: detail)

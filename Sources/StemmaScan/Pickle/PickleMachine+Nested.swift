@@ -4,6 +4,9 @@ import StemmaCore
 // protocol 0 pickle ending in STOP, is what `pickle.loads(b"…")` or `torch.storage._load_from_bytes(b"…")`
 // would run, so it is scanned too (unsafe-formats.md §4 items 17–18).
 extension PickleMachine {
+    /// Constants of one stream scanned as nested pickles; past this the scan is incomplete.
+    static let maxNestedScans = 10_000
+
     /// Looks at a payload constant before it is skipped; it is still at the reader's position.
     mutating func sniffPayload(at start: Int, length: Int, kind: PayloadKind) throws(PickleFault) {
         let head = try reader.withBytes(3) { ($0[0], $0[1], $0[2]) }
@@ -53,6 +56,13 @@ extension PickleMachine {
     /// likely just data (tensor bytes can start with `\x80\x02`, a sentence with `c`), so only its dangerous
     /// findings count: a truncated malicious pickle still runs its payload when loaded.
     private mutating func scanNested(_ input: ScanInput, headed: Bool) {
+        nestedScans += 1
+        guard nestedScans <= PickleMachine.maxNestedScans else {
+            note(
+                .scanIncomplete, .malformed,
+                "more than \(PickleMachine.maxNestedScans) constants look like pickles; the rest were not scanned")
+            return
+        }
         guard depth < limits.maxNestedPickleDepth else {
             if headed {
                 note(

@@ -38,6 +38,8 @@ struct PickleMachine {
     /// Where the raw array bytes of the last joblib `NumpyArrayWrapper` start (joblib writes them inside the
     /// pickle stream, right after the wrapper's BUILD, and its unpickler reads them there).
     var joblibArrayOffset: Int?
+    /// Constants scanned as nested pickles so far.
+    var nestedScans = 0
     /// Whether the torch profile's weights_only note was made for this stream.
     var notedWeightsOnly = false
 

@@ -3,7 +3,8 @@ public struct PickleScanResult: Sendable {
     /// Problems only (an allowlisted pickle has none). Evidence names the pickle index, offset, opcode, the
     /// normalised global, its spelling, and whether it was called.
     public var findings: [ScanFinding]
-    /// Pickles parsed in the stream (stacked pickles count one each; a pickle cut short counts too).
+    /// Pickles parsed in the stream (stacked pickles count one each; a pickle cut short counts too, and so does
+    /// allowed trailing data that started like a pickle and made findings).
     public var pickleCount: Int
     /// Opcodes executed over the whole stream.
     public var opcodeCount: Int

@@ -52,6 +52,7 @@ public struct PickleScanner: Sendable {
         while machine.reader.position < input.count {
             let start = machine.reader.position
             if pickles > 0 && allowTrailingData && !machine.reader.atPickleHeader() { break }
+            let findingsBefore = machine.findings.findings.count
             machine.beginPickle(index: pickles)
             pickles += 1
             do {
@@ -65,8 +66,9 @@ public struct PickleScanner: Sendable {
                     endOffset = machine.opcodeOffset
                 } else if allowTrailingData && pickles > 1 {
                     // Raw storage bytes that happen to start like a pickle header: the loader never reads them
-                    // as one. Whatever the attempt found is kept; the parse error is not.
-                    pickles -= 1
+                    // as one. Whatever the attempt found is kept (and then it counts as a pickle); the parse
+                    // error is not.
+                    if machine.findings.findings.count == findingsBefore { pickles -= 1 }
                     endOffset = start
                 } else {
                     machine.add(fault: error)
