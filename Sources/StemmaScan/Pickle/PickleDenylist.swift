@@ -28,7 +28,7 @@ enum PickleDenylist {
         "torch.hub", "torch._dynamo", "torch._inductor", "torch.jit", "torch.compile", "numpy.distutils",
         // unsafe-formats.md §6.4 and §4
         "mailcap", "torch.package", "_interpreters", "_xxsubinterpreters", "_posixshmem", "mlflow.projects",
-        "_sys", "_os",
+        "_sys", "_os", "antigravity",
     ]
 
     /// Single callables (or attribute paths) that are dangerous; a longer path below one matches too.

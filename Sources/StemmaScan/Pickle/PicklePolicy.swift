@@ -16,7 +16,8 @@ struct PicklePolicy: Sendable {
     let allowed: Set<String>
 
     init(profile: PickleProfile, extraAllowedGlobals: Set<String>) {
-        allowed = profile.allowedGlobals.union(extraAllowedGlobals)
+        let base = profile.allowedGlobals
+        allowed = extraAllowedGlobals.isEmpty ? base : base.union(extraAllowedGlobals)
     }
 
     func rate(_ global: PickleGlobal) -> PickleRating {

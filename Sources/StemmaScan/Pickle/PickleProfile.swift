@@ -15,13 +15,16 @@ public enum PickleProfile: String, Sendable, CaseIterable {
     /// The normalised `module.qualname` globals this loader accepts.
     var allowedGlobals: Set<String> {
         switch self {
-        case .torch: return PickleProfile.torchGlobals.union(PickleProfile.numpyGlobals)
+        case .torch: return PickleProfile.torchAllowed
         case .numpy: return PickleProfile.numpyGlobals
         case .plain: return PickleProfile.plainGlobals
-        case .joblib:
-            return PickleProfile.plainGlobals.union(PickleProfile.numpyGlobals).union(PickleProfile.joblibGlobals)
+        case .joblib: return PickleProfile.joblibAllowed
         }
     }
+
+    // Built once: scanners are made per file, and a folder can hold thousands of small pickles.
+    private static let torchAllowed = torchGlobals.union(numpyGlobals)
+    private static let joblibAllowed = plainGlobals.union(numpyGlobals).union(joblibGlobals)
 
     private static let numpyGlobals: Set<String> = [
         "numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct",
