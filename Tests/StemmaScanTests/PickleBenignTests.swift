@@ -1,0 +1,140 @@
+import StemmaCore
+import StemmaScan
+import Testing
+
+/// What real loaders read must come out safe, and everything not fully parsed must not.
+@Suite struct PickleBenignTests {
+    @Test func torchCheckpointIsSafe() {
+        let result = scanPickle(PickleFixtures.torchDataPkl, .torch)
+        #expect(result.findings.isEmpty, "\(result.findings)")
+        #expect(result.verdict == .safe)
+        #expect(result.pickleCount == 1 && result.endOffset == PickleFixtures.torchDataPkl.count)
+    }
+
+    @Test(arguments: [PickleProfile.numpy, .torch, .joblib])
+    func numpyObjectArrayIsSafe(_ profile: PickleProfile) {
+        let result = scanPickle(PickleFixtures.numpyObjectArray, profile)
+        #expect(result.findings.isEmpty, "\(result.findings)")
+    }
+
+    @Test(arguments: [
+        PickleFixtures.plainProtocol0, PickleFixtures.plainProtocol1, PickleFixtures.plainProtocol2,
+        PickleFixtures.plainProtocol3, PickleFixtures.plainProtocol4, PickleFixtures.plainProtocol5,
+    ])
+    func plainDataIsSafe(_ bytes: [UInt8]) {
+        let result = scanPickle(bytes, .plain)
+        #expect(result.findings.isEmpty, "\(result.findings)")
+        #expect(result.opcodeCount > 10)
+    }
+
+    @Test func eightByteLengthsAndFrames() {
+        // PROTO 5, FRAME 40, BINUNICODE8 'hello', BYTEARRAY8 b'abc', BINBYTES8 b'xyz', TUPLE3, STOP.
+        let bytes: [UInt8] = [
+            0x80, 0x05, 0x95, 0x28, 0, 0, 0, 0, 0, 0, 0, 0x8D, 0x05, 0, 0, 0, 0, 0, 0, 0, 0x68, 0x65, 0x6C, 0x6C,
+            0x6F, 0x96, 0x03, 0, 0, 0, 0, 0, 0, 0, 0x61, 0x62, 0x63, 0x8E, 0x03, 0, 0, 0, 0, 0, 0, 0, 0x78, 0x79,
+            0x7A, 0x87, 0x2E,
+        ]
+        let result = scanPickle(bytes)
+        #expect(result.findings.isEmpty, "\(result.findings)")
+        #expect(result.opcodeCount == 7 && result.endOffset == bytes.count)
+    }
+
+    @Test func torchProfileFlagsWhatWeightsOnlyRejects() throws {
+        let result = scanPickle(pickle("\u{80}\u{02}cmymodel\nNet\n)\u{81}."), .torch)
+        #expect(result.verdict == .suspicious)
+        let unknown = try #require(result.finding("mymodel.Net"))
+        #expect(unknown.code == .pickleUnknownGlobal && unknown.evidence.called == true)
+        #expect(result.findings.contains { $0.code == .pickleNotWeightsOnly })
+    }
+
+    @Test func torchProfileChecksPersistentIDsAndContainerMutation() {
+        let badID = scanPickle(pickle("\u{80}\u{02}X\u{01}\u{00}\u{00}\u{00}xQ."), .torch)
+        #expect(badID.findings.map(\.code) == [.picklePersistentID])
+        let mutation = scanPickle(pickle("\u{80}\u{02}ccollections\nOrderedDict\n)RK\u{01}K\u{02}s)K\u{01}a."), .torch)
+        #expect(mutation.findings.contains { $0.code == .pickleContainerMutation })
+        let ordered = scanPickle(pickle("\u{80}\u{02}ccollections\nOrderedDict\n)RK\u{01}K\u{02}s."), .torch)
+        #expect(ordered.findings.isEmpty)
+    }
+
+    @Test func protocolAnomaliesAreSuspicious() {
+        let duplicate = scanPickle(pickle("\u{80}\u{02}\u{80}\u{02}N."))
+        #expect(duplicate.findings.map(\.code) == [.pickleProtocolAnomaly])
+        let misplaced = scanPickle(pickle("N0\u{80}\u{04}N."))
+        #expect(misplaced.findings.map(\.code) == [.pickleProtocolAnomaly])
+    }
+
+    @Test(arguments: [
+        ("empty", ""), ("no STOP", "\u{80}\u{02}N"), ("invalid opcode", "\u{80}\u{02}\u{FF}."),
+        ("stack underflow", "\u{80}\u{02}."), ("missing mark", "K\u{01}t."), ("pop below mark", "K\u{01}(a."),
+        ("missing memo", "h\u{07}."), ("odd dict", "(K\u{01}d."), ("truncated length", "X\u{FF}\u{FF}\u{00}\u{00}ab."),
+        ("unquoted STRING", "Sabc\n."), ("bad INT", "I12z!\n."), ("trailing bytes", "N.garbage"),
+        ("protocol 6", "\u{80}\u{06}N."),
+    ])
+    func brokenPicklesAreMalformed(_ name: String, _ text: String) {
+        let result = scanPickle(pickle(text))
+        #expect(result.verdict == .malformed, "\(name): \(result.findings)")
+    }
+
+    @Test func limitsMakeTheScanIncompleteNotSafe() {
+        var limits = ScanLimits.standard
+        limits.maxOpcodes = 10
+        let opcodes = scanPickle(PickleFixtures.plainProtocol4, limits: limits)
+        #expect(opcodes.verdict == .malformed && opcodes.findings.contains { $0.code == .scanIncomplete })
+        limits = .standard
+        limits.maxMemoEntries = 2
+        #expect(scanPickle(PickleFixtures.torchDataPkl, .torch, limits: limits).verdict == .malformed)
+        limits = .standard
+        limits.maxStackDepth = 3
+        #expect(scanPickle(PickleFixtures.torchDataPkl, .torch, limits: limits).verdict == .malformed)
+    }
+
+    @Test func limitsNeverHideEarlierDangerousFindings() {
+        var limits = ScanLimits.standard
+        limits.maxOpcodes = 4
+        let result = scanPickle(pickle("cos\nsystem\n(S'id'\ntR."), limits: limits)
+        #expect(result.verdict == .dangerous)
+        #expect(result.findings.contains { $0.code == .scanIncomplete })
+    }
+
+    @Test func trailingDataIsAllowedOnlyWhenAsked() {
+        let legacy = PickleFixtures.plainProtocol2 + [0x04, 0, 0, 0, 0, 0, 0, 0, 0x80, 0x02, 0x00, 0x11]
+        #expect(scanPickle(legacy).verdict == .malformed)
+        let allowed = scanPickle(legacy, allowTrailingData: true)
+        #expect(allowed.findings.isEmpty && allowed.endOffset == PickleFixtures.plainProtocol2.count)
+        let stacked = PickleFixtures.plainProtocol2 + [0x80, 0x02, 0x00]
+        #expect(scanPickle(stacked, allowTrailingData: true).findings.isEmpty)
+    }
+
+    @Test func deeplyNestedValuesDoNotExhaustTheStack() {
+        let tuples = pickle("\u{80}\u{02}N") + [UInt8](repeating: 0x85, count: 500_000) + pickle(".")
+        #expect(scanPickle(tuples).findings.isEmpty)
+        let lists = [UInt8](repeating: UInt8(ascii: "("), count: 300_000) + pickle("N.")
+        #expect(scanPickle(lists).findings.isEmpty)
+    }
+
+    @Test func joblibArrayDataIsNotParsedButNeverDangerousOrSafe() {
+        let bytes =
+            pickle("\u{80}\u{02}cjoblib.numpy_pickle\nNumpyArrayWrapper\n)\u{81}}b")
+            + [0x00, 0x00, 0xF0, 0x3F, 0x00, 0x00] + pickle(".")
+        let result = scanPickle(bytes, .joblib)
+        #expect(result.verdict == .malformed)
+        #expect(result.findings.first?.message.contains("joblib array data starts at offset") == true)
+    }
+
+    @Test func extraAllowedGlobalsExtendTheProfile() {
+        let bytes = pickle("\u{80}\u{02}cmymodel\nNet\n)\u{81}.")
+        let scanner = PickleScanner(profile: .plain, extraAllowedGlobals: ["mymodel.Net"])
+        #expect(scanner.scan(ScanInput(bytes: bytes, path: "x")).findings.isEmpty)
+    }
+
+    @Test func largeScanReadsThroughTheWindow() throws {
+        // 3 MiB of BINBYTES payloads: more than one window, skipped without being copied.
+        var bytes = pickle("\u{80}\u{04}(")
+        let payload = [UInt8](repeating: 0x41, count: 1 << 20)
+        for _ in 0..<3 { bytes += [0x42, 0x00, 0x00, 0x10, 0x00] + payload }
+        bytes += pickle("cos\nsystem\nl.")
+        let result = scanPickle(bytes)
+        #expect(result.finding("os.system")?.evidence.offset == 3 + 3 * (5 + (1 << 20)))
+        #expect(result.endOffset == bytes.count)
+    }
+}
