@@ -33,7 +33,9 @@ def torch_zip(data_pkl, *, prefix="archive", extra=(), first=(), align=True):
 
 def npy_header(descr, shape):
     """A version-1.0 .npy header, padded to a multiple of 64 bytes like numpy writes it."""
-    d = "{'descr': '%s', 'fortran_order': False, 'shape': %s, }" % (descr, repr(tuple(shape)))
+    # A structured dtype is written as a list literal, a simple one as a quoted type string (as numpy does).
+    text = descr if descr.startswith("[") else "'%s'" % descr
+    d = "{'descr': %s, 'fortran_order': False, 'shape': %s, }" % (text, repr(tuple(shape)))
     pad = 64 - (10 + len(d) + 1) % 64
     h = (d + " " * (pad % 64) + "\n").encode("latin1")
     return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(h)) + h

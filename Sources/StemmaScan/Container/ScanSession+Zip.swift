@@ -84,8 +84,14 @@ extension ScanSession {
             return [Self.finding(for: error, reading: "zip member").inside(member.name)]
         }
         var findings = location.anomalies.map { finding(.scanContainerAnomaly, .suspicious, "Zip anomaly: \($0).") }
-        guard !member.isEncrypted else {
-            return findings + [finding(.scanUnscannableMember, .malformed, "The zip member is encrypted.")]
+        if member.isEncrypted {
+            // Unscannable as far as a zip reader that honours the flag goes; but the flag can be set on plain data
+            // (CVE-2025-1944), and a reader that ignores it would load a pickle the scan never saw. So the bytes
+            // are scanned as they are too: real ciphertext is noise and adds nothing.
+            findings.append(
+                finding(
+                    .scanUnscannableMember, .malformed,
+                    "The zip member is flagged as encrypted; its bytes are scanned as they are."))
         }
         let (end, overflow) = location.dataOffset.addingReportingOverflow(member.compressedSize)
         if overflow || end > input.count {

@@ -76,10 +76,10 @@ enum ContentSniffer {
         if starts(Array("GGUF".utf8)) { return .gguf }
         if strictPickleMagic, head.count >= 2, head[0] == 0x80, (2...5).contains(head[1]) { return .pickle }
         if starts(Array("ustar".utf8), at: 257) || isOldTarHeader(head) { return .tar }
-        if head.count >= 9, head[8] == UInt8(ascii: "{") {
-            var length: UInt64 = 0
-            for index in 0..<8 { length |= UInt64(head[index]) << (8 * UInt64(index)) }
-            if length >= 2 && length <= UInt64(max(0, count - 8)) { return .safetensors }
+        // An 8-byte little-endian header length under 4 GiB (its top four bytes zero, which text never has) and
+        // a '{': a safetensors file, even when the length is a lie; the check reports a header past the end.
+        if head.count >= 9, head[8] == UInt8(ascii: "{"), head[4..<8].allSatisfy({ $0 == 0 }) {
+            return .safetensors
         }
         return nil
     }

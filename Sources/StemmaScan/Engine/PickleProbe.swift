@@ -68,8 +68,18 @@ enum PickleProbe {
                 guard length <= UInt64(total - min(total, position)) else { return imported }
                 position += Int(length)
             case .lines(let count, let rule):
-                for _ in 0..<count {
-                    guard let end = bytes[position...].firstIndex(of: 0x0A) else { return ranOut }
+                for line in 0..<count {
+                    guard let end = bytes[position...].firstIndex(of: 0x0A) else {
+                        // A GLOBAL or INST cut off inside its name at the very end of the input: a truncated
+                        // import, which must be reported malformed, never passed as data.
+                        // ("cat\n" alone, with nothing of a name after it, stays text.)
+                        if line > 0 && (opcode == 0x63 || opcode == 0x69) && bytes.count >= total
+                            && position < bytes.count
+                        {
+                            return true
+                        }
+                        return ranOut
+                    }
                     guard accepts(bytes[position..<end], rule) else { return imported }
                     position = end + 1
                 }

@@ -21,7 +21,17 @@ extension ScanSession {
         }
         record("pickle(\(profile.rawValue)\(trailing ? ",trailing" : ""))")
         let scanner = PickleScanner(profile: profile, limits: limits, extraAllowedGlobals: extraAllowedGlobals)
-        return (format, scanner.scan(input, allowTrailingData: trailing).findings)
+        let result = scanner.scan(input, allowTrailingData: trailing)
+        var findings = result.findings
+        if format == "pytorch-legacy" && result.pickleCount < 5 {
+            // Trailing data is allowed only after the five pickles torch writes; fewer means the file was cut
+            // short (or built by hand), and the storage bytes the scan skipped might be a pickle cut in half.
+            findings.append(
+                Self.malformed(
+                    "A legacy torch file holds five pickles (magic number, protocol, sys_info, the object, storage keys); only \(result.pickleCount) parse completely."
+                ))
+        }
+        return (format, findings)
     }
 
     /// The extension only picks the loader profile; content decides whether to scan.

@@ -71,15 +71,15 @@ extension ScanReport {
         return lines.joined(separator: "\n")
     }
 
-    /// SARIF 2.1.0, one result per finding, located at `file!member`.
+    /// SARIF 2.1.0, one result per finding, located at its file; a member inside an archive is named at the start
+    /// of the message (`archive/data.pkl: …`), since a SARIF artifact URI names a file, not a path inside one.
     public func sarifValue() -> JSONValue {
         var findings: [Finding] = []
         for file in files {
             for finding in file.findings {
-                findings.append(
-                    Finding(
-                        finding.code, finding.message, path: finding.location(in: file.path), severity: finding.severity
-                    ))
+                let member = finding.evidence.member.joined(separator: "!")
+                let message = member.isEmpty ? finding.message : "\(member): \(finding.message)"
+                findings.append(Finding(finding.code, message, path: file.path, severity: finding.severity))
             }
         }
         return SARIFLog.make(findings: findings) { $0.path ?? "" }
