@@ -299,3 +299,12 @@ def test_corpus_generator_is_deterministic(corpus, tmp_path):
     differ = sorted(str(k) for k in first if first[k] != second[k])
     assert not differ, f"make_corpus.py output differs between runs: {differ}"
     shutil.rmtree(again)
+
+
+def test_json_report_matches_the_published_schema(corpus_scan):
+    import jsonschema
+
+    _res, report, _files = corpus_scan
+    schema = json.loads((ROOT / "schemas" / "scan-report.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(report)
