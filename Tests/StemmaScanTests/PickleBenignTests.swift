@@ -112,6 +112,27 @@ import Testing
         #expect(scanPickle(lists).findings.isEmpty)
     }
 
+    @Test(arguments: [PickleProfile.joblib, .plain])
+    func joblibArraysAreSkippedAndObjectArraysScanned(_ profile: PickleProfile) throws {
+        let model = scanPickle(PickleFixtures.joblibModel, profile)
+        #expect(!model.findings.contains(where: { $0.code == .scanMalformed }), "\(model.findings)")
+        #expect(model.endOffset == PickleFixtures.joblibModel.count)
+        if profile == .joblib { #expect(model.findings.isEmpty, "\(model.findings)") }
+        let evil = scanPickle(PickleFixtures.joblibObjectArrayWithOSSystem, profile)
+        let finding = try #require(evil.finding("os.system"))
+        #expect(finding.verdict == .dangerous && finding.evidence.spelledAs == "posix.system")
+        #expect(finding.evidence.detail?.contains("joblib object array pickle") == true)
+        #expect(!evil.findings.contains(where: { $0.code == .scanMalformed }))
+    }
+
+    @Test func joblibDTypeStatesThatHoldObjectsStopTheSkip() {
+        // The float array's dtype state, flags 0 at offset 176 (BININT1 0), set to NPY_ITEM_HASOBJECT.
+        var bytes = PickleFixtures.joblibModel
+        #expect(bytes[176] == 0x4B && bytes[177] == 0x00)
+        bytes[177] = 0x01
+        #expect(scanPickle(bytes, .joblib).verdict == .malformed)
+    }
+
     @Test func joblibArrayDataIsNotParsedButNeverDangerousOrSafe() {
         let bytes =
             pickle("\u{80}\u{02}cjoblib.numpy_pickle\nNumpyArrayWrapper\n)\u{81}}b")

@@ -20,7 +20,8 @@ import Testing
     static let seeds: [[UInt8]] = [
         PickleFixtures.torchDataPkl, PickleFixtures.numpyObjectArray, PickleFixtures.plainProtocol0,
         PickleFixtures.plainProtocol2, PickleFixtures.plainProtocol4, PickleFixtures.plainProtocol5,
-        PickleFixtures.nestedLatin1Protocol2, PickleFixtures.innerMalicious,
+        PickleFixtures.nestedLatin1Protocol2, PickleFixtures.innerMalicious, PickleFixtures.joblibModel,
+        PickleFixtures.joblibObjectArrayWithOSSystem,
         pickle("cos\nsystem\n(S'id'\ntR."), pickle("(S'id'\nios\nsystem\n."),
         pickle(
             "\u{80}\u{04}\u{8C}\u{02}os\u{94}0h\u{00}\u{94}0h\u{01}\u{8C}\u{06}system\u{94}\u{93}\u{8C}\u{02}id\u{85}R."

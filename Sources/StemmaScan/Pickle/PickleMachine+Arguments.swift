@@ -54,11 +54,25 @@ extension PickleMachine {
         var text = Substring(String(decoding: line.bytes, as: UTF8.self).trimmedWhitespace)
         if !allowLongSuffix && (text == "00" || text == "01") { return .bool }
         if allowLongSuffix && text.hasSuffix("L") { text = text.dropLast() }
+        let value = allowLongSuffix ? nil : Int64(text)
         if text.first == "-" || text.first == "+" { text = text.dropFirst() }
         guard let first = text.first, first.isASCII, first.isNumber,
             text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
         else { throw .badArgument("an integer line that is not a number") }
-        return .int
+        return .int(value)
+    }
+
+    /// LONG1: a little-endian two's-complement integer of up to 255 bytes; its value is kept when it fits.
+    mutating func long1() throws(PickleFault) -> PickleValue {
+        let count = Int(try reader.unsigned(1))
+        guard count > 0 && count <= 8 else {
+            try reader.skip(count)
+            return .int(count == 0 ? 0 : nil)
+        }
+        let raw = try reader.unsigned(count)
+        guard count < 8 else { return .int(Int64(bitPattern: raw)) }
+        let signBit = UInt64(1) << (8 * count - 1)
+        return .int(raw & signBit == 0 ? Int64(raw) : Int64(raw) - Int64(signBit << 1))
     }
 
     /// GET and PUT keys: a decimal integer line.

@@ -55,7 +55,7 @@ extension PickleMachine {
     /// Scans a nested pickle and attaches its findings. A constant that does not parse completely is most
     /// likely just data (tensor bytes can start with `\x80\x02`, a sentence with `c`), so only its dangerous
     /// findings count: a truncated malicious pickle still runs its payload when loaded.
-    private mutating func scanNested(_ input: ScanInput, headed: Bool) {
+    mutating func scanNested(_ input: ScanInput, headed: Bool) {
         nestedScans += 1
         guard nestedScans <= PickleMachine.maxNestedScans else {
             note(
@@ -73,12 +73,15 @@ extension PickleMachine {
         }
         let scanner = PickleScanner(profile: profile, limits: limits, policy: policy)
         let result = scanner.scan(input, allowTrailingData: false, depth: depth + 1)
-        let broken = result.findings.contains {
-            $0.code == .scanMalformed || $0.code == .scanIncomplete || $0.code == .scanUnreadable
-        }
+        let broken = result.findings.contains(where: \.stopsTheScan)
         let complete = !broken && (headed || result.opcodeCount >= 3)
         let place = "in a pickle nested in the \(currentOpcode?.name ?? "") constant at offset \(opcodeOffset)"
-        for finding in result.findings where complete || finding.verdict == .dangerous {
+        attach(result.findings.filter { complete || $0.verdict == .dangerous }, place: place)
+    }
+
+    /// Adds a nested scan's findings, their detail naming where the nested pickle is (offsets stay its own).
+    mutating func attach(_ nested: [ScanFinding], place: String) {
+        for finding in nested {
             var copy = finding
             copy.evidence.pickleIndex = pickleIndex
             copy.evidence.detail = [place + " (offsets inside it)", finding.evidence.detail].compactMap { $0 }
@@ -86,4 +89,9 @@ extension PickleMachine {
             findings.add(copy)
         }
     }
+}
+
+extension ScanFinding {
+    /// Whether this finding means the scan did not reach the end (parse error, limit, read error).
+    var stopsTheScan: Bool { code == .scanMalformed || code == .scanIncomplete || code == .scanUnreadable }
 }
