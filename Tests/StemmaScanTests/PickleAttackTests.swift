@@ -195,6 +195,8 @@ extension PickleScanResult {
         // modelscan#85: BUILD on the function object itself.
         let result = scanPickle(pickle("\u{80}\u{02}cnumpy\nprod\n}X\u{01}\u{00}\u{00}\u{00}aK\u{01}sb."), .numpy)
         #expect(result.findings.contains { $0.code == .pickleBuildOnGlobal && $0.verdict == .dangerous })
+        let imported = result.findings.first { $0.code == .pickleUnknownGlobal }
+        #expect(imported?.evidence.detail == "called by BUILD at offset 24" && imported?.evidence.called == true)
     }
 
     @Test func extensionRegistryImportsAreSuspicious() {

@@ -114,11 +114,12 @@ extension PickleMachine {
             return
         }
         guard case .global(let index) = target, Int(index) < imports.count else { return }
+        markCalled(index, .build)
         let imported = imports[Int(index)]
         add(
             .pickleBuildOnGlobal, .dangerous,
             "BUILD sets attributes on the imported \(imported.global.qualified) itself, not on an instance",
-            opcode: .build, global: imported.global)
+            opcode: .build, global: imported.global, called: true)
     }
 
     /// PERSID: a text persistent id, which PyTorch never writes and other loaders reject.
