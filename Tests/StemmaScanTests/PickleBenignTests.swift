@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func torchProfileFlagsWhatWeightsOnlyRejects() throws {
-        let result = scanPickle(pickle("\u{80}\u{02}cmymodel\nNet\n)\u{81}."), .torch)
+        let result = scanPickle(pickleBytes("\u{80}\u{02}cmymodel\nNet\n)\u{81}."), .torch)
         #expect(result.verdict == .suspicious)
         let unknown = try #require(result.finding("mymodel.Net"))
         #expect(unknown.code == .pickleUnknownGlobal && unknown.evidence.called == true)
@@ -48,18 +48,19 @@ import Testing
     }
 
     @Test func torchProfileChecksPersistentIDsAndContainerMutation() {
-        let badID = scanPickle(pickle("\u{80}\u{02}X\u{01}\u{00}\u{00}\u{00}xQ."), .torch)
+        let badID = scanPickle(pickleBytes("\u{80}\u{02}X\u{01}\u{00}\u{00}\u{00}xQ."), .torch)
         #expect(badID.findings.map(\.code) == [.picklePersistentID])
-        let mutation = scanPickle(pickle("\u{80}\u{02}ccollections\nOrderedDict\n)RK\u{01}K\u{02}s)K\u{01}a."), .torch)
+        let mutation = scanPickle(
+            pickleBytes("\u{80}\u{02}ccollections\nOrderedDict\n)RK\u{01}K\u{02}s)K\u{01}a."), .torch)
         #expect(mutation.findings.contains { $0.code == .pickleContainerMutation })
-        let ordered = scanPickle(pickle("\u{80}\u{02}ccollections\nOrderedDict\n)RK\u{01}K\u{02}s."), .torch)
+        let ordered = scanPickle(pickleBytes("\u{80}\u{02}ccollections\nOrderedDict\n)RK\u{01}K\u{02}s."), .torch)
         #expect(ordered.findings.isEmpty)
     }
 
     @Test func protocolAnomaliesAreSuspicious() {
-        let duplicate = scanPickle(pickle("\u{80}\u{02}\u{80}\u{02}N."))
+        let duplicate = scanPickle(pickleBytes("\u{80}\u{02}\u{80}\u{02}N."))
         #expect(duplicate.findings.map(\.code) == [.pickleProtocolAnomaly])
-        let misplaced = scanPickle(pickle("N0\u{80}\u{04}N."))
+        let misplaced = scanPickle(pickleBytes("N0\u{80}\u{04}N."))
         #expect(misplaced.findings.map(\.code) == [.pickleProtocolAnomaly])
     }
 
@@ -71,7 +72,7 @@ import Testing
         ("protocol 6", "\u{80}\u{06}N."),
     ])
     func brokenPicklesAreMalformed(_ name: String, _ text: String) {
-        let result = scanPickle(pickle(text))
+        let result = scanPickle(pickleBytes(text))
         #expect(result.verdict == .malformed, "\(name): \(result.findings)")
     }
 
@@ -91,7 +92,7 @@ import Testing
     @Test func limitsNeverHideEarlierDangerousFindings() {
         var limits = ScanLimits.standard
         limits.maxOpcodes = 4
-        let result = scanPickle(pickle("cos\nsystem\n(S'id'\ntR."), limits: limits)
+        let result = scanPickle(pickleBytes("cos\nsystem\n(S'id'\ntR."), limits: limits)
         #expect(result.verdict == .dangerous)
         #expect(result.findings.contains { $0.code == .scanIncomplete })
     }
@@ -106,9 +107,9 @@ import Testing
     }
 
     @Test func deeplyNestedValuesDoNotExhaustTheStack() {
-        let tuples = pickle("\u{80}\u{02}N") + [UInt8](repeating: 0x85, count: 500_000) + pickle(".")
+        let tuples = pickleBytes("\u{80}\u{02}N") + [UInt8](repeating: 0x85, count: 500_000) + pickleBytes(".")
         #expect(scanPickle(tuples).findings.isEmpty)
-        let lists = [UInt8](repeating: UInt8(ascii: "("), count: 300_000) + pickle("N.")
+        let lists = [UInt8](repeating: UInt8(ascii: "("), count: 300_000) + pickleBytes("N.")
         #expect(scanPickle(lists).findings.isEmpty)
     }
 
@@ -135,25 +136,25 @@ import Testing
 
     @Test func joblibArrayDataIsNotParsedButNeverDangerousOrSafe() {
         let bytes =
-            pickle("\u{80}\u{02}cjoblib.numpy_pickle\nNumpyArrayWrapper\n)\u{81}}b")
-            + [0x00, 0x00, 0xF0, 0x3F, 0x00, 0x00] + pickle(".")
+            pickleBytes("\u{80}\u{02}cjoblib.numpy_pickle\nNumpyArrayWrapper\n)\u{81}}b")
+            + [0x00, 0x00, 0xF0, 0x3F, 0x00, 0x00] + pickleBytes(".")
         let result = scanPickle(bytes, .joblib)
         #expect(result.verdict == .malformed)
         #expect(result.findings.first?.message.contains("joblib array data starts at offset") == true)
     }
 
     @Test func extraAllowedGlobalsExtendTheProfile() {
-        let bytes = pickle("\u{80}\u{02}cmymodel\nNet\n)\u{81}.")
+        let bytes = pickleBytes("\u{80}\u{02}cmymodel\nNet\n)\u{81}.")
         let scanner = PickleScanner(profile: .plain, extraAllowedGlobals: ["mymodel.Net"])
         #expect(scanner.scan(ScanInput(bytes: bytes, path: "x")).findings.isEmpty)
     }
 
     @Test func largeScanReadsThroughTheWindow() throws {
         // 3 MiB of BINBYTES payloads: more than one window, skipped without being copied.
-        var bytes = pickle("\u{80}\u{04}(")
+        var bytes = pickleBytes("\u{80}\u{04}(")
         let payload = [UInt8](repeating: 0x41, count: 1 << 20)
         for _ in 0..<3 { bytes += [0x42, 0x00, 0x00, 0x10, 0x00] + payload }
-        bytes += pickle("cos\nsystem\nl.")
+        bytes += pickleBytes("cos\nsystem\nl.")
         let result = scanPickle(bytes)
         #expect(result.finding("os.system")?.evidence.offset == 3 + 3 * (5 + (1 << 20)))
         #expect(result.endOffset == bytes.count)
