@@ -143,6 +143,16 @@ import Testing
         #expect(result.findings.first?.message.contains("joblib array data starts at offset") == true)
     }
 
+    @Test func protocol0StringsLongerThanTheDecodeLimit() {
+        let text = [UInt8](repeating: UInt8(ascii: "x"), count: 2 << 20)
+        let plainText = pickleBytes("S'") + text + pickleBytes("'\n.")
+        #expect(scanPickle(plainText).findings.isEmpty)
+        let unquoted = pickleBytes("S'") + text + pickleBytes("\n.")
+        #expect(scanPickle(unquoted).verdict == .malformed)
+        let maybePickle = pickleBytes("S'c") + text + pickleBytes("'\n.")
+        #expect(scanPickle(maybePickle).findings.map(\.code) == [.scanIncomplete])
+    }
+
     @Test func extraAllowedGlobalsExtendTheProfile() {
         let bytes = pickleBytes("\u{80}\u{02}cmymodel\nNet\n)\u{81}.")
         let scanner = PickleScanner(profile: .plain, extraAllowedGlobals: ["mymodel.Net"])

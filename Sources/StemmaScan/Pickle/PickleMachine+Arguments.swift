@@ -93,10 +93,17 @@ extension PickleMachine {
     mutating func quotedStringLine() throws(PickleFault) -> PickleValue {
         let line = try reader.line(keep: PickleMachine.decodedLimit)
         let bytes = line.bytes
-        guard bytes.count >= 2, let quote = bytes.first, quote == UInt8(ascii: "'") || quote == UInt8(ascii: "\""),
-            bytes.last == quote
+        let lastOffset = reader.position - 2  // the byte before the newline
+        let last = reader.bufferedByte(at: lastOffset) ?? (try? reader.input.bytes(at: lastOffset, count: 1))?.first
+        guard line.length >= 2, let quote = bytes.first, quote == UInt8(ascii: "'") || quote == UInt8(ascii: "\""),
+            last == quote
         else { throw .badArgument("the STRING opcode argument must be quoted") }
-        guard line.length <= PickleMachine.decodedLimit else { return .longText }
+        guard line.length <= PickleMachine.decodedLimit else {
+            if bytes.count > 4 && (bytes[1] == UInt8(ascii: "\\") || PickleMachine.startsProtocol0(bytes[1])) {
+                note(.scanIncomplete, .malformed, "a STRING constant over 1 MiB was not checked for a nested pickle")
+            }
+            return .longText
+        }
         guard let decoded = PickleEscapes.decodeEscapes(bytes[1..<bytes.count - 1]) else {
             throw .badArgument("a STRING with an invalid escape")
         }
@@ -107,7 +114,14 @@ extension PickleMachine {
     /// UNICODE: a raw-unicode-escape line.
     mutating func rawUnicodeLine() throws(PickleFault) -> PickleValue {
         let line = try reader.line(keep: PickleMachine.decodedLimit)
-        guard line.length <= PickleMachine.decodedLimit else { return .longText }
+        guard line.length <= PickleMachine.decodedLimit else {
+            if let first = line.bytes.first,
+                first == UInt8(ascii: "\\") || first >= 0x80 || PickleMachine.startsProtocol0(first)
+            {
+                note(.scanIncomplete, .malformed, "a UNICODE constant over 1 MiB was not checked for a nested pickle")
+            }
+            return .longText
+        }
         guard let scalars = PickleEscapes.decodeRawUnicodeEscape(line.bytes) else {
             throw .badArgument("a UNICODE line with an invalid escape")
         }
