@@ -106,6 +106,17 @@ extension PickleScanResult {
         #expect(nested.evidence.called == true)
     }
 
+    @Test(arguments: [Base64.encode(PickleFixtures.innerMalicious), Hex.encode(PickleFixtures.innerMalicious)])
+    func base64AndHexPicklesAreScanned(_ encoded: String) throws {
+        let bytes =
+            pickleBytes("\u{80}\u{04}\u{8C}\u{06}base64\u{8C}\u{09}b64decode\u{93}X")
+            + withUnsafeBytes(of: UInt32(encoded.utf8.count).littleEndian, Array.init) + Array(encoded.utf8)
+            + pickleBytes("\u{85}R.")
+        let result = scanPickle(bytes)
+        #expect(result.finding("os.system")?.verdict == .dangerous)
+        #expect(result.finding("base64.b64decode")?.verdict == .suspicious)
+    }
+
     @Test func textThatOnlyLooksLikeAPickleIsIgnored() {
         let result = scanPickle(
             pickleBytes("\u{80}\u{04}\u{8C}\u{14}dogs chase cats too.\u{8C}\u{0A}\u{80}\u{02}garbage\u{86}."))

@@ -9,7 +9,7 @@ extension PickleMachine {
 
     /// Looks at a payload constant before it is skipped; it is still at the reader's position.
     mutating func sniffPayload(at start: Int, length: Int, kind: PayloadKind) throws(PickleFault) {
-        let head = try reader.withBytes(3) { ($0[0], $0[1], $0[2]) }
+        let head = try reader.withBytes(4) { ($0[0], $0[1], $0[2], $0[3]) }
         if kind == .unicode && head.0 == 0xC2 && head.1 == 0x80 && (2...5).contains(head.2) {
             // A str whose code points are pickle bytes: `_codecs.encode(s, "latin1")` turns it back into them.
             guard length <= PickleMachine.decodedLimit else {
@@ -22,6 +22,17 @@ extension PickleMachine {
             scanNested(ScanInput(bytes: bytes, path: reader.input.path), headed: true)
         } else if head.0 == 0x80 && (2...5).contains(head.1) {
             scanNested(reader.input.slice(offset: start, count: length), headed: true)
+        } else if let form = EncodedPickle(head: [head.0, head.1, head.2, head.3]) {
+            guard length <= PickleMachine.decodedLimit * 2 else {
+                note(
+                    .scanIncomplete, .malformed, "a \(length)-byte \(form) constant that holds a pickle was not scanned"
+                )
+                return
+            }
+            guard let text = try? reader.input.bytes(at: start, count: length), let bytes = form.decode(text) else {
+                return
+            }
+            scanNested(ScanInput(bytes: bytes, path: reader.input.path), headed: true)
         } else if PickleMachine.startsProtocol0(head.0) {
             let lastOffset = start + length - 1
             let last = reader.bufferedByte(at: lastOffset) ?? (try? reader.input.bytes(at: lastOffset, count: 1))?.first
@@ -34,6 +45,10 @@ extension PickleMachine {
     /// A decoded protocol 0 string constant (STRING, UNICODE).
     mutating func sniffDecoded(_ bytes: [UInt8]) throws(PickleFault) {
         guard bytes.count >= 8, let first = bytes.first else { return }
+        if let form = EncodedPickle(head: Array(bytes.prefix(4))), let decoded = form.decode(bytes) {
+            scanNested(ScanInput(bytes: decoded, path: reader.input.path), headed: true)
+            return
+        }
         let headed = first == 0x80 && (2...5).contains(bytes[1])
         guard headed || (PickleMachine.startsProtocol0(first) && bytes.last == UInt8(ascii: ".")) else { return }
         scanNested(ScanInput(bytes: bytes, path: reader.input.path), headed: headed)
