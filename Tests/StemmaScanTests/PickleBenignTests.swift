@@ -76,6 +76,17 @@ import Testing
         #expect(result.verdict == .malformed, "\(name): \(result.findings)")
     }
 
+    @Test(arguments: [
+        ("I0x1f\n", true), ("I0123\n", true), ("I 12 \n", true), ("I1_000\n", true), ("I-0\n", true),
+        ("L0123L\n", false), ("L0o17L\n", true), ("L1__0L\n", false), ("I12z\n", false), ("I\n", false),
+        ("X\u{03}\u{00}\u{00}\u{00}\u{ED}\u{A0}\u{80}", true), ("X\u{02}\u{00}\u{00}\u{00}\u{C3}(", false),
+        ("X\u{02}\u{00}\u{00}\u{00}\u{C0}\u{80}", false), ("\u{8C}\u{01}\u{FF}", false),
+    ])
+    func literalsAreAcceptedExactlyWherePythonAcceptsThem(_ text: String, _ accepted: Bool) {
+        let result = scanPickle(pickleBytes(text + "."))
+        #expect(result.findings.isEmpty == accepted, "\(text): \(result.findings)")
+    }
+
     @Test func limitsMakeTheScanIncompleteNotSafe() {
         var limits = ScanLimits.standard
         limits.maxOpcodes = 10

@@ -42,24 +42,27 @@ extension PickleMachine {
             }
         }
         if length >= 8 { try sniffPayload(at: start, length: length, kind: kind) }
-        try reader.skip(length)
+        if kind == .unicode {
+            guard try reader.skipUTF8(length) else { throw .badArgument("a str that is not UTF-8") }
+        } else {
+            try reader.skip(length)
+        }
         return value
     }
 
     // MARK: lines
 
-    /// INT and LONG: a Python integer literal (`int(s, 0)`); INT `00` / `01` are False / True.
+    /// INT and LONG: a Python integer literal; INT `00` / `01` are False / True.
     mutating func integerLine(allowLongSuffix: Bool) throws(PickleFault) -> PickleValue {
-        let line = try reader.line(keep: 64)
-        var text = Substring(String(decoding: line.bytes, as: UTF8.self).trimmedWhitespace)
-        if !allowLongSuffix && (text == "00" || text == "01") { return .bool }
-        if allowLongSuffix && text.hasSuffix("L") { text = text.dropLast() }
-        let value = allowLongSuffix ? nil : Int64(text)
-        if text.first == "-" || text.first == "+" { text = text.dropFirst() }
-        guard let first = text.first, first.isASCII, first.isNumber,
-            text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
-        else { throw .badArgument("an integer line that is not a number") }
-        return .int(value)
+        let line = try reader.line(keep: 4096)
+        guard line.length <= 4096 else { return .int(nil) }  // a huge literal: only its value is unknown
+        var bytes = line.bytes
+        if !allowLongSuffix && (bytes == [0x30, 0x30] || bytes == [0x30, 0x31]) { return .bool }
+        if allowLongSuffix && bytes.count > 1 && bytes.last == UInt8(ascii: "L") { bytes.removeLast() }
+        guard PickleLiterals.isInteger(bytes, allowStrtol: !allowLongSuffix) else {
+            throw .badArgument("an integer line that is not a number")
+        }
+        return .int(allowLongSuffix ? nil : Int64(String(decoding: bytes, as: UTF8.self).trimmedWhitespace))
     }
 
     /// LONG1: a little-endian two's-complement integer of up to 255 bytes; its value is kept when it fits.
