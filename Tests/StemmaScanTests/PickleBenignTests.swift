@@ -79,6 +79,8 @@ import Testing
     @Test(arguments: [
         ("I0x1f\n", true), ("I0123\n", true), ("I 12 \n", true), ("I1_000\n", true), ("I-0\n", true),
         ("L0123L\n", false), ("L0o17L\n", true), ("L1__0L\n", false), ("I12z\n", false), ("I\n", false),
+        ("F1.5\n", true), ("F-1e-05\n", true), ("Finf\n", true), ("F-NaN\n", true), ("F.5\n", true),
+        ("F1_0.5\n", false), ("F 1.5\n", false), ("F1e\n", false), ("F0x1p3\n", false),
         ("X\u{03}\u{00}\u{00}\u{00}\u{ED}\u{A0}\u{80}", true), ("X\u{02}\u{00}\u{00}\u{00}\u{C3}(", false),
         ("X\u{02}\u{00}\u{00}\u{00}\u{C0}\u{80}", false), ("\u{8C}\u{01}\u{FF}", false),
     ])

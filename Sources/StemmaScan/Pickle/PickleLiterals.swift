@@ -8,6 +8,31 @@ enum PickleLiterals {
         (allowStrtol && isStrtolInteger(text)) || isPythonInteger(text)
     }
 
+    /// FLOAT arguments: `PyOS_string_to_double` reads a decimal float or `inf`, `infinity`, `nan` (any case,
+    /// signed), with nothing around it: no spaces, no underscores.
+    static func isFloat(_ text: [UInt8]) -> Bool {
+        var index = 0
+        if index < text.count, text[index] == UInt8(ascii: "+") || text[index] == UInt8(ascii: "-") { index += 1 }
+        let word = String(decoding: text[index...], as: UTF8.self).lowercased()
+        if word == "inf" || word == "infinity" || word == "nan" { return true }
+        let isDigit = { (byte: UInt8) in (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+        var digits = 0
+        while index < text.count, isDigit(text[index]) { index += 1; digits += 1 }
+        if index < text.count, text[index] == UInt8(ascii: ".") {
+            index += 1
+            while index < text.count, isDigit(text[index]) { index += 1; digits += 1 }
+        }
+        guard digits > 0 else { return false }
+        if index < text.count, text[index] | 0x20 == UInt8(ascii: "e") {
+            index += 1
+            if index < text.count, text[index] == UInt8(ascii: "+") || text[index] == UInt8(ascii: "-") { index += 1 }
+            let start = index
+            while index < text.count, isDigit(text[index]) { index += 1 }
+            guard index > start else { return false }
+        }
+        return index == text.count
+    }
+
     private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
 
     private static func digitValue(_ byte: UInt8) -> Int? {

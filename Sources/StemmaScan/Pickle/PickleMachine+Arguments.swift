@@ -88,8 +88,9 @@ extension PickleMachine {
 
     mutating func floatLine() throws(PickleFault) {
         let line = try reader.line(keep: 64)
-        let text = String(decoding: line.bytes, as: UTF8.self)
-        guard line.length <= 64, Double(text) != nil else { throw .badArgument("a float line that is not a number") }
+        guard line.length <= 64, PickleLiterals.isFloat(line.bytes) else {
+            throw .badArgument("a float line that is not a number")
+        }
     }
 
     /// STRING: a quoted, backslash-escaped line (`PyBytes_DecodeEscape`).
