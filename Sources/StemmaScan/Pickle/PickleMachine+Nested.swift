@@ -105,8 +105,3 @@ extension PickleMachine {
         }
     }
 }
-
-extension ScanFinding {
-    /// Whether this finding means the scan did not reach the end (parse error, limit, read error).
-    var stopsTheScan: Bool { code == .scanMalformed || code == .scanIncomplete || code == .scanUnreadable }
-}
