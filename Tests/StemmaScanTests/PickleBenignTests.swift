@@ -15,6 +15,16 @@ import Testing
     func numpyObjectArrayIsSafe(_ profile: PickleProfile) {
         let result = scanPickle(PickleFixtures.numpyObjectArray, profile)
         #expect(result.findings.isEmpty, "\(result.findings)")
+        // numpy.arange(3, dtype='i4') in protocol 5: numpy._core.numeric._frombuffer over a BYTEARRAY8.
+        let protocol5: [UInt8] = [
+            128, 5, 149, 128, 0, 0, 0, 0, 0, 0, 0, 140, 19, 110, 117, 109, 112, 121, 46, 95, 99, 111, 114, 101, 46,
+            110, 117, 109, 101, 114, 105, 99, 148, 140, 11, 95, 102, 114, 111, 109, 98, 117, 102, 102, 101, 114, 148,
+            147, 148, 40, 150, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 148, 140, 5, 110, 117,
+            109, 112, 121, 148, 140, 5, 100, 116, 121, 112, 101, 148, 147, 148, 140, 2, 105, 52, 148, 137, 136, 135,
+            148, 82, 148, 40, 75, 3, 140, 1, 60, 148, 78, 78, 78, 74, 255, 255, 255, 255, 74, 255, 255, 255, 255, 75,
+            0, 116, 148, 98, 75, 3, 133, 148, 140, 1, 67, 148, 116, 148, 82, 148, 46,
+        ]
+        #expect(scanPickle(protocol5, profile).findings.isEmpty)
     }
 
     @Test(arguments: [
