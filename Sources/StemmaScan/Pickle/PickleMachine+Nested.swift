@@ -1,8 +1,9 @@
 import StemmaCore
 
-// Pickles inside pickles: a bytes or str constant that starts with a protocol 2–5 header, or that reads as a
-// protocol 0 pickle ending in STOP, is what `pickle.loads(b"…")` or `torch.storage._load_from_bytes(b"…")`
-// would run, so it is scanned too (unsafe-formats.md §4 items 17–18).
+// Pickles inside pickles: a bytes or str constant that starts with a protocol 2–5 header (raw, as latin-1 code
+// points, or as base64 or hex text), or that reads as a protocol 0 pickle ending in STOP, is what
+// `pickle.loads(b"…")` or `torch.storage._load_from_bytes(b"…")` would run, so it is scanned too
+// (unsafe-formats.md §4 items 17–18).
 extension PickleMachine {
     /// Constants of one stream scanned as nested pickles; past this the scan is incomplete.
     static let maxNestedScans = 10_000
