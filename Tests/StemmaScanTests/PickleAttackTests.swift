@@ -3,7 +3,7 @@ import StemmaScan
 import Testing
 
 /// Pickle bytes from a string whose characters are the bytes (`"\u{80}\u{02}cos\nsystem\n…"`).
-func pickle(_ text: String) -> [UInt8] { text.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) } }
+func pickleBytes(_ text: String) -> [UInt8] { text.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) } }
 
 /// Scans bytes with a profile.
 func scanPickle(
@@ -26,7 +26,7 @@ extension PickleScanResult {
         ("protocol 2", "\u{80}\u{02}cos\nsystem\nq\u{00}X\u{02}\u{00}\u{00}\u{00}idq\u{01}\u{85}q\u{02}Rq\u{03}."),
     ])
     func osSystemThroughGlobalAndReduce(_ name: String, _ text: String) throws {
-        let result = scanPickle(pickle(text))
+        let result = scanPickle(pickleBytes(text))
         #expect(result.verdict == .dangerous, "\(name)")
         let finding = try #require(result.finding("os.system"))
         #expect(finding.code == .pickleDangerousGlobal)
@@ -39,17 +39,17 @@ extension PickleScanResult {
     }
 
     @Test func instAndObjCallTheirImport() throws {
-        let inst = scanPickle(pickle("(S'id'\nios\nsystem\n."))
+        let inst = scanPickle(pickleBytes("(S'id'\nios\nsystem\n."))
         let instFinding = try #require(inst.finding("os.system"))
         #expect(instFinding.evidence.opcode == "INST" && instFinding.evidence.called == true)
-        let obj = scanPickle(pickle("(cos\nsystem\nS'id'\no."))
+        let obj = scanPickle(pickleBytes("(cos\nsystem\nS'id'\no."))
         let objFinding = try #require(obj.finding("os.system"))
         #expect(objFinding.verdict == .dangerous && objFinding.evidence.detail?.contains("OBJ") == true)
     }
 
     @Test func stackGlobalSeesThroughMemoConfusion() throws {
         // "os" is memoized, copied to a second memo slot with BINGET + MEMOIZE, and fetched from the copy.
-        let bytes = pickle(
+        let bytes = pickleBytes(
             "\u{80}\u{04}\u{8C}\u{02}os\u{94}0h\u{00}\u{94}0h\u{01}\u{8C}\u{06}system\u{94}\u{93}\u{8C}\u{02}id\u{85}R."
         )
         let result = scanPickle(bytes)
@@ -61,7 +61,7 @@ extension PickleScanResult {
     }
 
     @Test func stackGlobalOnNonStringsIsUnresolvable() {
-        let result = scanPickle(pickle("\u{80}\u{04}K\u{01}C\u{02}os\u{93}."))
+        let result = scanPickle(pickleBytes("\u{80}\u{04}K\u{01}C\u{02}os\u{93}."))
         #expect(result.verdict == .dangerous)
         #expect(result.findings.first?.code == .pickleUnresolvableImport)
         #expect(result.findings.first?.evidence.opcode == "STACK_GLOBAL")
@@ -69,27 +69,27 @@ extension PickleScanResult {
 
     @Test(arguments: ["posix", "nt"])
     func privateOSModulesAreOS(_ module: String) throws {
-        let result = scanPickle(pickle("c\(module)\nsystem\n(S'id'\ntR."))
+        let result = scanPickle(pickleBytes("c\(module)\nsystem\n(S'id'\ntR."))
         let finding = try #require(result.finding("os.system"))
         #expect(finding.verdict == .dangerous)
         #expect(finding.evidence.spelledAs == "\(module).system")
     }
 
     @Test func python2NamesAreMappedBelowProtocol3() throws {
-        let eval = scanPickle(pickle("\u{80}\u{02}c__builtin__\neval\nX\u{03}\u{00}\u{00}\u{00}1+1\u{85}R."))
+        let eval = scanPickle(pickleBytes("\u{80}\u{02}c__builtin__\neval\nX\u{03}\u{00}\u{00}\u{00}1+1\u{85}R."))
         let evalFinding = try #require(eval.finding("builtins.eval"))
         #expect(evalFinding.verdict == .dangerous && evalFinding.evidence.spelledAs == "__builtin__.eval")
-        let commands = scanPickle(pickle("\u{80}\u{02}ccommands\ngetoutput\nX\u{02}\u{00}\u{00}\u{00}id\u{85}R."))
+        let commands = scanPickle(pickleBytes("\u{80}\u{02}ccommands\ngetoutput\nX\u{02}\u{00}\u{00}\u{00}id\u{85}R."))
         let commandsFinding = try #require(commands.finding("subprocess.getoutput"))
         #expect(commandsFinding.verdict == .dangerous && commandsFinding.evidence.spelledAs == "commands.getoutput")
-        let urllib = scanPickle(pickle("curllib\nurlretrieve\n."))
+        let urllib = scanPickle(pickleBytes("curllib\nurlretrieve\n."))
         #expect(urllib.finding("urllib.request.urlretrieve")?.verdict == .dangerous)
     }
 
     @Test func cPickleLoadsOfANestedPickleIsAPayloadLoader() throws {
         let inner = PickleFixtures.innerMalicious
         let bytes =
-            pickle("\u{80}\u{02}ccPickle\nloads\nU") + [UInt8(inner.count)] + inner + pickle("\u{85}R.")
+            pickleBytes("\u{80}\u{02}ccPickle\nloads\nU") + [UInt8(inner.count)] + inner + pickleBytes("\u{85}R.")
         let result = scanPickle(bytes)
         let loader = try #require(result.finding("pickle.loads"))
         #expect(loader.code == .picklePayloadLoader && loader.evidence.spelledAs == "cPickle.loads")
@@ -99,24 +99,35 @@ extension PickleScanResult {
     }
 
     @Test func nestedProtocol0PickleInAnEscapedString() throws {
-        let result = scanPickle(pickle("cpickle\nloads\n(S'cos\\nsystem\\n(S\\'id\\'\\ntR.'\ntR."))
+        let result = scanPickle(pickleBytes("cpickle\nloads\n(S'cos\\nsystem\\n(S\\'id\\'\\ntR.'\ntR."))
         #expect(result.finding("pickle.loads")?.code == .picklePayloadLoader)
         let nested = try #require(result.finding("os.system"))
         #expect(nested.evidence.detail?.contains("nested in the STRING constant at offset 15") == true)
         #expect(nested.evidence.called == true)
     }
 
+    @Test(arguments: [Base64.encode(PickleFixtures.innerMalicious), Hex.encode(PickleFixtures.innerMalicious)])
+    func base64AndHexPicklesAreScanned(_ encoded: String) throws {
+        let bytes =
+            pickleBytes("\u{80}\u{04}\u{8C}\u{06}base64\u{8C}\u{09}b64decode\u{93}X")
+            + withUnsafeBytes(of: UInt32(encoded.utf8.count).littleEndian, Array.init) + Array(encoded.utf8)
+            + pickleBytes("\u{85}R.")
+        let result = scanPickle(bytes)
+        #expect(result.finding("os.system")?.verdict == .dangerous)
+        #expect(result.finding("base64.b64decode")?.verdict == .suspicious)
+    }
+
     @Test func textThatOnlyLooksLikeAPickleIsIgnored() {
         let result = scanPickle(
-            pickle("\u{80}\u{04}\u{8C}\u{14}dogs chase cats too.\u{8C}\u{0A}\u{80}\u{02}garbage\u{86}."))
+            pickleBytes("\u{80}\u{04}\u{8C}\u{14}dogs chase cats too.C\u{0A}\u{80}\u{02}garbage\u{86}."))
         #expect(result.findings.isEmpty, "\(result.findings)")
     }
 
     @Test func torchLoadFromBytesWithANestedPickle() throws {
         let inner = PickleFixtures.innerMalicious
         let bytes =
-            pickle("\u{80}\u{02}ctorch.storage\n_load_from_bytes\nC") + [UInt8(inner.count)] + inner
-            + pickle("\u{85}R.")
+            pickleBytes("\u{80}\u{02}ctorch.storage\n_load_from_bytes\nC") + [UInt8(inner.count)] + inner
+            + pickleBytes("\u{85}R.")
         let result = scanPickle(bytes, .torch)
         #expect(result.finding("torch.storage._load_from_bytes")?.code == .picklePayloadLoader)
         #expect(result.finding("os.system")?.verdict == .dangerous)
@@ -131,11 +142,11 @@ extension PickleScanResult {
 
     @Test func protocol4DottedNamesAreWalked() throws {
         let result = scanPickle(
-            pickle("\u{80}\u{04}\u{8C}\u{06}random\u{8C}\u{0A}_os.system\u{93}\u{8C}\u{02}id\u{85}R."))
+            pickleBytes("\u{80}\u{04}\u{8C}\u{06}random\u{8C}\u{0A}_os.system\u{93}\u{8C}\u{02}id\u{85}R."))
         let finding = try #require(result.finding("random._os.system"))
         #expect(finding.verdict == .dangerous && finding.evidence.called == true)
         let dunder = scanPickle(
-            pickle("\u{80}\u{04}\u{8C}\u{0B}collections\u{8C}\u{20}OrderedDict.__init__.__globals__\u{93}."))
+            pickleBytes("\u{80}\u{04}\u{8C}\u{0B}collections\u{8C}\u{20}OrderedDict.__init__.__globals__\u{93}."))
         #expect(dunder.verdict == .dangerous)
     }
 
@@ -143,7 +154,7 @@ extension PickleScanResult {
         let text =
             "cimportlib\nimport_module\n(S'os'\ntRp0\n0cbuiltins\nvars\n(g0\ntRp1\n0"
             + "coperator\ngetitem\n(g1\nS'system'\ntR(S'id'\ntR."
-        let result = scanPickle(pickle(text))
+        let result = scanPickle(pickleBytes(text))
         #expect(result.verdict == .dangerous)
         for name in ["importlib.import_module", "builtins.vars", "operator.getitem"] {
             #expect(result.finding(name)?.verdict == .dangerous, "\(name)")
@@ -160,10 +171,19 @@ extension PickleScanResult {
         ("multiprocessing.util", "spawnv_passfds", "multiprocessing.util.spawnv_passfds"),
         ("pandas.io.parsers.readers", "read_csv", "pandas.io.parsers.readers.read_csv"),
         ("builtins", "__import__", "builtins.__import__"),
+        ("builtins", "setattr", "builtins.setattr"),
+        ("mlflow.projects.backend.local", "_run_entry_point", "mlflow.projects.backend.local._run_entry_point"),
+        (
+            "transformers.models.auto.tokenization_auto", "getattribute_from_module",
+            "transformers.models.auto.tokenization_auto.getattribute_from_module"
+        ),
+        ("torch.hub", "load", "torch.hub.load"),
+        ("numpy", "load", "numpy.load"),
+        ("_xxsubinterpreters", "run_string", "_xxsubinterpreters.run_string"),
     ])
     func denylistedGadgets(_ module: String, _ name: String, _ global: String) {
         let result = scanPickle(
-            pickle(
+            pickleBytes(
                 "\u{80}\u{04}\u{8C}\(scalar(module.utf8.count))\(module)\u{8C}\(scalar(name.utf8.count))\(name)\u{93}.")
         )
         #expect(result.finding(global)?.verdict == .dangerous, "\(global)")
@@ -171,20 +191,20 @@ extension PickleScanResult {
 
     @Test func functoolsPartialWrappingPosixSystem() {
         let result = scanPickle(
-            pickle("\u{80}\u{02}cfunctools\npartial\ncposix\nsystem\n\u{86}R)R."))
+            pickleBytes("\u{80}\u{02}cfunctools\npartial\ncposix\nsystem\n\u{86}R)R."))
         #expect(result.finding("functools.partial")?.verdict == .dangerous)
         #expect(result.finding("os.system")?.verdict == .dangerous)
     }
 
     @Test func truncatedMaliciousPickleStaysDangerous() {
-        let result = scanPickle(pickle("\u{80}\u{02}cos\nsystem\nX\u{02}\u{00}\u{00}\u{00}id\u{85}R"))
+        let result = scanPickle(pickleBytes("\u{80}\u{02}cos\nsystem\nX\u{02}\u{00}\u{00}\u{00}id\u{85}R"))
         #expect(result.verdict == .dangerous)
         #expect(result.finding("os.system")?.evidence.called == true)
         #expect(result.findings.contains { $0.code == .scanMalformed })
     }
 
     @Test func stackedPicklesWithThePayloadInTheThird() throws {
-        let bytes = pickle("\u{80}\u{02}K\u{01}.\u{80}\u{02}]q\u{00}.") + pickle("cos\nsystem\n(S'id'\ntR.")
+        let bytes = pickleBytes("\u{80}\u{02}K\u{01}.\u{80}\u{02}]q\u{00}.") + pickleBytes("cos\nsystem\n(S'id'\ntR.")
         let result = scanPickle(bytes)
         #expect(result.pickleCount == 3)
         let finding = try #require(result.finding("os.system"))
@@ -193,18 +213,20 @@ extension PickleScanResult {
 
     @Test func buildOnAnImportedFunction() {
         // modelscan#85: BUILD on the function object itself.
-        let result = scanPickle(pickle("\u{80}\u{02}cnumpy\nprod\n}X\u{01}\u{00}\u{00}\u{00}aK\u{01}sb."), .numpy)
+        let result = scanPickle(pickleBytes("\u{80}\u{02}cnumpy\nprod\n}X\u{01}\u{00}\u{00}\u{00}aK\u{01}sb."), .numpy)
         #expect(result.findings.contains { $0.code == .pickleBuildOnGlobal && $0.verdict == .dangerous })
+        let imported = result.findings.first { $0.code == .pickleUnknownGlobal }
+        #expect(imported?.evidence.detail == "called by BUILD at offset 24" && imported?.evidence.called == true)
     }
 
     @Test func extensionRegistryImportsAreSuspicious() {
-        let result = scanPickle(pickle("\u{80}\u{02}\u{82}\u{01})R."))
+        let result = scanPickle(pickleBytes("\u{80}\u{02}\u{82}\u{01})R."))
         #expect(result.findings.contains { $0.code == .pickleExtensionImport })
         #expect(result.verdict == .suspicious)
     }
 
     @Test func localsInANameIsMalformed() {
-        let result = scanPickle(pickle("cmymodule\nf.<locals>.g\n."))
+        let result = scanPickle(pickleBytes("cmymodule\nf.<locals>.g\n."))
         #expect(result.verdict == .malformed)
     }
 

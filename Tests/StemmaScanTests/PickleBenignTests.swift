@@ -15,6 +15,16 @@ import Testing
     func numpyObjectArrayIsSafe(_ profile: PickleProfile) {
         let result = scanPickle(PickleFixtures.numpyObjectArray, profile)
         #expect(result.findings.isEmpty, "\(result.findings)")
+        // numpy.arange(3, dtype='i4') in protocol 5: numpy._core.numeric._frombuffer over a BYTEARRAY8.
+        let protocol5: [UInt8] = [
+            128, 5, 149, 128, 0, 0, 0, 0, 0, 0, 0, 140, 19, 110, 117, 109, 112, 121, 46, 95, 99, 111, 114, 101, 46,
+            110, 117, 109, 101, 114, 105, 99, 148, 140, 11, 95, 102, 114, 111, 109, 98, 117, 102, 102, 101, 114, 148,
+            147, 148, 40, 150, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 148, 140, 5, 110, 117,
+            109, 112, 121, 148, 140, 5, 100, 116, 121, 112, 101, 148, 147, 148, 140, 2, 105, 52, 148, 137, 136, 135,
+            148, 82, 148, 40, 75, 3, 140, 1, 60, 148, 78, 78, 78, 74, 255, 255, 255, 255, 74, 255, 255, 255, 255, 75,
+            0, 116, 148, 98, 75, 3, 133, 148, 140, 1, 67, 148, 116, 148, 82, 148, 46,
+        ]
+        #expect(scanPickle(protocol5, profile).findings.isEmpty)
     }
 
     @Test(arguments: [
@@ -40,7 +50,7 @@ import Testing
     }
 
     @Test func torchProfileFlagsWhatWeightsOnlyRejects() throws {
-        let result = scanPickle(pickle("\u{80}\u{02}cmymodel\nNet\n)\u{81}."), .torch)
+        let result = scanPickle(pickleBytes("\u{80}\u{02}cmymodel\nNet\n)\u{81}."), .torch)
         #expect(result.verdict == .suspicious)
         let unknown = try #require(result.finding("mymodel.Net"))
         #expect(unknown.code == .pickleUnknownGlobal && unknown.evidence.called == true)
@@ -48,18 +58,19 @@ import Testing
     }
 
     @Test func torchProfileChecksPersistentIDsAndContainerMutation() {
-        let badID = scanPickle(pickle("\u{80}\u{02}X\u{01}\u{00}\u{00}\u{00}xQ."), .torch)
+        let badID = scanPickle(pickleBytes("\u{80}\u{02}X\u{01}\u{00}\u{00}\u{00}xQ."), .torch)
         #expect(badID.findings.map(\.code) == [.picklePersistentID])
-        let mutation = scanPickle(pickle("\u{80}\u{02}ccollections\nOrderedDict\n)RK\u{01}K\u{02}s)K\u{01}a."), .torch)
+        let mutation = scanPickle(
+            pickleBytes("\u{80}\u{02}ccollections\nOrderedDict\n)RK\u{01}K\u{02}s)K\u{01}a."), .torch)
         #expect(mutation.findings.contains { $0.code == .pickleContainerMutation })
-        let ordered = scanPickle(pickle("\u{80}\u{02}ccollections\nOrderedDict\n)RK\u{01}K\u{02}s."), .torch)
+        let ordered = scanPickle(pickleBytes("\u{80}\u{02}ccollections\nOrderedDict\n)RK\u{01}K\u{02}s."), .torch)
         #expect(ordered.findings.isEmpty)
     }
 
     @Test func protocolAnomaliesAreSuspicious() {
-        let duplicate = scanPickle(pickle("\u{80}\u{02}\u{80}\u{02}N."))
+        let duplicate = scanPickle(pickleBytes("\u{80}\u{02}\u{80}\u{02}N."))
         #expect(duplicate.findings.map(\.code) == [.pickleProtocolAnomaly])
-        let misplaced = scanPickle(pickle("N0\u{80}\u{04}N."))
+        let misplaced = scanPickle(pickleBytes("N0\u{80}\u{04}N."))
         #expect(misplaced.findings.map(\.code) == [.pickleProtocolAnomaly])
     }
 
@@ -71,8 +82,21 @@ import Testing
         ("protocol 6", "\u{80}\u{06}N."),
     ])
     func brokenPicklesAreMalformed(_ name: String, _ text: String) {
-        let result = scanPickle(pickle(text))
+        let result = scanPickle(pickleBytes(text))
         #expect(result.verdict == .malformed, "\(name): \(result.findings)")
+    }
+
+    @Test(arguments: [
+        ("I0x1f\n", true), ("I0123\n", true), ("I 12 \n", true), ("I1_000\n", true), ("I-0\n", true),
+        ("L0123L\n", false), ("L0o17L\n", true), ("L1__0L\n", false), ("I12z\n", false), ("I\n", false),
+        ("F1.5\n", true), ("F-1e-05\n", true), ("Finf\n", true), ("F-NaN\n", true), ("F.5\n", true),
+        ("F1_0.5\n", false), ("F 1.5\n", false), ("F1e\n", false), ("F0x1p3\n", false),
+        ("X\u{03}\u{00}\u{00}\u{00}\u{ED}\u{A0}\u{80}", true), ("X\u{02}\u{00}\u{00}\u{00}\u{C3}(", false),
+        ("X\u{02}\u{00}\u{00}\u{00}\u{C0}\u{80}", false), ("\u{8C}\u{01}\u{FF}", false),
+    ])
+    func literalsAreAcceptedExactlyWherePythonAcceptsThem(_ text: String, _ accepted: Bool) {
+        let result = scanPickle(pickleBytes(text + "."))
+        #expect(result.findings.isEmpty == accepted, "\(text): \(result.findings)")
     }
 
     @Test func limitsMakeTheScanIncompleteNotSafe() {
@@ -91,7 +115,7 @@ import Testing
     @Test func limitsNeverHideEarlierDangerousFindings() {
         var limits = ScanLimits.standard
         limits.maxOpcodes = 4
-        let result = scanPickle(pickle("cos\nsystem\n(S'id'\ntR."), limits: limits)
+        let result = scanPickle(pickleBytes("cos\nsystem\n(S'id'\ntR."), limits: limits)
         #expect(result.verdict == .dangerous)
         #expect(result.findings.contains { $0.code == .scanIncomplete })
     }
@@ -106,33 +130,64 @@ import Testing
     }
 
     @Test func deeplyNestedValuesDoNotExhaustTheStack() {
-        let tuples = pickle("\u{80}\u{02}N") + [UInt8](repeating: 0x85, count: 500_000) + pickle(".")
+        let tuples = pickleBytes("\u{80}\u{02}N") + [UInt8](repeating: 0x85, count: 500_000) + pickleBytes(".")
         #expect(scanPickle(tuples).findings.isEmpty)
-        let lists = [UInt8](repeating: UInt8(ascii: "("), count: 300_000) + pickle("N.")
+        let lists = [UInt8](repeating: UInt8(ascii: "("), count: 300_000) + pickleBytes("N.")
         #expect(scanPickle(lists).findings.isEmpty)
+    }
+
+    @Test(arguments: [PickleProfile.joblib, .plain])
+    func joblibArraysAreSkippedAndObjectArraysScanned(_ profile: PickleProfile) throws {
+        let model = scanPickle(PickleFixtures.joblibModel, profile)
+        #expect(!model.findings.contains(where: { $0.code == .scanMalformed }), "\(model.findings)")
+        #expect(model.endOffset == PickleFixtures.joblibModel.count)
+        if profile == .joblib { #expect(model.findings.isEmpty, "\(model.findings)") }
+        let evil = scanPickle(PickleFixtures.joblibObjectArrayWithOSSystem, profile)
+        let finding = try #require(evil.finding("os.system"))
+        #expect(finding.verdict == .dangerous && finding.evidence.spelledAs == "posix.system")
+        #expect(finding.evidence.detail?.contains("joblib object array pickle") == true)
+        #expect(!evil.findings.contains(where: { $0.code == .scanMalformed }))
+    }
+
+    @Test func joblibDTypeStatesThatHoldObjectsStopTheSkip() {
+        // The float array's dtype state, flags 0 at offset 176 (BININT1 0), set to NPY_ITEM_HASOBJECT.
+        var bytes = PickleFixtures.joblibModel
+        #expect(bytes[176] == 0x4B && bytes[177] == 0x00)
+        bytes[177] = 0x01
+        #expect(scanPickle(bytes, .joblib).verdict == .malformed)
     }
 
     @Test func joblibArrayDataIsNotParsedButNeverDangerousOrSafe() {
         let bytes =
-            pickle("\u{80}\u{02}cjoblib.numpy_pickle\nNumpyArrayWrapper\n)\u{81}}b")
-            + [0x00, 0x00, 0xF0, 0x3F, 0x00, 0x00] + pickle(".")
+            pickleBytes("\u{80}\u{02}cjoblib.numpy_pickle\nNumpyArrayWrapper\n)\u{81}}b")
+            + [0x00, 0x00, 0xF0, 0x3F, 0x00, 0x00] + pickleBytes(".")
         let result = scanPickle(bytes, .joblib)
         #expect(result.verdict == .malformed)
         #expect(result.findings.first?.message.contains("joblib array data starts at offset") == true)
     }
 
+    @Test func protocol0StringsLongerThanTheDecodeLimit() {
+        let text = [UInt8](repeating: UInt8(ascii: "x"), count: 2 << 20)
+        let plainText = pickleBytes("S'") + text + pickleBytes("'\n.")
+        #expect(scanPickle(plainText).findings.isEmpty)
+        let unquoted = pickleBytes("S'") + text + pickleBytes("\n.")
+        #expect(scanPickle(unquoted).verdict == .malformed)
+        let maybePickle = pickleBytes("S'c") + text + pickleBytes("'\n.")
+        #expect(scanPickle(maybePickle).findings.map(\.code) == [.scanIncomplete])
+    }
+
     @Test func extraAllowedGlobalsExtendTheProfile() {
-        let bytes = pickle("\u{80}\u{02}cmymodel\nNet\n)\u{81}.")
+        let bytes = pickleBytes("\u{80}\u{02}cmymodel\nNet\n)\u{81}.")
         let scanner = PickleScanner(profile: .plain, extraAllowedGlobals: ["mymodel.Net"])
         #expect(scanner.scan(ScanInput(bytes: bytes, path: "x")).findings.isEmpty)
     }
 
     @Test func largeScanReadsThroughTheWindow() throws {
         // 3 MiB of BINBYTES payloads: more than one window, skipped without being copied.
-        var bytes = pickle("\u{80}\u{04}(")
+        var bytes = pickleBytes("\u{80}\u{04}(")
         let payload = [UInt8](repeating: 0x41, count: 1 << 20)
         for _ in 0..<3 { bytes += [0x42, 0x00, 0x00, 0x10, 0x00] + payload }
-        bytes += pickle("cos\nsystem\nl.")
+        bytes += pickleBytes("cos\nsystem\nl.")
         let result = scanPickle(bytes)
         #expect(result.finding("os.system")?.evidence.offset == 3 + 3 * (5 + (1 << 20)))
         #expect(result.endOffset == bytes.count)

@@ -20,12 +20,13 @@ import Testing
     static let seeds: [[UInt8]] = [
         PickleFixtures.torchDataPkl, PickleFixtures.numpyObjectArray, PickleFixtures.plainProtocol0,
         PickleFixtures.plainProtocol2, PickleFixtures.plainProtocol4, PickleFixtures.plainProtocol5,
-        PickleFixtures.nestedLatin1Protocol2, PickleFixtures.innerMalicious,
-        pickle("cos\nsystem\n(S'id'\ntR."), pickle("(S'id'\nios\nsystem\n."),
-        pickle(
+        PickleFixtures.nestedLatin1Protocol2, PickleFixtures.innerMalicious, PickleFixtures.joblibModel,
+        PickleFixtures.joblibObjectArrayWithOSSystem,
+        pickleBytes("cos\nsystem\n(S'id'\ntR."), pickleBytes("(S'id'\nios\nsystem\n."),
+        pickleBytes(
             "\u{80}\u{04}\u{8C}\u{02}os\u{94}0h\u{00}\u{94}0h\u{01}\u{8C}\u{06}system\u{94}\u{93}\u{8C}\u{02}id\u{85}R."
         ),
-        pickle("cimportlib\nimport_module\n(S'os'\ntRp0\n0cbuiltins\nvars\n(g0\ntRp1\n0V\\u0041bc\nF1.5\nL12L\n."),
+        pickleBytes("cimportlib\nimport_module\n(S'os'\ntRp0\n0cbuiltins\nvars\n(g0\ntRp1\n0V\\u0041bc\nF1.5\nL12L\n."),
     ]
 
     @Test(arguments: 0..<4)
@@ -64,7 +65,7 @@ import Testing
         "\u{95}\u{02}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}", "C\u{08}\u{80}\u{02}N0N0N.",
         "C\u{08}cos\nx\n.", "S'ab'\n", "S'\\x80\\x02N.....'\n", "Vab\\u0041\n", "I5\n", "L5L\n",
         "F1.5\n", "\u{97}", "\u{98}", ".", "X\u{07}\u{00}\u{00}\u{00}storage", "\u{8C}\u{03}cpu", "i__main__\nC\n",
-    ].map(pickle)
+    ].map(pickleBytes)
 
     private func makeInput(_ generator: inout SeededGenerator) -> [UInt8] {
         if generator.next() % 3 == 0 {

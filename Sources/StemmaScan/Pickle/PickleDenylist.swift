@@ -73,4 +73,11 @@ enum PickleDenylist {
     /// Attribute names that reach a dangerous module from an innocent one when a protocol 4 dotted name is
     /// walked (`random` → `_os.system`), besides every single-component module of ``modules``.
     static let moduleCarriers: Set<String> = ["os", "_os", "sys", "_sys", "subprocess", "builtins", "posix", "nt"]
+
+    /// Builtin exception and warning classes: harmless to import (Python 2 `exceptions.*` maps to them).
+    static func isExceptionName(_ name: String) -> Bool {
+        name.hasSuffix("Error") || name.hasSuffix("Exception") || name.hasSuffix("Warning")
+            || ["StopIteration", "StopAsyncIteration", "GeneratorExit", "KeyboardInterrupt", "SystemExit"]
+                .contains(name)
+    }
 }

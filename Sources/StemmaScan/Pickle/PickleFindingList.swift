@@ -1,3 +1,5 @@
+import StemmaCore
+
 /// The findings of one scan, bounded: at most ``perVerdictLimit`` findings of each verdict are kept, so a
 /// pickle that repeats a bad import a million times cannot exhaust memory, and the worst verdict is never lost
 /// (the first finding of each verdict is always kept).
@@ -28,4 +30,9 @@ struct PickleFindingList {
 
     /// The worst verdict so far.
     var worst: ScanVerdict { findings.worstVerdict }
+}
+
+extension ScanFinding {
+    /// Whether this finding means the scan did not reach the end (parse error, limit, read error).
+    var stopsTheScan: Bool { code == .scanMalformed || code == .scanIncomplete || code == .scanUnreadable }
 }

@@ -42,23 +42,40 @@ extension PickleMachine {
             }
         }
         if length >= 8 { try sniffPayload(at: start, length: length, kind: kind) }
-        try reader.skip(length)
+        if kind == .unicode {
+            guard try reader.skipUTF8(length) else { throw .badArgument("a str that is not UTF-8") }
+        } else {
+            try reader.skip(length)
+        }
         return value
     }
 
     // MARK: lines
 
-    /// INT and LONG: a Python integer literal (`int(s, 0)`); INT `00` / `01` are False / True.
+    /// INT and LONG: a Python integer literal; INT `00` / `01` are False / True.
     mutating func integerLine(allowLongSuffix: Bool) throws(PickleFault) -> PickleValue {
-        let line = try reader.line(keep: 64)
-        var text = Substring(String(decoding: line.bytes, as: UTF8.self).trimmedWhitespace)
-        if !allowLongSuffix && (text == "00" || text == "01") { return .bool }
-        if allowLongSuffix && text.hasSuffix("L") { text = text.dropLast() }
-        if text.first == "-" || text.first == "+" { text = text.dropFirst() }
-        guard let first = text.first, first.isASCII, first.isNumber,
-            text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
-        else { throw .badArgument("an integer line that is not a number") }
-        return .int
+        let line = try reader.line(keep: 4096)
+        guard line.length <= 4096 else { return .int(nil) }  // a huge literal: only its value is unknown
+        var bytes = line.bytes
+        if !allowLongSuffix && (bytes == [0x30, 0x30] || bytes == [0x30, 0x31]) { return .bool }
+        if allowLongSuffix && bytes.count > 1 && bytes.last == UInt8(ascii: "L") { bytes.removeLast() }
+        guard PickleLiterals.isInteger(bytes, allowStrtol: !allowLongSuffix) else {
+            throw .badArgument("an integer line that is not a number")
+        }
+        return .int(allowLongSuffix ? nil : Int64(String(decoding: bytes, as: UTF8.self).trimmedWhitespace))
+    }
+
+    /// LONG1: a little-endian two's-complement integer of up to 255 bytes; its value is kept when it fits.
+    mutating func long1() throws(PickleFault) -> PickleValue {
+        let count = Int(try reader.unsigned(1))
+        guard count > 0 && count <= 8 else {
+            try reader.skip(count)
+            return .int(count == 0 ? 0 : nil)
+        }
+        let raw = try reader.unsigned(count)
+        guard count < 8 else { return .int(Int64(bitPattern: raw)) }
+        let signBit = UInt64(1) << (8 * count - 1)
+        return .int(raw & signBit == 0 ? Int64(raw) : Int64(raw) - Int64(signBit << 1))
     }
 
     /// GET and PUT keys: a decimal integer line.
@@ -71,18 +88,26 @@ extension PickleMachine {
 
     mutating func floatLine() throws(PickleFault) {
         let line = try reader.line(keep: 64)
-        let text = String(decoding: line.bytes, as: UTF8.self)
-        guard line.length <= 64, Double(text) != nil else { throw .badArgument("a float line that is not a number") }
+        guard line.length <= 64, PickleLiterals.isFloat(line.bytes) else {
+            throw .badArgument("a float line that is not a number")
+        }
     }
 
     /// STRING: a quoted, backslash-escaped line (`PyBytes_DecodeEscape`).
     mutating func quotedStringLine() throws(PickleFault) -> PickleValue {
         let line = try reader.line(keep: PickleMachine.decodedLimit)
         let bytes = line.bytes
-        guard bytes.count >= 2, let quote = bytes.first, quote == UInt8(ascii: "'") || quote == UInt8(ascii: "\""),
-            bytes.last == quote
+        let lastOffset = reader.position - 2  // the byte before the newline
+        let last = reader.bufferedByte(at: lastOffset) ?? (try? reader.input.bytes(at: lastOffset, count: 1))?.first
+        guard line.length >= 2, let quote = bytes.first, quote == UInt8(ascii: "'") || quote == UInt8(ascii: "\""),
+            last == quote
         else { throw .badArgument("the STRING opcode argument must be quoted") }
-        guard line.length <= PickleMachine.decodedLimit else { return .longText }
+        guard line.length <= PickleMachine.decodedLimit else {
+            if bytes.count > 4 && (bytes[1] == UInt8(ascii: "\\") || PickleMachine.startsProtocol0(bytes[1])) {
+                note(.scanIncomplete, .malformed, "a STRING constant over 1 MiB was not checked for a nested pickle")
+            }
+            return .longText
+        }
         guard let decoded = PickleEscapes.decodeEscapes(bytes[1..<bytes.count - 1]) else {
             throw .badArgument("a STRING with an invalid escape")
         }
@@ -93,7 +118,14 @@ extension PickleMachine {
     /// UNICODE: a raw-unicode-escape line.
     mutating func rawUnicodeLine() throws(PickleFault) -> PickleValue {
         let line = try reader.line(keep: PickleMachine.decodedLimit)
-        guard line.length <= PickleMachine.decodedLimit else { return .longText }
+        guard line.length <= PickleMachine.decodedLimit else {
+            if let first = line.bytes.first,
+                first == UInt8(ascii: "\\") || first >= 0x80 || PickleMachine.startsProtocol0(first)
+            {
+                note(.scanIncomplete, .malformed, "a UNICODE constant over 1 MiB was not checked for a nested pickle")
+            }
+            return .longText
+        }
         guard let scalars = PickleEscapes.decodeRawUnicodeEscape(line.bytes) else {
             throw .badArgument("a UNICODE line with an invalid escape")
         }

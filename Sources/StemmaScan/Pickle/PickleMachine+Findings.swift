@@ -6,12 +6,12 @@ extension PickleMachine {
     /// A finding at the current opcode.
     mutating func add(
         _ code: FindingCode, _ verdict: ScanVerdict, _ message: String, opcode: PickleOpcode? = nil,
-        global: PickleGlobal? = nil, detail: String? = nil
+        global: PickleGlobal? = nil, called: Bool? = nil, detail: String? = nil
     ) {
         guard findings.accepts(verdict) else { return }
         let evidence = ScanEvidence(
             pickleIndex: pickleIndex, offset: opcodeOffset, opcode: (opcode ?? currentOpcode)?.name,
-            global: global?.qualified, spelledAs: global?.spelledAs, detail: detail)
+            global: global?.qualified, spelledAs: global?.spelledAs, called: called, detail: detail)
         findings.add(ScanFinding(code, verdict, message, evidence: evidence))
     }
 

@@ -87,9 +87,16 @@ extension PickleMachine {
     }
 
     /// REDUCE, NEWOBJ, NEWOBJ_EX, OBJ: what calling `callee` yields.
-    mutating func call(_ callee: PickleValue, _ opcode: PickleOpcode) -> PickleValue {
+    mutating func call(
+        _ callee: PickleValue, _ opcode: PickleOpcode, arguments: PickleValue = .noneValue
+    ) -> PickleValue {
         if case .global(let index) = callee {
             markCalled(index, opcode)
+            if case .tuple(let items) = arguments, case .text(let descr)? = items.first, Int(index) < imports.count,
+                imports[Int(index)].global.qualified == "numpy.dtype"
+            {
+                return .numpyDType(descr)
+            }
             return .instance(index)
         }
         note(.pickleIndirectCall, .suspicious, "\(opcode.name) calls a \(callee.kindName), not an imported global")
@@ -98,18 +105,21 @@ extension PickleMachine {
 
     /// BUILD sets state on the value below it; on an imported function or class that is `setattr` on shared
     /// code (modelscan#85), which no data needs.
-    mutating func build(on target: PickleValue) {
+    mutating func build(on target: PickleValue, state: PickleValue) throws(PickleFault) {
+        if case .numpyDType(let descr) = target { checkDTypeState(descr, state: state) }
         if case .instance(let index) = target, Int(index) < imports.count,
-            PickleProfile.joblibGlobals.contains(imports[Int(index)].global.qualified)
+            imports[Int(index)].global.qualified == PickleMachine.joblibWrapper
         {
-            joblibArrayOffset = reader.position
+            try readJoblibArray()
+            return
         }
         guard case .global(let index) = target, Int(index) < imports.count else { return }
+        markCalled(index, .build)
         let imported = imports[Int(index)]
         add(
             .pickleBuildOnGlobal, .dangerous,
             "BUILD sets attributes on the imported \(imported.global.qualified) itself, not on an instance",
-            opcode: .build, global: imported.global)
+            opcode: .build, global: imported.global, called: true)
     }
 
     /// PERSID: a text persistent id, which PyTorch never writes and other loaders reject.

@@ -1,15 +1,16 @@
 import StemmaCore
 
-// Pickles inside pickles: a bytes or str constant that starts with a protocol 2–5 header, or that reads as a
-// protocol 0 pickle ending in STOP, is what `pickle.loads(b"…")` or `torch.storage._load_from_bytes(b"…")`
-// would run, so it is scanned too (unsafe-formats.md §4 items 17–18).
+// Pickles inside pickles: a bytes or str constant that starts with a protocol 2–5 header (raw, as latin-1 code
+// points, or as base64 or hex text), or that reads as a protocol 0 pickle ending in STOP, is what
+// `pickle.loads(b"…")` or `torch.storage._load_from_bytes(b"…")` would run, so it is scanned too
+// (unsafe-formats.md §4 items 17–18).
 extension PickleMachine {
     /// Constants of one stream scanned as nested pickles; past this the scan is incomplete.
     static let maxNestedScans = 10_000
 
     /// Looks at a payload constant before it is skipped; it is still at the reader's position.
     mutating func sniffPayload(at start: Int, length: Int, kind: PayloadKind) throws(PickleFault) {
-        let head = try reader.withBytes(3) { ($0[0], $0[1], $0[2]) }
+        let head = try reader.withBytes(4) { ($0[0], $0[1], $0[2], $0[3]) }
         if kind == .unicode && head.0 == 0xC2 && head.1 == 0x80 && (2...5).contains(head.2) {
             // A str whose code points are pickle bytes: `_codecs.encode(s, "latin1")` turns it back into them.
             guard length <= PickleMachine.decodedLimit else {
@@ -22,6 +23,17 @@ extension PickleMachine {
             scanNested(ScanInput(bytes: bytes, path: reader.input.path), headed: true)
         } else if head.0 == 0x80 && (2...5).contains(head.1) {
             scanNested(reader.input.slice(offset: start, count: length), headed: true)
+        } else if let form = EncodedPickle(head: [head.0, head.1, head.2, head.3]) {
+            guard length <= PickleMachine.decodedLimit * 2 else {
+                note(
+                    .scanIncomplete, .malformed, "a \(length)-byte \(form) constant that holds a pickle was not scanned"
+                )
+                return
+            }
+            guard let text = try? reader.input.bytes(at: start, count: length), let bytes = form.decode(text) else {
+                return
+            }
+            scanNested(ScanInput(bytes: bytes, path: reader.input.path), headed: true)
         } else if PickleMachine.startsProtocol0(head.0) {
             let lastOffset = start + length - 1
             let last = reader.bufferedByte(at: lastOffset) ?? (try? reader.input.bytes(at: lastOffset, count: 1))?.first
@@ -34,6 +46,10 @@ extension PickleMachine {
     /// A decoded protocol 0 string constant (STRING, UNICODE).
     mutating func sniffDecoded(_ bytes: [UInt8]) throws(PickleFault) {
         guard bytes.count >= 8, let first = bytes.first else { return }
+        if let form = EncodedPickle(head: Array(bytes.prefix(4))), let decoded = form.decode(bytes) {
+            scanNested(ScanInput(bytes: decoded, path: reader.input.path), headed: true)
+            return
+        }
         let headed = first == 0x80 && (2...5).contains(bytes[1])
         guard headed || (PickleMachine.startsProtocol0(first) && bytes.last == UInt8(ascii: ".")) else { return }
         scanNested(ScanInput(bytes: bytes, path: reader.input.path), headed: headed)
@@ -55,7 +71,7 @@ extension PickleMachine {
     /// Scans a nested pickle and attaches its findings. A constant that does not parse completely is most
     /// likely just data (tensor bytes can start with `\x80\x02`, a sentence with `c`), so only its dangerous
     /// findings count: a truncated malicious pickle still runs its payload when loaded.
-    private mutating func scanNested(_ input: ScanInput, headed: Bool) {
+    mutating func scanNested(_ input: ScanInput, headed: Bool) {
         nestedScans += 1
         guard nestedScans <= PickleMachine.maxNestedScans else {
             note(
@@ -73,12 +89,15 @@ extension PickleMachine {
         }
         let scanner = PickleScanner(profile: profile, limits: limits, policy: policy)
         let result = scanner.scan(input, allowTrailingData: false, depth: depth + 1)
-        let broken = result.findings.contains {
-            $0.code == .scanMalformed || $0.code == .scanIncomplete || $0.code == .scanUnreadable
-        }
+        let broken = result.findings.contains(where: \.stopsTheScan)
         let complete = !broken && (headed || result.opcodeCount >= 3)
         let place = "in a pickle nested in the \(currentOpcode?.name ?? "") constant at offset \(opcodeOffset)"
-        for finding in result.findings where complete || finding.verdict == .dangerous {
+        attach(result.findings.filter { complete || $0.verdict == .dangerous }, place: place)
+    }
+
+    /// Adds a nested scan's findings, their detail naming where the nested pickle is (offsets stay its own).
+    mutating func attach(_ nested: [ScanFinding], place: String) {
+        for finding in nested {
             var copy = finding
             copy.evidence.pickleIndex = pickleIndex
             copy.evidence.detail = [place + " (offsets inside it)", finding.evidence.detail].compactMap { $0 }

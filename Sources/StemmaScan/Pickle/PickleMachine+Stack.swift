@@ -62,6 +62,7 @@ extension PickleMachine {
         if mark == stack.count { return }
         if pairs && (stack.count - mark) % 2 != 0 { throw .invalid("odd number of items for SETITEMS") }
         checkMutation(of: stack[mark - 1], opcode)
+        if pairs { captureJoblibState(from: mark) }
         stack.removeLast(stack.count - mark)
     }
 

@@ -38,6 +38,10 @@ struct PickleMachine {
     /// Where the raw array bytes of the last joblib `NumpyArrayWrapper` start (joblib writes them inside the
     /// pickle stream, right after the wrapper's BUILD, and its unpickler reads them there).
     var joblibArrayOffset: Int?
+    /// The state of the joblib wrapper being built (its dict's keys and values).
+    var joblibState: [String: PickleValue] = [:]
+    /// False once a numpy dtype's state makes array sizes untrustworthy.
+    var trustsDTypes = true
     /// Constants scanned as nested pickles so far.
     var nestedScans = 0
     /// Whether the torch profile's weights_only note was made for this stream.
@@ -66,6 +70,7 @@ struct PickleMachine {
         imports.removeAll()
         importIndex.removeAll()
         noted.removeAll()
+        joblibState = [:]
     }
 
     /// Runs one pickle up to and including its STOP.
@@ -104,16 +109,16 @@ struct PickleMachine {
         case .dup: try push(top())
         case .noneValue: try push(.noneValue)
         case .newtrue, .newfalse: try push(.bool)
-        case .binint1: try reader.skip(1); try push(.int)
-        case .binint2: try reader.skip(2); try push(.int)
-        case .binint: try reader.skip(4); try push(.int)
+        case .binint1: try push(.int(Int64(reader.unsigned(1))))
+        case .binint2: try push(.int(Int64(reader.unsigned(2))))
+        case .binint: try push(.int(Int64(Int32(truncatingIfNeeded: reader.unsigned(4)))))
         case .binfloat: try reader.skip(8); try push(.float)
         case .int: try push(integerLine(allowLongSuffix: false))
         case .long: try push(integerLine(allowLongSuffix: true))
-        case .long1: try reader.skip(Int(reader.unsigned(1))); try push(.int)
+        case .long1: try push(long1())
         case .long4:
             try reader.skip(signedLength(4, "LONG pickle has negative byte count"))
-            try push(.int)
+            try push(.int(nil))
         case .float: try floatLine(); try push(.float)
         case .string: try push(quotedStringLine())
         case .unicode: try push(rawUnicodeLine())
@@ -169,8 +174,8 @@ struct PickleMachine {
         case .ext2: try push(extensionImport(Int(reader.unsigned(2))))
         case .ext4: try push(extensionImport(Int(Int32(truncatingIfNeeded: reader.unsigned(4)))))
         case .reduce:
-            _ = try pop()
-            try push(call(pop(), opcode))
+            let arguments = try pop()
+            try push(call(pop(), opcode, arguments: arguments))
         case .newobj:
             _ = try pop()
             try push(call(pop(), opcode))
@@ -185,8 +190,8 @@ struct PickleMachine {
             try clear(to: mark)
             try push(call(callee, opcode))
         case .build:
-            _ = try pop()
-            build(on: try top())
+            let state = try pop()
+            try build(on: top(), state: state)
         case .persid: try persistentIDLine()
         case .binpersid: try persistentID(pop())
         case .proto: try declareProtocol(Int(reader.byte()))

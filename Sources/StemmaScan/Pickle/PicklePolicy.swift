@@ -64,7 +64,7 @@ struct PicklePolicy: Sendable {
         }
         if global.module == "builtins", let first = nameParts.first {
             let builtin = String(first)
-            if !PickleDenylist.harmlessBuiltins.contains(builtin) && !PickleRules.isExceptionName(builtin) {
+            if !PickleDenylist.harmlessBuiltins.contains(builtin) && !PickleDenylist.isExceptionName(builtin) {
                 return "'builtins.\(builtin)' can run code or reach the interpreter"
             }
         }
@@ -80,15 +80,5 @@ struct PicklePolicy: Sendable {
             return "'\(global.qualified)' loads another model"
         }
         return nil
-    }
-}
-
-/// Small name rules shared by the policy.
-enum PickleRules {
-    /// Builtin exception and warning classes: harmless to import (py2 `exceptions.*` maps to them).
-    static func isExceptionName(_ name: String) -> Bool {
-        name.hasSuffix("Error") || name.hasSuffix("Exception") || name.hasSuffix("Warning")
-            || ["StopIteration", "StopAsyncIteration", "GeneratorExit", "KeyboardInterrupt", "SystemExit"]
-                .contains(name)
     }
 }

@@ -29,6 +29,8 @@ public enum PickleProfile: String, Sendable, CaseIterable {
     private static let numpyGlobals: Set<String> = [
         "numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct",
         "numpy.core.multiarray.scalar", "numpy._core.multiarray.scalar", "numpy.ndarray", "numpy.dtype",
+        // Protocol 5 arrays: numpy rebuilds them from an (in-band) buffer.
+        "numpy.core.numeric._frombuffer", "numpy._core.numeric._frombuffer",
     ]
 
     /// joblib's own wrappers around numpy arrays (`joblib.dump` writes one per array).

@@ -78,6 +78,23 @@ struct PickleReader {
         position += count
     }
 
+    /// Skips `count` bytes that must be UTF-8 as CPython decodes pickled `str` (`surrogatepass`: encoded
+    /// surrogates are accepted); false when they are not. Reads through the window, whatever the size.
+    mutating func skipUTF8(_ count: Int) throws(PickleFault) -> Bool {
+        guard count >= 0, count <= input.count - position else { throw .truncated }
+        var validator = UTF8Validator()
+        var left = count
+        while left > 0 {
+            let chunk = min(left, window.count)
+            try ensure(chunk)
+            let base = position - windowStart
+            guard validator.feed(UnsafeRawBufferPointer(rebasing: window[base..<base + chunk])) else { return false }
+            position += chunk
+            left -= chunk
+        }
+        return validator.isComplete
+    }
+
     /// Calls `body` with the next `count` bytes (at most the window size) without consuming them.
     mutating func withBytes<Result>(
         _ count: Int, _ body: (UnsafeRawBufferPointer) -> Result

@@ -40,7 +40,8 @@ public struct PickleScanner: Sendable {
         scan(input, allowTrailingData: allowTrailingData, depth: 0)
     }
 
-    func scan(_ input: ScanInput, allowTrailingData: Bool, depth: Int) -> PickleScanResult {
+    /// `maxPickles` stops after that many pickles (joblib reads exactly one object-array pickle from its stream).
+    func scan(_ input: ScanInput, allowTrailingData: Bool, depth: Int, maxPickles: Int = .max) -> PickleScanResult {
         let window = UnsafeMutableRawBufferPointer.allocate(
             byteCount: max(16, min(1 << 20, input.count)), alignment: 16)
         defer { window.deallocate() }
@@ -49,7 +50,7 @@ public struct PickleScanner: Sendable {
             depth: depth)
         var pickles = 0
         var endOffset = 0
-        while machine.reader.position < input.count {
+        while machine.reader.position < input.count && pickles < maxPickles {
             let start = machine.reader.position
             if pickles > 0 && allowTrailingData && !machine.reader.atPickleHeader() { break }
             let findingsBefore = machine.findings.findings.count

@@ -7,7 +7,8 @@
 enum PickleValue {
     case noneValue
     case bool
-    case int
+    /// An integer; its value when it fits 64 bits (joblib array shapes need it).
+    case int(Int64?)
     case float
     /// A `str` (or a protocol 0–1 `STRING`, which Python 3 decodes to `str`). `text` is empty when too long.
     case text(String)
@@ -23,6 +24,8 @@ enum PickleValue {
     case global(Int32)
     /// What calling (or `NEWOBJ` on) an imported global returned.
     case instance(Int32)
+    /// What calling `numpy.dtype` returned: its type string (`f8`, `<U10`, `O8`).
+    case numpyDType(String)
     /// What `persistent_load` returned for a persistent id.
     case persistent
     /// An out-of-band buffer (`NEXT_BUFFER`).
@@ -56,6 +59,7 @@ enum PickleValue {
         case .frozenset: return "frozenset"
         case .global: return "global"
         case .instance: return "object"
+        case .numpyDType: return "numpy dtype"
         case .persistent: return "persistent object"
         case .buffer: return "buffer"
         case .opaque: return "unknown value"
