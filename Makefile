@@ -9,7 +9,7 @@ PYTHON := $(VENV)/bin/python
 SWIFT_BUILD_FLAGS ?=
 STEMMA := .build/release/stemma
 
-.PHONY: all build release demo test test-swift test-interop deps venv lint clean bench
+.PHONY: all build release demo test test-swift test-interop deps venv lint clean bench bench-scan
 
 all: build
 
@@ -54,6 +54,9 @@ test: deps venv lint
 
 bench: release
 	bash benchmarks/verify-bench.sh
+
+bench-scan: release
+	bash benchmarks/scan-bench.sh
 
 lint:
 	swift format lint --strict --recursive Sources Tests Package.swift

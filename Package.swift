@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "StemmaCrypto", dependencies: ["COpenSSL", "StemmaCore"], swiftSettings: strictSettings),
         // Streaming archive entries through libarchive, with safe-path rules.
         .target(name: "StemmaArchive", dependencies: ["CArchive", "StemmaCore"], swiftSettings: strictSettings),
-        // Formats Stemma reads and writes: OMS signature bundles and in-toto statements.
+        // Formats Stemma reads and writes: OMS signature bundles, in-toto statements, trust roots (signers.json).
         .target(name: "StemmaFormats", dependencies: ["StemmaCore", "StemmaCrypto"], swiftSettings: strictSettings),
         // The supply-chain graph: identities, nodes and edges, advisories (OSV, PEP 440), propagation, impact.
         .target(name: "StemmaGraph", dependencies: ["StemmaCore"], swiftSettings: strictSettings),

@@ -138,6 +138,22 @@ else
 fi
 
 # ---------------------------------------------------------------------------------------------------------
+step "A valid signature is not enough: a signed pickle that runs code when loaded" \
+  "A copy of sentiment-ft gains a pytorch_model.bin that is a pickle calling os.system (payload: echo" \
+  "stemma-test; written byte by byte, never loaded), and the release key signs it all. The signature" \
+  "verifies; the scan that verify runs fails the bundle and names the global, the opcode and its offset."
+prep cp -R examples/bundles/sentiment-ft "$DEMO/sentiment-poisoned"
+prep rm "$DEMO/sentiment-poisoned/model.sig"
+prep python3 -c 'import sys; open(sys.argv[1], "wb").write(b"cposix\nsystem\n(S\x27echo stemma-test\x27\ntR.")' \
+  "$DEMO/sentiment-poisoned/pytorch_model.bin"
+expect 0 "$STEMMA" sign "$DEMO/sentiment-poisoned" --private-key "$DEMO/k.pem"
+expect 1 "$STEMMA" verify "$DEMO/sentiment-poisoned" --public-key "$DEMO/k.pub.pem"
+printf '   stemma scan gives the whole evidence (every file, every archive member, by content):\n'
+expect 1 "$STEMMA" scan "$DEMO/sentiment-poisoned"
+printf '   And every example bundle (folders and the tar.gz) scans clean:\n'
+expect 0 "$STEMMA" scan examples/bundles
+
+# ---------------------------------------------------------------------------------------------------------
 step "The same verification as step 1, as a JSON report for CI" \
   "One JSON object (schemas/verify-report.schema.json); the first lines of it:"
 show "$STEMMA" verify examples/bundles/sentiment-ft --trust-roots trust-roots/demo --format json

@@ -30,11 +30,9 @@ import Testing
         return (ca, try folder.read("leaf.der"))
     }
 
-    @Test func bundleCertificateChainingToTrustedCAVerifies() throws {
-        let fixture = try AttestationFixture()
-        let (ca, leaf) = try makePKI(fixture)
-        let envelope = try fixture.readJSON(try fixture.attest())
-        let bundle: JSONValue = .object([
+    /// A Sigstore bundle carrying `envelope` and the leaf certificate (DER).
+    private static func bundle(_ envelope: JSONValue, leaf: [UInt8]) -> JSONValue {
+        .object([
             ("mediaType", .string(SigstoreBundle.mediaType)),
             (
                 "verificationMaterial",
@@ -42,7 +40,13 @@ import Testing
             ),
             ("dsseEnvelope", envelope),
         ])
-        let path = try fixture.folder.write("bundle.json", JSONWriter().bytes(bundle))
+    }
+
+    @Test func bundleCertificateChainingToTrustedCAVerifies() throws {
+        let fixture = try AttestationFixture()
+        let (ca, leaf) = try makePKI(fixture)
+        let envelope = try fixture.readJSON(try fixture.attest())
+        let path = try fixture.folder.write("bundle.json", JSONWriter().bytes(Self.bundle(envelope, leaf: leaf)))
         let verdict = try AttestationVerifier.verify(.init(envelope: path, trust: .certificateChains([ca])))
         #expect(verdict.isVerified, "\(verdict.reasons)")
 
@@ -101,15 +105,7 @@ import Testing
         let fixture = try AttestationFixture()
         let (ca, leaf) = try makePKI(fixture)
         let envelope = try fixture.readJSON(try fixture.attest())
-        let bundle: JSONValue = .object([
-            ("mediaType", .string(SigstoreBundle.mediaType)),
-            (
-                "verificationMaterial",
-                .object([("certificate", .object([("rawBytes", .string(Base64.encode(leaf)))]))])
-            ),
-            ("dsseEnvelope", envelope),
-        ])
-        let path = try fixture.folder.write("bundle.json", JSONWriter().bytes(bundle))
+        let path = try fixture.folder.write("bundle.json", JSONWriter().bytes(Self.bundle(envelope, leaf: leaf)))
         let matching = try trustRoots(fixture, ca: ca, leaf: "CN=Sign*")
         #expect(try AttestationVerifier.verify(.init(envelope: path, trust: .trustRoots(matching))).isVerified)
         let other = try trustRoots(fixture, ca: ca, leaf: "CN=Someone else")

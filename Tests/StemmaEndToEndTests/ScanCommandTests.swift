@@ -34,7 +34,8 @@ import Testing
         let finding = try #require(pickle["findings"]?.arrayValue?.first { $0["verdict"] == .string("dangerous") })
         #expect(finding["global"] == .string("os.system"))
         #expect(finding["spelledAs"] == .string("posix.system"))
-        #expect(files.first { $0["path"]?.stringValue?.hasSuffix("config.json") == true }?["verdict"] == .string("safe"))
+        #expect(
+            files.first { $0["path"]?.stringValue?.hasSuffix("config.json") == true }?["verdict"] == .string("safe"))
     }
 
     @Test func scanOfTheExamplesIsSafeAndAMissingPathExitsTwo() throws {

@@ -41,7 +41,8 @@ class _Tensor:
 
 
 @contextlib.contextmanager
-def _fake_torch():
+def fake_torch():
+    """Stand-in torch modules so the pickler names torch.save's globals without torch installed; yields FloatStorage."""
     torch = types.ModuleType("torch")
     utils = types.ModuleType("torch._utils")
 
@@ -83,7 +84,7 @@ def _state_dict(n_tensors):
 def zip_data_pkl(n_tensors=4):
     """data.pkl of a torch.save zip checkpoint (protocol 2) and the storages' raw bytes by key."""
     sd, storages = _state_dict(n_tensors)
-    with _fake_torch() as float_storage:
+    with fake_torch() as float_storage:
         buf = io.BytesIO()
 
         class Pickler(pickle.Pickler):
@@ -110,7 +111,7 @@ def legacy_stacked(object_pickle=None, n_tensors=2):
                 "type_sizes": {"short": 2, "int": 4, "long": 4}}
     pickle.dump(sys_info, out, protocol=2)
     if object_pickle is None:
-        with _fake_torch() as float_storage:
+        with fake_torch() as float_storage:
 
             class Pickler(pickle.Pickler):
                 def persistent_id(self, obj):

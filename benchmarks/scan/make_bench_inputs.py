@@ -15,7 +15,6 @@ nothing is ever loaded. Inputs are rebuilt only when missing or older than this 
 """
 
 import collections
-import contextlib
 import io
 import json
 import pathlib
@@ -24,39 +23,16 @@ import pickletools
 import random
 import struct
 import sys
-import types
 import zipfile
+
+# The stand-in torch modules are the scan corpus's (Tests/scan-corpus/torch_like.py), so both write the same globals.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "Tests" / "scan-corpus"))
+import torch_like  # noqa: E402
 
 MIB = 1 << 20
 FIXED_TIME = (2024, 1, 1, 0, 0, 0)
 N_TENSORS = 100
 TENSOR_BYTES = 5 * MIB
-
-
-@contextlib.contextmanager
-def fake_torch():
-    """Stand-in torch modules so the pickler writes torch.save's globals without torch installed."""
-    torch = types.ModuleType("torch")
-    utils = types.ModuleType("torch._utils")
-
-    def _rebuild_tensor_v2(*args):  # never called
-        raise RuntimeError("stand-in")
-
-    _rebuild_tensor_v2.__module__ = "torch._utils"
-    _rebuild_tensor_v2.__qualname__ = "_rebuild_tensor_v2"
-    utils._rebuild_tensor_v2 = _rebuild_tensor_v2
-    torch.FloatStorage = type("FloatStorage", (), {"__module__": "torch"})
-    torch._utils = utils
-    saved = {k: sys.modules.get(k) for k in ("torch", "torch._utils")}
-    sys.modules.update({"torch": torch, "torch._utils": utils})
-    try:
-        yield torch
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                sys.modules.pop(k, None)
-            else:
-                sys.modules[k] = v
 
 
 class Storage:
@@ -79,12 +55,12 @@ def torch_data_pkl():
     numel = TENSOR_BYTES // 4
     for i in range(N_TENSORS):
         sd[f"model.layers.{i}.mlp.weight"] = Tensor(Storage(str(i), numel), (numel // 1024, 1024))
-    with fake_torch() as torch:
+    with torch_like.fake_torch() as float_storage:
 
         class Pickler(pickle.Pickler):
             def persistent_id(self, obj):
                 if isinstance(obj, Storage):
-                    return ("storage", torch.FloatStorage, obj.key, "cpu", obj.numel)
+                    return ("storage", float_storage, obj.key, "cpu", obj.numel)
                 return None
 
         buf = io.BytesIO()

@@ -31,4 +31,11 @@ extension FindingCode {
         "A PyTorch pickle adds items to a value that is not a dict, list or set (CVE-2026-24747).")
     public static let pickleProtocolAnomaly = FindingCode(
         "pickle.protocol-anomaly", .warning, "A pickle declares its protocol twice or not at its start.")
+
+    /// Every pickle code, for documentation and SARIF rule tables.
+    public static let pickleCodes: [FindingCode] = [
+        pickleDangerousGlobal, pickleUnknownGlobal, pickleUnresolvableImport, pickleExtensionImport,
+        picklePayloadLoader, pickleBuildOnGlobal, pickleIndirectCall, pickleNotWeightsOnly, picklePersistentID,
+        pickleContainerMutation, pickleProtocolAnomaly,
+    ]
 }

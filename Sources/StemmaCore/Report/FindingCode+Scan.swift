@@ -12,4 +12,9 @@ extension FindingCode {
     public static let scanSuspiciousFile = FindingCode(
         "scan.suspicious-file", .warning,
         "A file in the model holds something outside its loader's allowlist; review it before loading.")
+
+    /// Every `stemma scan` code: shared, pickle, container and model-format.
+    public static let scanCodes: [FindingCode] =
+        [scanIncomplete, scanMalformed, scanUnreadable, scanUnsafeFile, scanSuspiciousFile] + pickleCodes
+        + scanContainerCodes + modelFormatCodes
 }

@@ -86,11 +86,12 @@ public struct FindingCode: Hashable, Sendable, CustomStringConvertible {
         "path.unsafe-archive-entry", .error, "An archive entry is absolute, contains '..' or escapes the model.")
 
     /// Every code, for documentation and SARIF rule tables.
-    public static let all: [FindingCode] = [
-        digestMismatch, missingFile, unlistedFile, unlistedEmptyFile, fileChanged, shardLayoutMismatch,
-        unreadableFile, rootDigestMismatch, duplicateResource, unsafeResourceName, unsupportedAlgorithm,
-        invalidStatement, emptyModel, signatureInvalid, keyMismatch, untrustedCertificate, certificateUsage,
-        unsupportedKey, payloadType, signerNotAllowed, symlink, symlinkEscape, notRegularFile, nonUTF8Name,
-        unsafeArchiveEntry,
-    ]
+    public static let all: [FindingCode] =
+        [
+            digestMismatch, missingFile, unlistedFile, unlistedEmptyFile, fileChanged, shardLayoutMismatch,
+            unreadableFile, rootDigestMismatch, duplicateResource, unsafeResourceName, unsupportedAlgorithm,
+            invalidStatement, emptyModel, signatureInvalid, keyMismatch, untrustedCertificate, certificateUsage,
+            unsupportedKey, payloadType, signerNotAllowed, symlink, symlinkEscape, notRegularFile, nonUTF8Name,
+            unsafeArchiveEntry,
+        ] + scanCodes
 }

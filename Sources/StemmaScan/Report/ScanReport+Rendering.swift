@@ -54,7 +54,10 @@ extension ScanReport {
                 var where_ = finding.location(in: file.path)
                 if let index = finding.evidence.pickleIndex, index > 0 { where_ += " pickle \(index)" }
                 if let offset = finding.evidence.offset { where_ += " @\(offset)" }
-                lines.append("\(label) \(where_): \(finding.message) \(style.dim("[\(finding.code)]"))")
+                if let opcode = finding.evidence.opcode { where_ += " \(opcode)" }
+                var message = finding.message
+                if let spelled = finding.evidence.spelledAs { message += " (spelled \(spelled))" }
+                lines.append("\(label) \(where_): \(message) \(style.dim("[\(finding.code)]"))")
             }
         }
         let counts = ScanVerdict.allCases.reversed().compactMap { verdict -> String? in
