@@ -164,6 +164,22 @@ import Testing
         #expect(limited.contains { $0.format == "folder" && $0.has("scan.incomplete") })
     }
 
+    @Test func aFileWhoseNameIsNotUTF8IsScannedThroughItsRawBytes() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("m/keep.txt", "text")
+        let raw = Array(folder.url("m/caf").utf8) + [0xE9, 0x2E, 0x70, 0x6B, 0x6C, 0]  // "caf\xe9.pkl"
+        let descriptor = raw.withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) }
+        }
+        try #require(descriptor >= 0)
+        _ = Fixture.maliciousPickle.withUnsafeBytes { write(descriptor, $0.baseAddress!, $0.count) }
+        close(descriptor)
+        let files = try scanner.scan(paths: [folder.url("m")])
+        let odd = try #require(files.first { $0.path.hasSuffix("caf\\xe9.pkl") })
+        #expect(odd.format == "pickle")
+        #expect(odd.verdict == .dangerous)
+    }
+
     @Test func missingPathsThrow() throws {
         #expect(throws: StemmaError.self) { try scanner.scan(paths: ["/nonexistent/stemma/model.pt"]) }
     }

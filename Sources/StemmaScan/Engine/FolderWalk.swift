@@ -14,6 +14,8 @@ enum FolderWalk {
         var path: String
         var display: String
         var folder: String
+        /// The path's bytes when a name in it is not UTF-8, so `path` (printable, escaped) cannot open it.
+        var rawPath: [UInt8]? = nil
     }
 
     /// Jobs to run, and results known without scanning (links, folders cut short by the file limit).
@@ -57,19 +59,49 @@ enum FolderWalk {
                     ]))
             return
         }
-        var entries: [(name: String, type: UInt8)] = []
+        var entries: [(name: String, raw: [UInt8]?, type: UInt8)] = []
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+            let name: String
+            var raw: [UInt8]?
+            if let valid = String(validating: bytes, as: UTF8.self) {
+                name = valid
+            } else {
+                // Loaders open such names all the same, so the file is scanned through its raw bytes and shown
+                // with the undecodable bytes escaped (`caf\xe9.bin`), as verify shows them.
+                name = bytes.map { $0 < 0x80 ? String(UnicodeScalar($0)) : "\\x" + String($0, radix: 16) }.joined()
+                raw = Array(folder.utf8) + [UInt8(ascii: "/")] + bytes
             }
             if name == "." || name == ".." { continue }
-            entries.append((name, entry.pointee.d_type))
+            entries.append((name, raw, entry.pointee.d_type))
         }
         closedir(directory)
-        for (name, rawType) in entries.sorted(by: { $0.name < $1.name }) {
+        for (name, raw, rawType) in entries.sorted(by: { $0.name < $1.name }) {
             let path = folder + "/" + name
             let shown = display + "/" + name
             var type = rawType
+            if let raw {
+                // Only a regular file is worth the raw-byte path; anything else under such a name is reported.
+                var status = stat()
+                let found = (raw + [0]).withUnsafeBufferPointer { bytes in
+                    bytes.withMemoryRebound(to: CChar.self) { lstat($0.baseAddress!, &status) }
+                }
+                budget -= 1
+                guard budget >= 0 else { return }
+                if found == 0 && status.st_mode & S_IFMT == S_IFREG {
+                    collected.jobs.append(Job(path: path, display: shown, folder: folder, rawPath: raw))
+                } else if found == 0 && status.st_mode & S_IFMT != S_IFIFO && status.st_mode & S_IFMT != S_IFSOCK {
+                    collected.reported.append(
+                        ScannedFile(
+                            path: shown, format: "folder",
+                            findings: [
+                                ScanSession.unreadable(
+                                    StemmaError(
+                                        .io, "'\(shown)' has a name that is not UTF-8 and is not a regular file"))
+                            ]))
+                }
+                continue
+            }
             if type == UInt8(DT_UNKNOWN) {
                 var status = stat()
                 guard lstat(path, &status) == 0 else { continue }

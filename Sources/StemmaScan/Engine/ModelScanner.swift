@@ -71,7 +71,11 @@ public struct ModelScanner: Sendable {
     private func scan(job: FolderWalk.Job) -> ScannedFile {
         let input: ScanInput
         do throws(StemmaError) {
-            input = try ScanInput.open(path: job.path)
+            if let raw = job.rawPath {
+                input = try ScanInput.open(rawPath: raw, path: job.path)
+            } else {
+                input = try ScanInput.open(path: job.path)
+            }
         } catch {
             return ScannedFile(path: job.display, format: "unreadable", findings: [ScanSession.unreadable(error)])
         }

@@ -30,6 +30,14 @@ public final class ScanInput {
         return ScanInput(storage: .file(file), base: 0, count: file.size, path: path)
     }
 
+    /// Opens a regular file whose path is not valid UTF-8 (a name `String` cannot hold); `path` is its printable
+    /// form for messages.
+    /// - Throws: ``StemmaError`` `.io` naming the file when it cannot be opened or is not a regular file.
+    public static func open(rawPath: [UInt8], path: String) throws(StemmaError) -> ScanInput {
+        let file = try OpenFile(rawPath: rawPath, path: path)
+        return ScanInput(storage: .file(file), base: 0, count: file.size, path: path)
+    }
+
     /// Bytes already in memory (a decompressed member); `path` names the top-level file for messages.
     public convenience init(bytes: [UInt8], path: String) {
         self.init(storage: .memory(bytes), base: 0, count: bytes.count, path: path)
@@ -103,8 +111,14 @@ private final class OpenFile {
     let descriptor: Int32  // owned
     let size: Int
 
-    init(path: String) throws(StemmaError) {
-        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+    convenience init(path: String) throws(StemmaError) {
+        try self.init(rawPath: Array(path.utf8), path: path)
+    }
+
+    init(rawPath: [UInt8], path: String) throws(StemmaError) {
+        let descriptor = (rawPath + [0]).withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { Glibc.open($0.baseAddress!, O_RDONLY | O_CLOEXEC) }
+        }
         guard descriptor >= 0 else { throw StemmaError.io("open", path, errno: errno) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
