@@ -139,6 +139,7 @@ import Testing
         let folder = try TemporaryFolder()
         try folder.write("b/model.pkl", Fixture.maliciousPickle)
         try folder.write("a.txt", "hello")
+        try folder.write(".git/lfs/objects/ab/cd/abcd", Fixture.maliciousPickle)  // git's copy: not scanned
         try folder.write(
             "c/d/e.npy", Fixture.npy("{'descr': '<i2', 'fortran_order': False, 'shape': (), }", data: [1, 0]))
         try FileManager.default.createSymbolicLink(atPath: folder.url("link.pkl"), withDestinationPath: "/etc")

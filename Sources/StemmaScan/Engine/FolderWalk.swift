@@ -7,7 +7,8 @@ import StemmaCore
 /// Turns the paths given to `stemma scan` into files to scan, walking folders with `opendir`/`readdir` (ten
 /// times faster than `FileManager` on big trees). A symbolic link to a regular file is scanned through the link,
 /// because a loader reads what the link points at (a Hugging Face snapshot is all links into `blobs/`); a link to
-/// a folder is reported, never walked, so link loops cannot happen; a dangling link is reported.
+/// a folder is reported, never walked, so link loops cannot happen; a dangling link is reported. `.git` folders
+/// are skipped.
 enum FolderWalk {
     /// A file to scan: its path on disk, its display path, and the folder on disk that holds it.
     struct Job: Sendable {
@@ -114,6 +115,9 @@ enum FolderWalk {
             }
             switch Int32(type) {
             case Int32(DT_DIR):
+                // Git's own store is not what a loader reads, and a Hugging Face clone keeps a second copy of
+                // every weight file in .git/lfs: scanning it would double the work and report each file twice.
+                if name == ".git" { continue }
                 walk(path, display: shown, into: &collected, budget: &budget)
             case Int32(DT_LNK):
                 budget -= 1
