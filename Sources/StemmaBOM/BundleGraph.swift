@@ -19,31 +19,31 @@ public enum BundleGraph {
         throws(StemmaError) -> (inventory: Inventory.Result, model: ComponentRef)
     {
         let files = try BundleDigests.compute(bundle, progress: progress)
-        let declared = Inventory(limits: limits).read([bundle])
-        var fragment = InventoryFragment()
-        let model: ComponentRef
-        if let found = declaredModel(in: declared.graph, bundle: bundle) {
-            model = found
-        } else {
-            model = ComponentRef(kind: .model, name: folderName(bundle))
-            fragment.components.append(
-                ComponentRecord(
-                    ref: model, properties: ["description": "model bundle read from \(bundle)"],
-                    source: bundle))
+        var model = ComponentRef(kind: .model, name: folderName(bundle))
+        let read = Inventory(limits: limits).read([bundle]) { graph in
+            var fragment = InventoryFragment()
+            if let declared = declaredModel(in: graph, bundle: bundle) {
+                model = declared
+            } else {
+                fragment.components.append(
+                    ComponentRecord(
+                        ref: model, properties: ["description": "model bundle read from \(bundle)"], source: bundle))
+            }
+            for file in files {
+                let artifact = ComponentRef.artifact(sha256: file.sha256)
+                fragment.components.append(
+                    ComponentRecord(
+                        ref: artifact,
+                        properties: [ComponentMapper.fileNameProperty: file.name, "size": String(file.size)],
+                        source: bundle))
+                fragment.edges.append(
+                    EdgeRecord(
+                        from: model, to: artifact, relation: .contains,
+                        evidence: Evidence(source: bundle, status: .verified)))
+            }
+            return [fragment]
         }
-        for file in files {
-            let artifact = ComponentRef.artifact(sha256: file.sha256)
-            fragment.components.append(
-                ComponentRecord(
-                    ref: artifact,
-                    properties: [ComponentMapper.fileNameProperty: file.name, "size": String(file.size)],
-                    source: bundle))
-            fragment.edges.append(
-                EdgeRecord(
-                    from: model, to: artifact, relation: .contains,
-                    evidence: Evidence(source: bundle, status: .verified)))
-        }
-        return (Inventory(limits: limits).read([bundle], adding: [fragment]), model)
+        return (read, model)
     }
 
     /// The model the bundle's own documents describe: shallowest document first, then by name.

@@ -30,8 +30,9 @@ public struct Inventory: Sendable {
     /// graph (and which document's properties win) never depends on timing.
     /// - Parameters:
     ///   - paths: folders and files to read.
-    ///   - extra: fragments that did not come from a file (a bundle's recomputed digests), added after the files'.
-    public func read(_ paths: [String], adding extra: [InventoryFragment] = []) -> Result {
+    ///   - extra: fragments that did not come from a file (a bundle's recomputed digests), made from the graph of the
+    ///     files and added after their fragments; the graph is then rebuilt in memory, nothing is read twice.
+    public func read(_ paths: [String], adding extra: (Graph) -> [InventoryFragment] = { _ in [] }) -> Result {
         var clock = PhaseClock()
         let queue = Mutex(FileQueue())
         let limits = self.limits
@@ -70,8 +71,14 @@ public struct Inventory: Sendable {
         clock.mark("walk and read \(fileCount) files")
         var builder = GraphBuilder()
         for entry in fragments { builder.add(entry.fragment) }
-        for fragment in extra { builder.add(fragment) }
-        let built = builder.build()
+        var built = builder.build()
+        let added = extra(built.graph)
+        if !added.isEmpty {
+            builder = GraphBuilder()
+            for entry in fragments { builder.add(entry.fragment) }
+            for fragment in added { builder.add(fragment) }
+            built = builder.build()
+        }
         clock.mark("build \(built.graph.nodes.count) nodes, \(built.graph.edgeCount) edges")
         return Result(
             graph: built.graph, warnings: walkWarnings + built.warnings, filesSeen: fileCount,
