@@ -32,11 +32,23 @@ import Testing
             ("small.pkl", .file(Fixture.benignPickle)),
         ])
         let (file, trace) = ModelScanner(limits: ScanLimits(maxMemberBytes: 100_000)).scan(bytes: tar, name: "m.tar")
-        #expect(trace.route(["weights.raw"]) == "data (head only)")
+        #expect(trace.route(["weights.raw"]) == "data (streamed)")
         #expect(!file.has("scan.incomplete", member: ["weights.raw"]))
         #expect(trace.route(["model.pkl"]) == "pickle (too large)")
         #expect(file.has("scan.incomplete", member: ["model.pkl"]))
         #expect(trace.route(["small.pkl"]) == "pickle(plain)")
+        #expect(file.verdict == .malformed)
+    }
+
+    @Test func rawDataIsStreamedPastButAZipBehindItIsNotProvenSafe() throws {
+        let data = [UInt8](repeating: 0x41, count: 200_000)
+        let zip = try ZipWriter.zip([ZipEntry(name: "data.pkl", data: Fixture.benignPickle)])
+        let tar = TarWriter.tar([("weights.bin", .file(data)), ("hidden.bin", .file(data + zip))])
+        let (file, trace) = scanner.scan(bytes: tar, name: "m.tar")
+        #expect(trace.route(["weights.bin"]) == "data (streamed)")
+        #expect(trace.route(["hidden.bin"]) == "data (streamed)")
+        #expect(!file.has("scan.malformed", member: ["weights.bin"]))
+        #expect(file.has("scan.malformed", member: ["hidden.bin"]))
         #expect(file.verdict == .malformed)
     }
 

@@ -20,7 +20,7 @@ extension ScanSession {
         var first = true
         do throws(StemmaError) {
             let archive = try StreamArchive(input, rawOnly: rawOnly)
-            while let entry = try archive.next() {
+            members: while let entry = try archive.next() {
                 if first {
                     first = false
                     if archive.isRawStream {
@@ -51,20 +51,24 @@ extension ScanSession {
                 }
                 guard entry.kind == .regular else { continue }
                 let bound = min(limits.maxMemberBytes, max(0, limits.maxTotalBytes - totalBytes))
-                if let declared = entry.declaredSize, declared > bound {
-                    findings += try scanLargeMember(entry, declaredSize: declared, bound: bound, archive: archive)
-                    continue
-                }
-                let (bytes, complete) = try archive.read(maxBytes: bound)
-                _ = account(bytes.count)
-                if !complete {
+                switch try readMember(entry, bound: bound, archive: archive) {
+                case .rawData(let findingsForData):
+                    findings += findingsForData
+                case .totalExceeded:
+                    findings.append(Self.incomplete("the archive expands past \(limits.maxTotalBytes) bytes"))
+                    break members
+                case .tooLarge(let kind):
+                    trace.append(
+                        ScanRoute(member: currentMemberPath + [entry.name], route: "\(kind.rawValue) (too large)"))
                     findings.append(
-                        Self.incomplete("an archive member is larger than \(bound) bytes").inside(entry.name))
-                    continue
+                        Self.incomplete(
+                            "a \(kind.rawValue) archive member is larger than the \(bound) bytes scanned in memory"
+                        ).inside(entry.name))
+                case .whole(let bytes):
+                    let hint: LoaderHint = Self.legacyTorchTarMembers.contains(entry.name) ? .legacyTorch : .none
+                    findings += scanMember(
+                        ScanInput(bytes: bytes, path: input.path), name: entry.name, depth: depth + 1, hint: hint)
                 }
-                let hint: LoaderHint = Self.legacyTorchTarMembers.contains(entry.name) ? .legacyTorch : .none
-                findings += scanMember(
-                    ScanInput(bytes: bytes, path: input.path), name: entry.name, depth: depth + 1, hint: hint)
             }
             if first {
                 // A stream that starts with zeros reads as an empty tar; what follows must still be scanned.
@@ -81,21 +85,71 @@ extension ScanSession {
         return (format, findings)
     }
 
-    /// A member larger than may be brought into memory: raw data (tensor bytes, a blob) is recognised from its
-    /// head and passes, since no loader runs it; anything with a structure to check is not proven safe.
-    private func scanLargeMember(
-        _ entry: StreamArchive.Entry, declaredSize: Int, bound: Int, archive: StreamArchive
-    ) throws(StemmaError) -> [ScanFinding] {
-        let (head, _) = try archive.read(maxBytes: PickleProbe.window)
-        let kind = ContentSniffer.sniffHead(head, total: declaredSize, name: entry.name)
-        if kind == .data {
-            trace.append(ScanRoute(member: currentMemberPath + [entry.name], route: "data (head only)"))
-            return []
+    /// What reading one member gave.
+    private enum MemberRead {
+        /// The whole member, to scan.
+        case whole([UInt8])
+        /// Raw data (tensor bytes, a blob), recognised from its head and streamed past without being kept; the
+        /// findings say whether its tail looked like a zip hidden behind the data.
+        case rawData([ScanFinding])
+        /// Something with a structure to check, larger than may be brought into memory.
+        case tooLarge(ContentKind)
+        /// The archive as a whole expanded past `maxTotalBytes`.
+        case totalExceeded
+    }
+
+    /// Reads a member's head and decides from it: raw data is streamed past in fixed chunks (memory stays flat
+    /// for multi-gigabyte tensors and sparse files), anything else is read whole up to `bound`.
+    private func readMember(_ entry: StreamArchive.Entry, bound: Int, archive: StreamArchive) throws(StemmaError)
+        -> MemberRead
+    {
+        var bytes: [UInt8] = []
+        var ended = false
+        while bytes.count < min(bound + 1, PickleProbe.window) {
+            if try archive.readMore(into: &bytes) == 0 {
+                ended = true
+                break
+            }
         }
-        trace.append(ScanRoute(member: currentMemberPath + [entry.name], route: "\(kind.rawValue) (too large)"))
+        guard account(bytes.count) else { return .totalExceeded }
+        if ended && bytes.count <= bound { return .whole(bytes) }
+        let total = entry.declaredSize ?? Int.max
+        let kind = ContentSniffer.sniffHead(Array(bytes.prefix(PickleProbe.window)), total: total, name: entry.name)
+        if kind == .data { return .rawData(try streamPastData(entry, head: bytes, archive: archive)) }
+        if let declared = entry.declaredSize, declared > bound { return .tooLarge(kind) }
+        while !ended && bytes.count <= bound {
+            let got = try archive.readMore(into: &bytes)
+            ended = got == 0
+            guard account(got) else { return .totalExceeded }
+        }
+        return bytes.count <= bound ? .whole(bytes) : .tooLarge(kind)
+    }
+
+    /// Streams past a raw-data member keeping only its last bytes: a zip end record there means a zip hidden behind
+    /// the data, which readers that search from the end (Python's zipfile, so Keras) would open.
+    private func streamPastData(_ entry: StreamArchive.Entry, head: [UInt8], archive: StreamArchive)
+        throws(StemmaError) -> [ScanFinding]
+    {
+        trace.append(ScanRoute(member: currentMemberPath + [entry.name], route: "data (streamed)"))
+        let keep = (64 << 10) + 22
+        var tail = head
+        var size = head.count
+        while true {
+            let got = try archive.readMore(into: &tail)
+            if got == 0 { break }
+            size += got
+            // Not kept, but still counted: a stream of zeros that never ends is a bomb all the same.
+            guard account(got) else {
+                return [Self.incomplete("the archive expands past \(limits.maxTotalBytes) bytes").inside(entry.name)]
+            }
+            if tail.count > 2 * keep { tail.removeFirst(tail.count - keep) }
+        }
+        let endRecord: [UInt8] = [0x50, 0x4B, 0x05, 0x06]
+        guard tail.count >= 22, (0...(tail.count - 22)).contains(where: { tail[$0..<$0 + 4].elementsEqual(endRecord) })
+        else { return [] }
         return [
-            Self.incomplete(
-                "a \(kind.rawValue) member of \(declaredSize) bytes is larger than the \(bound) bytes scanned in memory"
+            Self.malformed(
+                "The \(size)-byte member starts as raw data but ends with a zip end record: a zip behind data, which Stemma does not open inside a stream."
             ).inside(entry.name)
         ]
     }

@@ -122,6 +122,16 @@ final class StreamArchive {
     /// Reads the current entry's data, at most `maxBytes` of it.
     /// - Returns: the bytes, and whether the entry ended within the bound.
     /// - Throws: ``StemmaError`` `.archive` for corrupt data.
+    /// Reads the next bytes of the current entry into `buffer`, appending; returns how many (0 at its end).
+    func readMore(into buffer: inout [UInt8], chunk: Int = 64 << 10) throws(StemmaError) -> Int {
+        let start = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: chunk))
+        let got = buffer.withUnsafeMutableBytes { archive_read_data(archive, $0.baseAddress! + start, chunk) }
+        buffer.removeLast(chunk - max(0, got))
+        guard got >= 0 else { throw failure("the data is corrupt or truncated") }
+        return got
+    }
+
     func read(maxBytes: Int) throws(StemmaError) -> (bytes: [UInt8], complete: Bool) {
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
