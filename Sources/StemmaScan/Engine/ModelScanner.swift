@@ -20,8 +20,8 @@ public struct ModelScanner: Sendable {
         self.extraAllowedGlobals = extraAllowedGlobals
     }
 
-    /// Scans files and folders (folders recursively, with `opendir`/`readdir`; symbolic links inside folders are
-    /// reported, not followed), in parallel on all cores.
+    /// Scans files and folders (folders recursively, with `opendir`/`readdir`, `.git` skipped; a symbolic link to a
+    /// file is scanned through, one to a folder reported and not followed), in parallel on all cores.
     ///
     /// A file given directly keeps its path as given; a file under a folder `D` is reported as `D/rel`.
     /// - Returns: one result per file, sorted by path.
@@ -93,10 +93,18 @@ private final class JoinableThreadBox {
 /// Result slots written by index from many workers; each index is written by exactly one worker.
 ///
 /// `@unchecked Sendable`: writes never overlap (one job, one slot), and the slots are read only after every
-/// thread has been joined, which orders every write before the read.
+/// thread has been joined, which orders every write before the read. The storage is allocated once, so no write
+/// goes through a Swift array's exclusivity and copy-on-write checks from several threads.
 private final class ScanSlots: @unchecked Sendable {
-    private var slots: [ScannedFile?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func store(_ file: ScannedFile, at index: Int) { slots.withUnsafeMutableBufferPointer { $0[index] = file } }
+    private let slots: UnsafeMutableBufferPointer<ScannedFile?>
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+    func store(_ file: ScannedFile, at index: Int) { slots[index] = file }
     func files() -> [ScannedFile] { slots.compactMap { $0 } }
 }
