@@ -203,7 +203,8 @@ step "The AI-BOM of one model bundle, every file's digest recomputed (evidence: 
   "SPDX 3.0.1 with the AI profile this time; the model card supplies lineage and training data"
 expect 0 "$STEMMA" bom examples/bundles/sentiment-ft --format spdx --timestamp 2026-11-27T00:00:00Z \
   --output "$DEMO/sentiment-ft.spdx.json"
-show grep -c '"software_File"' "$DEMO/sentiment-ft.spdx.json"
+files=$(grep -c '"software_File"' "$DEMO/sentiment-ft.spdx.json" || true)
+printf '     %s software_File elements, each with the sha256 Stemma recomputed (verifiedUsing)\n' "$files"
 
 # ---------------------------------------------------------------------------------------------------------
 printf '\n'
