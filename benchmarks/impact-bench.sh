@@ -34,13 +34,7 @@ done
 command -v python3 >/dev/null || die "python3 is not installed"
 
 # GNU time measures the peak RSS.
-if [ ! -x /usr/bin/time ]; then
-  log "installing GNU time (apt-get install -y time) for peak-RSS measurements"
-  SUDO=""
-  [ "$(id -u)" = 0 ] || SUDO=sudo
-  { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq time; } >/dev/null 2>&1 ||
-    log "warning: could not install GNU time; peak RSS will not be reported"
-fi
+. "$BENCH_DIR/gnu-time.sh"
 
 # ------------------------------------------------------------------------------------------------ venv
 # The same venv as verify-bench.sh; the networkx script needs PyYAML and networkx in it.

@@ -35,13 +35,7 @@ for tool in python3 sha256sum; do
 done
 
 # GNU time measures the peak RSS.
-if [ ! -x /usr/bin/time ]; then
-  log "installing GNU time (apt-get install -y time) for peak-RSS measurements"
-  SUDO=""
-  [ "$(id -u)" = 0 ] || SUDO=sudo
-  { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq time; } >/dev/null 2>&1 ||
-    log "warning: could not install GNU time; peak RSS will not be reported"
-fi
+. "$BENCH_DIR/gnu-time.sh"
 
 # ------------------------------------------------------------------------------------------------ venv
 venv_ok() {

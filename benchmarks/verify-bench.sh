@@ -37,14 +37,8 @@ for tool in openssl sha256sum xargs python3; do
   command -v "$tool" >/dev/null || die "$tool is not installed"
 done
 
-# GNU time measures the peak RSS (bench.py falls back to no RSS column without it).
-if [ ! -x /usr/bin/time ]; then
-  log "installing GNU time (apt-get install -y time) for peak-RSS measurements"
-  SUDO=""
-  [ "$(id -u)" = 0 ] || SUDO=sudo
-  { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq time; } >/dev/null 2>&1 ||
-    log "warning: could not install GNU time; peak RSS will not be reported"
-fi
+# GNU time measures the peak RSS.
+. "$BENCH_DIR/gnu-time.sh"
 
 # ------------------------------------------------------------------------------------------------ venv
 venv_ok() {
