@@ -10,6 +10,12 @@ public enum FileSystemPath {
         defer { free(resolved) }
         return String(cString: resolved)
     }
+
+    /// The folder part of a path, by its text: `.` for a bare name, `/` for a name at the root.
+    public static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
 }
 
 /// Monotonic time, for durations in reports and phase timings.

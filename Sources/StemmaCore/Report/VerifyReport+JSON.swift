@@ -47,8 +47,8 @@ extension Finding {
     }
 }
 
-/// Seconds with millisecond precision, as JSON number text.
-func format3(_ value: Double) -> String {
+/// Seconds with millisecond precision (`1.250`), for JSON number text and for reports people read.
+public func format3(_ value: Double) -> String {
     guard value.isFinite, value >= 0 else { return "0" }
     let millis = Int64((value * 1000).rounded())
     let fraction = String(millis % 1000)

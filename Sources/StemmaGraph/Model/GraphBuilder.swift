@@ -1,3 +1,5 @@
+import StemmaCore
+
 /// Assembles inventory fragments into a ``Graph``: one node per identity, edges deduplicated, lockfiles and MCP
 /// configs attached to the agent of their folder, name-level nodes linked to their versions, cycles reported.
 public struct GraphBuilder: Sendable {
@@ -21,7 +23,7 @@ public struct GraphBuilder: Sendable {
         for component in fragment.components {
             let id = node(component.ref, properties: component.properties, source: component.source)
             if component.ref.kind == .agent {
-                let folder = Self.folder(of: component.source)
+                let folder = FileSystemPath.folder(of: component.source)
                 if agentsByFolder[folder] == nil { agentsByFolder[folder] = id }
             }
             for digest in component.artifacts {
@@ -130,10 +132,5 @@ public struct GraphBuilder: Sendable {
         else { return }
         graph.forwardEdges[Int(from)][forward] = Graph.Edge(node: to, relation: relation, evidence: evidence)
         graph.reverseEdges[Int(to)][reverse] = Graph.Edge(node: from, relation: relation, evidence: evidence)
-    }
-
-    static func folder(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 }

@@ -1,3 +1,4 @@
+import StemmaCore
 import StemmaGraph
 
 /// One package as a lockfile pins it, before it becomes graph records.
@@ -101,12 +102,6 @@ struct LockfileFragment {
             && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || (($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x66) }
     }
 
-    /// The folder part of a path (`.` for a bare name): where the agent this lockfile belongs to is declared.
-    static func folder(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
-
     /// The fragment: one component per package (repeats merged), an edge from the folder's agent to each, and
     /// package-to-package edges resolved to the locked versions of each dependency's name.
     var fragment: InventoryFragment {
@@ -128,7 +123,7 @@ struct LockfileFragment {
         }
         var versions: [String: [ComponentRef]] = [:]
         for ref in order { versions[ref.name, default: []].append(ref) }
-        let agent = EdgeOrigin.agentOfFolder(Self.folder(of: path))
+        let agent = EdgeOrigin.agentOfFolder(FileSystemPath.folder(of: path))
         for ref in order {
             let package = byRef[ref]!
             result.components.append(

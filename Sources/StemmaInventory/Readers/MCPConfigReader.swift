@@ -59,7 +59,7 @@ public enum MCPConfigReader: InventoryReader {
             return .warning(path, "MCP configuration has no 'mcpServers' or 'servers' object")
         }
         var fragment = InventoryFragment()
-        let folder = FormatReaderSupport.folder(of: path)
+        let folder = FileSystemPath.folder(of: path)
         for (name, entry) in servers {
             guard entry.objectValue != nil, !name.isEmpty else {
                 fragment.warnings.append(

@@ -114,7 +114,7 @@ public enum SafetensorsReader: HeaderOnlyReader {
                 }
             }
         }
-        let folder = FormatReaderSupport.fileName(of: FormatReaderSupport.folder(of: path))
+        let folder = FormatReaderSupport.fileName(of: FileSystemPath.folder(of: path))
         let name = folder.isEmpty || folder == "." || folder == "/" ? FormatReaderSupport.stem(of: path) : folder
         return ComponentRef(kind: .model, name: name, version: version)
     }

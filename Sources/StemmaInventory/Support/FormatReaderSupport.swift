@@ -122,12 +122,6 @@ enum FormatReaderSupport {
         (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66)
     }
 
-    /// The folder part of a path (`.` for a bare name).
-    static func folder(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
-
     /// The last component of a path.
     static func fileName(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return path }

@@ -46,7 +46,7 @@ enum FolderWalk {
             return collected
         }
         guard access(path, R_OK) == 0 else { throw StemmaError.io("open", path, errno: errno) }
-        collected.jobs.append(Job(path: path, display: path, folder: parent(of: path)))
+        collected.jobs.append(Job(path: path, display: path, folder: FileSystemPath.folder(of: path)))
         return collected
     }
 
@@ -152,10 +152,5 @@ enum FolderWalk {
                     "A symbolic link to '\(target)', which is not a regular file: not followed, so nothing behind it is scanned.",
                     evidence: ScanEvidence(detail: target))
             ])
-    }
-
-    private static func parent(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 }

@@ -87,10 +87,4 @@ extension ScanReport {
         }
         return SARIFLog.make(findings: findings) { $0.path ?? "" }
     }
-
-    private func format3(_ value: Double) -> String {
-        let millis = Int((value * 1000).rounded())
-        let fraction = String(millis % 1000)
-        return "\(millis / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
-    }
 }
