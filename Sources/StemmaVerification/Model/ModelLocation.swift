@@ -28,7 +28,8 @@ public enum ModelLocation: Sendable, Equatable {
             let lowered = path.lowercased()
             return archiveSuffixes.contains(where: { lowered.hasSuffix($0) }) ? .archive(path) : .file(path)
         default:
-            throw StemmaError(.io, "'\(path)' is neither a folder nor a regular file")
+            throw StemmaError(
+                .io, "'\(path)' is \(RegularFile.kind(of: status.st_mode)), neither a folder nor a regular file")
         }
     }
 
