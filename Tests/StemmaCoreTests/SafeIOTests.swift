@@ -69,5 +69,10 @@ import Testing
         let text = JSONWriter().string(.string(value))
         #expect(text == "\"x\\n\\u001b[32m\\u007f\\u0085\\u202eé\\\\\\\"\"")
         #expect(try JSONParser.parse(Array(text.utf8), source: "t") == .string(value))
+        // Neighbours of the escaped characters in UTF-8 pass unchanged: NBSP, an Arabic letter, an ellipsis.
+        let neighbours = "\u{A0}\u{627}\u{2026}\u{2027}\u{202F}\u{2065}\u{206A}"
+        #expect(JSONWriter().string(.string(neighbours)) == "\"" + neighbours + "\"")
+        let escaped = "\u{9F}\u{61C}\u{200E}\u{2028}\u{2066}\u{2069}"
+        #expect(JSONWriter().string(.string(escaped)) == "\"\\u009f\\u061c\\u200e\\u2028\\u2066\\u2069\"")
     }
 }
