@@ -1,3 +1,6 @@
+import StemmaCore
+import StemmaFormats
+
 /// A regular file of a model, as enumerated.
 struct ModelFile: Sendable {
     /// The model-relative path (`weights/a.bin`).
@@ -22,11 +25,15 @@ struct IgnoreRules: Sendable {
     /// `model_signing`'s defaults, which apply only at the model root.
     static let gitDefaults = [".git", ".gitattributes", ".github", ".gitignore"]
 
+    /// Distinct by bytes and in code-point order (a `Set<String>` would merge NFC and NFD spellings).
     private(set) var paths: [String]
 
-    init(_ paths: [String]) { self.paths = Array(Set(paths)).sorted() }
+    init(_ paths: [String]) {
+        var seen = Set<ExactName>()
+        self.paths = paths.filter { seen.insert(ExactName($0)).inserted }.sorted(by: ModelPath.precedes)
+    }
 
     func isIgnored(_ name: String) -> Bool {
-        paths.contains { name == $0 || name.hasPrefix($0 + "/") }
+        paths.contains { ModelPath.isWithin(name, $0) }
     }
 }
