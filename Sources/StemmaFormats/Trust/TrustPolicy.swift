@@ -105,7 +105,7 @@ struct TrustPolicy {
         guard let root = FileSystemPath.resolved(folder), let resolved = FileSystemPath.resolved(path) else {
             throw StemmaError(.io, "'\(policy)' names \"\(relative)\", which does not exist")
         }
-        guard resolved.hasPrefix(root + "/") else {
+        guard resolved.hasExactPrefix(root + "/") else {
             throw StemmaError(
                 .malformedInput, "'\(policy)': \"\(relative)\" leads outside the trust-roots folder (to '\(resolved)')")
         }

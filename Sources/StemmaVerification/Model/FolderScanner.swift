@@ -100,7 +100,7 @@ struct FolderScanner {
             findings.append(Finding(.symlinkEscape, "'\(name)' is a symbolic link that does not resolve", path: name))
             return nil
         }
-        guard target.hasPrefix(rootReal + "/") else {
+        guard target.hasExactPrefix(rootReal + "/") else {
             findings.append(
                 Finding(.symlinkEscape, "'\(name)' is a symbolic link to '\(target)', outside the model", path: name))
             return nil
