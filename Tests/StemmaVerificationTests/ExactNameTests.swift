@@ -53,6 +53,16 @@ import Testing
         #expect(shard.map { Array($0.path.utf8) } == Array("w:\u{301}".utf8) && shard?.end == 5)
     }
 
+    @Test func ignorePathsMatchWholeComponentsByBytes() {
+        let rules = IgnoreRules([".git", "caf\u{E9}", "a/b", "caf\u{E9}"])
+        #expect(rules.paths.map { Array($0.utf8) } == [".git", "a/b", "caf\u{E9}"].map { Array($0.utf8) })
+        #expect(rules.isIgnored(".git") && rules.isIgnored(".git/HEAD") && rules.isIgnored("a/b/c"))
+        #expect(!rules.isIgnored(".gitx") && !rules.isIgnored("a") && !rules.isIgnored("a/bc"))
+        #expect(rules.isIgnored("caf\u{E9}/x"))
+        #expect(!rules.isIgnored("cafe\u{301}/x"), "another spelling of an ignored folder is not ignored")
+        #expect(!IgnoreRules([]).isIgnored("x"))
+    }
+
     @Test func aSignedFileRenamedToItsNFDSpellingIsMissing() throws {
         let folder = try TemporaryFolder()
         try folder.write("m/\(Self.nfc)", "weights")

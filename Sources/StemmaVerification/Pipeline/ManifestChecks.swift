@@ -57,7 +57,7 @@ enum ManifestChecks {
                         .duplicateResource, "the signature lists \"\(resource.name)\" more than once",
                         path: resource.name))
             }
-            if !expectedAlgorithms.contains(resource.algorithm) {
+            if !expectedAlgorithms.contains(where: resource.algorithm.isExactly) {
                 findings.append(
                     Finding(
                         .unsupportedAlgorithm,
