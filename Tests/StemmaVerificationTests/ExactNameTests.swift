@@ -139,22 +139,32 @@ import Testing
         #expect(try JSONParser.parse(Array(#"{"caf\u00e9": 1, "cafe\u0301": 2}"#.utf8), source: "t") != .null)
     }
 
-    /// 100,000 names, a quarter of them non-ASCII: the work is one lookup per path component, and the one
-    /// collision planted last is found.
+    /// 100,000 names, a quarter of them non-ASCII: the work is one folded lookup per file and per distinct folder,
+    /// and the one collision planted last is found.
     @Test func collisionCheckIsLinearIn100000Names() {
         var names: [String] = []
-        var components = 0
+        var folders = Set<String>()
         for index in 0..<100_000 {
             let folder = index % 4 == 0 ? "d\u{E9}p\u{F4}t-\(index % 97)" : "shard-\(index % 89)"
             names.append("\(folder)/sub/w\(index).bin")
-            components += 3
+            folders.formUnion([folder, folder + "/sub"])
         }
         names.append("shard-1/sub/W1.bin")
-        components += 3
         var check = NameCollisions()
         for name in names { check.add(name) }
-        #expect(check.lookups == components)
+        #expect(check.lookups == names.count + folders.count)
         #expect(check.collisions == [.init(first: "shard-1/sub/w1.bin", second: "shard-1/sub/W1.bin")])
+    }
+
+    @Test func aCollisionIsReportedOnceAtTheShallowestFolder() {
+        let found = NameCollisions.find([
+            "Caf\u{E9}/a", "caf\u{E9}/a", "cafe\u{301}/b", "x/\u{FF0F}", "x/y/z", "B", "b/c",
+        ])
+        #expect(
+            found == [
+                .init(first: "Caf\u{E9}", second: "caf\u{E9}"), .init(first: "Caf\u{E9}", second: "cafe\u{301}"),
+                .init(first: "B", second: "b"),
+            ])
     }
 
     private static func rename(_ from: String, to: String) throws {

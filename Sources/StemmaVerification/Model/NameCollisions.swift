@@ -6,11 +6,12 @@ import StemmaCore
 /// SIGN and `K`, `ﬁ` and `fi`) or equal under full case folding (`Config.json` and `config.json`, `ß` and `ss`).
 ///
 /// macOS (APFS, HFS+) and Windows (NTFS) put such names on one file, so a bundle holding both can verify on Linux
-/// while a Mac or Windows loader gets whichever was unpacked last. Names are compared component by component, so a
-/// folder spelled two ways is found even when the files below it differ.
+/// while a Mac or Windows loader gets whichever was unpacked last. Folders count as names too (`Weights/a.bin` and
+/// `weights/b.bin` share a folder there; a file `B` and a folder `b` cannot both exist), and a collision is reported
+/// once, at the shallowest folder where it happens.
 ///
-/// Pure and linear: every component is folded once and looked up once in a trie of folded components (a
-/// dictionary keyed by parent and folded component), so the work is proportional to the total length of the names.
+/// Pure and linear: every distinct folder and every file is folded once (component by component, so a folded `／`
+/// cannot pose as a separator) and looked up once, so the work is proportional to the total length of the names.
 struct NameCollisions {
     /// Two paths (each up to the component that collides) that name one file or folder on such file systems.
     struct Collision: Equatable {
@@ -18,55 +19,88 @@ struct NameCollisions {
         var second: String
     }
 
-    private struct Key: Hashable {
-        var parent: Int
-        var folded: ExactName
-    }
-
-    private struct Node {
-        var id: Int
-        /// The component as first seen, and its path from the root.
-        var spelling: ExactName
-        var path: Substring
-    }
-
-    private var nodes: [Key: Node] = [:]
-    private var reported = Set<ExactName>()
+    /// Folded path → the first exact path seen with it.
+    private var folded: [ExactName: String] = [:]
+    /// Exact folder path → whether it, or a folder above it, collides (so names below are not reported again).
+    private var folders: [ExactName: Bool] = [:]
     private(set) var collisions: [Collision] = []
-    /// Components folded and looked up so far: the work done, for tests that prove the check stays linear.
+    /// Folded paths looked up so far: the work done, for tests that prove the check stays linear.
     private(set) var lookups = 0
 
-    /// Collisions among `names` (model-relative, `/`-separated), each pair once, in the order found.
+    /// Collisions among `names` (model-relative, `/`-separated), each once, in the order found.
     static func find(_ names: some Sequence<String>) -> [Collision] {
         var check = NameCollisions()
         for name in names { check.add(name) }
         return check.collisions
     }
 
-    /// Adds one name, recording any collision with a name added before.
+    /// Adds one name, recording any collision with a name (or folder) added before.
     mutating func add(_ name: String) {
-        var parent = 0
-        var start = name.utf8.startIndex
-        while start <= name.utf8.endIndex {
-            let end = name.utf8[start...].firstIndex(of: UInt8(ascii: "/")) ?? name.utf8.endIndex
-            let component = Substring(name.utf8[start..<end])
-            let path = Substring(name.utf8[..<end])
-            lookups += 1
-            let key = Key(parent: parent, folded: ExactName(Self.folded(component)))
-            if let existing = nodes[key] {
-                if existing.spelling != ExactName(String(component)), reported.insert(ExactName(String(path))).inserted
-                {
-                    collisions.append(Collision(first: String(existing.path), second: String(path)))
-                }
-                parent = existing.id
-            } else {
-                let id = nodes.count + 1
-                nodes[key] = Node(id: id, spelling: ExactName(String(component)), path: path)
-                parent = id
+        let above = folder(containing: Substring(name))
+        _ = register(Substring(name), collidesAbove: above)
+    }
+
+    /// Whether the folder holding `path` (or one above it) collides; registers every folder not seen before,
+    /// shallowest first.
+    private mutating func folder(containing path: Substring) -> Bool {
+        var unseen: [Substring] = []
+        var flag = false
+        var current = Self.parent(of: path)
+        while let folder = current {
+            if let known = folders[ExactName(String(folder))] {
+                flag = known
+                break
             }
-            guard end < name.utf8.endIndex else { break }
-            start = name.utf8.index(after: end)
+            unseen.append(folder)
+            current = Self.parent(of: folder)
         }
+        for folder in unseen.reversed() {
+            flag = register(folder, collidesAbove: flag) || flag
+            folders[ExactName(String(folder))] = flag
+        }
+        return flag
+    }
+
+    /// Records `path` under its folded key; true when another spelling holds the key. Reported unless a folder
+    /// above already was.
+    private mutating func register(_ path: Substring, collidesAbove: Bool) -> Bool {
+        lookups += 1
+        let key = ExactName(Self.foldedPath(path))
+        guard let first = folded[key] else {
+            folded[key] = String(path)
+            return false
+        }
+        guard !first.isExactly(path) else { return false }
+        if !collidesAbove { collisions.append(Collision(first: first, second: String(path))) }
+        return true
+    }
+
+    private static func parent(of path: Substring) -> Substring? {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return nil }
+        return Substring(path.utf8[..<slash])
+    }
+
+    /// The folded key of a whole path: ASCII lowercased in one pass; otherwise each component folded, with any
+    /// `/` a component folds to (FULLWIDTH SOLIDUS) turned into NUL, which no name holds.
+    static func foldedPath(_ path: Substring) -> String {
+        if path.utf8.allSatisfy({ $0 < 0x80 }) {
+            return String(unsafeUninitializedCapacity: path.utf8.count) { buffer in
+                var count = 0
+                for byte in path.utf8 {
+                    buffer[count] = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
+                    count += 1
+                }
+                return count
+            }
+        }
+        return path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+            .map { component in
+                var text = ""
+                text.unicodeScalars.append(
+                    contentsOf: folded(Substring(component)).unicodeScalars.map { $0 == "/" ? "\u{0}" : $0 })
+                return text
+            }
+            .joined(separator: "/")
     }
 
     /// The key two components share when a case-insensitive, normalising file system treats them as one name:
