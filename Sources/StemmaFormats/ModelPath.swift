@@ -56,7 +56,7 @@ public enum ModelPath {
 }
 
 /// A shard resource name, `path:start:end` with `end` exclusive.
-public struct ShardName: Sendable {
+public struct ShardName: Sendable, Hashable {
     /// The file's model-relative path.
     public var path: String
     /// The first byte of the shard.
@@ -93,6 +93,17 @@ public struct ShardName: Sendable {
         }
         guard text.count == 1 || text.first != UInt8(ascii: "0") else { return nil }
         return UInt64(Substring(text))
+    }
+
+    /// Equal when the paths' UTF-8 bytes and the offsets are (a synthesized `==` would compare paths canonically).
+    public static func == (lhs: ShardName, rhs: ShardName) -> Bool {
+        lhs.path.isExactly(rhs.path) && lhs.start == rhs.start && lhs.end == rhs.end
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(ExactName(path))
+        hasher.combine(start)
+        hasher.combine(end)
     }
 
     /// The manifest spelling.
