@@ -4,6 +4,11 @@ extension FindingCode {
         "scan.container-anomaly", .warning,
         "An archive's structure disagrees with itself (names, sizes or methods differ between its records, or a "
             + "member name repeats), which is how scanners and loaders are made to see different bytes.")
+    public static let scanContainerAmbiguous = FindingCode(
+        "scan.container-ambiguous", .error,
+        "Common readers of this archive (unzip, Python's zipfile, miniz, libarchive) could unpack different names "
+            + "or bytes from it (records that disagree, bytes no record accounts for, a second end record), so what "
+            + "the scan read is not proven to be what a loader reads.")
     public static let scanContainerIntegrity = FindingCode(
         "scan.container-integrity", .warning, "An archive member's CRC does not match its bytes.")
     public static let scanUnsafeMemberPath = FindingCode(
@@ -21,7 +26,7 @@ extension FindingCode {
 
     /// The container codes, for `FindingCode.all` and SARIF rule tables.
     public static let scanContainerCodes: [FindingCode] = [
-        scanContainerAnomaly, scanContainerIntegrity, scanUnsafeMemberPath, scanArchiveLink, scanUnscannableMember,
+        scanContainerAnomaly, scanContainerAmbiguous, scanContainerIntegrity, scanUnsafeMemberPath, scanArchiveLink, scanUnscannableMember,
         scanTorchScriptCode, scanNonstandardContainer,
     ]
 }

@@ -93,5 +93,5 @@ public struct FindingCode: Hashable, Sendable, CustomStringConvertible {
             invalidStatement, emptyModel, signatureInvalid, keyMismatch, untrustedCertificate, certificateUsage,
             unsupportedKey, payloadType, signerNotAllowed, symlink, symlinkEscape, notRegularFile, nonUTF8Name,
             unsafeArchiveEntry,
-        ] + scanCodes
+        ] + archiveAmbiguityCodes + scanCodes
 }
