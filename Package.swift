@@ -149,7 +149,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StemmaScanTests",
-            dependencies: ["StemmaScan", "StemmaCore", "StemmaTestSupport"],
+            dependencies: ["StemmaScan", "StemmaArchive", "StemmaCore", "StemmaTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

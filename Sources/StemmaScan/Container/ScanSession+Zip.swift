@@ -10,7 +10,7 @@ extension ScanSession {
     /// Scans every member of a zip by content: PyTorch archives, Keras `.keras`, `.npz` and plain zips alike.
     ///
     /// The zip is read as CPython's `zipfile` reads it (``ZipArchive``); every place where readers could disagree
-    /// is a `scan.container-ambiguous` finding (malformed), and where another view exists (another end record,
+    /// is a `scan.container-anomaly` finding (malformed), and where another view exists (another end record,
     /// bytes in front of the zip) it is scanned too.
     func scanZip(_ input: ScanInput, name: String, depth: Int) -> (format: String, [ScanFinding]) {
         let archive: ZipArchive
@@ -57,13 +57,13 @@ extension ScanSession {
     static func ambiguityFindings(_ archive: ZipArchive) -> [ScanFinding] {
         var findings = archive.ambiguities.map { ambiguity in
             ScanFinding(
-                .scanContainerAmbiguous, .malformed, "Zip ambiguity (\(ambiguity.kind.rawValue)): \(ambiguity.detail).",
+                .scanContainerAnomaly, .malformed, "Zip ambiguity (\(ambiguity.kind.rawValue)): \(ambiguity.detail).",
                 evidence: ScanEvidence(member: ambiguity.member.map { [$0] } ?? []))
         }
         if archive.droppedAmbiguities > 0 {
             findings.append(
                 ScanFinding(
-                    .scanContainerAmbiguous, .malformed, "Zip ambiguity: \(archive.droppedAmbiguities) more not listed."))
+                    .scanContainerAnomaly, .malformed, "Zip ambiguity: \(archive.droppedAmbiguities) more not listed."))
         }
         return findings
     }
@@ -209,7 +209,7 @@ extension ScanSession {
             for ambiguity in stream.ambiguities(for: member, checkCRC: false) {
                 findings.append(
                     ScanFinding(
-                        .scanContainerAmbiguous, .malformed,
+                        .scanContainerAnomaly, .malformed,
                         "Zip ambiguity (\(ambiguity.kind.rawValue)): \(ambiguity.detail).", evidence: inside))
             }
             if stream.crc != member.crc { findings.append(crcMismatch(inside)) }
