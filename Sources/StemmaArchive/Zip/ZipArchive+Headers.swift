@@ -77,7 +77,8 @@ extension ZipArchive {
         }
         let zip64 = fields.filter { $0.id == 1 }
         if zip64.count > 1 {
-            flag(.zip64, member: member.rawName, "it has \(zip64.count) zip64 extra fields; readers take different ones")
+            flag(
+                .zip64, member: member.rawName, "it has \(zip64.count) zip64 extra fields; readers take different ones")
         }
         if let field = zip64.first,
             !Self.applyZip64(
@@ -144,13 +145,16 @@ extension ZipArchive {
                     + "directory's name, streaming readers the header's)")
         }
         if local.method != member.method {
-            flag(.localHeader, member: name, "compression method \(local.method) locally, \(member.method) in the directory")
+            flag(
+                .localHeader, member: name,
+                "compression method \(local.method) locally, \(member.method) in the directory")
         }
         // Bits 1 and 2 only tune deflate; every other bit changes how the entry is read.
         if local.flags & ~0x0006 != member.flags & ~0x0006 {
             flag(
                 .localHeader, member: name,
-                "flags 0x\(String(local.flags, radix: 16)) locally, 0x\(String(member.flags, radix: 16)) in the directory")
+                "flags 0x\(String(local.flags, radix: 16)) locally, 0x\(String(member.flags, radix: 16)) in the directory"
+            )
         }
         var sizes = member
         sizes.compressedSize = Int(local.compressed)

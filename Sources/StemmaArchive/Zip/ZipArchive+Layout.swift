@@ -29,7 +29,8 @@ extension ZipArchive {
             if member.method == 0, member.compressedSize != member.uncompressedSize {
                 flag(
                     .memberData, member: member.rawName,
-                    "stored, yet its sizes differ (\(member.compressedSize) stored, \(member.uncompressedSize) declared)")
+                    "stored, yet its sizes differ (\(member.compressedSize) stored, \(member.uncompressedSize) declared)"
+                )
             }
             let (dataEnd, overflow) = dataOffset.addingReportingOverflow(member.compressedSize)
             guard !overflow, dataEnd <= source.count else {

@@ -138,7 +138,8 @@ public struct ZipArchive: Sendable {
         if commentEnd < source.count {
             flag(.trailingBytes, "\(source.count - commentEnd) bytes follow the end record and its comment")
         } else if commentEnd > source.count {
-            flag(.endRecord, "the end record's comment runs \(commentEnd - source.count) bytes past the end of the file")
+            flag(
+                .endRecord, "the end record's comment runs \(commentEnd - source.count) bytes past the end of the file")
         }
         if disk != 0 || directoryDisk != 0 || diskEntries != entries16 {
             flag(.directory, "the end record describes a multi-disk archive")
@@ -178,7 +179,8 @@ public struct ZipArchive: Sendable {
         } else if prefixLength < 0 {
             flag(
                 .directory,
-                "the end record places the central directory at \(offset) to \(claimedEnd), but it ends at \(directoryEnd)")
+                "the end record places the central directory at \(offset) to \(claimedEnd), but it ends at \(directoryEnd)"
+            )
         }
         if let locatorTarget, locatorTarget &+ prefixLength != directoryEnd {
             flag(

@@ -104,7 +104,8 @@ public enum ZipMemberReader {
                 break
             }
             let want = min(chunk, count - done, room)
-            let got = try source.read(at: offset + done, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]))
+            let got = try source.read(
+                at: offset + done, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]))
             guard got > 0 else {
                 outcome.failure = "the file ends inside the member's data"
                 break
@@ -129,8 +130,8 @@ public enum ZipMemberReader {
             return outcome
         }
         defer { inflateEnd(&stream) }
-        let input = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
-        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
+        let input = UnsafeMutableBufferPointer<Bytef>.allocate(capacity: chunk)
+        let output = UnsafeMutableBufferPointer<Bytef>.allocate(capacity: chunk)
         defer {
             input.deallocate()
             output.deallocate()
@@ -146,7 +147,9 @@ public enum ZipMemberReader {
                     break
                 }
                 let want = min(chunk, inputLeft)
-                let got = try source.read(at: readOffset, into: UnsafeMutableRawBufferPointer(rebasing: input[0..<want]))
+                let got = try source.read(
+                    at: readOffset,
+                    into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: input[0..<want])))
                 guard got > 0 else {
                     outcome.failure = "the file ends inside the member's data"
                     break
@@ -156,9 +159,9 @@ public enum ZipMemberReader {
                 available = got
                 position = 0
             }
-            stream.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self) + position
+            stream.next_in = input.baseAddress! + position
             stream.avail_in = uInt(available - position)
-            stream.next_out = output.baseAddress!.assumingMemoryBound(to: Bytef.self)
+            stream.next_out = output.baseAddress!
             stream.avail_out = uInt(output.count)
             let status = CZlib.inflate(&stream, Z_NO_FLUSH)
             let consumed = available - position - Int(stream.avail_in)
@@ -167,7 +170,7 @@ public enum ZipMemberReader {
             if produced > 0 {
                 let allowed = min(produced, maxOutput - outcome.bytes)
                 if allowed > 0 {
-                    let piece = UnsafeRawBufferPointer(rebasing: output[0..<allowed])
+                    let piece = UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: output[0..<allowed]))
                     outcome.crc = ZipChecksum.update(outcome.crc, piece)
                     try body(piece)
                     outcome.bytes += allowed

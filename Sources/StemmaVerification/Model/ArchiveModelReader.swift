@@ -93,8 +93,7 @@ struct ArchiveModelReader {
     }
 
     /// Strips a shared top-level folder, applies ignore rules and resolves links.
-    func resolve(_ entries: [(path: String, entry: Pending)], into content: inout Content, ignore: IgnoreRules)
-    {
+    func resolve(_ entries: [(path: String, entry: Pending)], into content: inout Content, ignore: IgnoreRules) {
         let prefix = sharedTopFolder(entries)
         func strip(_ name: String) -> String? {
             guard let prefix else { return name }

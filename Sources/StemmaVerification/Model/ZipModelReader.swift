@@ -29,7 +29,8 @@ struct ZipModelReader {
         let file = try ZipFile(path: path)
         let archive: ZipArchive
         do throws(StemmaError) {
-            archive = try ZipArchive.read(file, maxMembers: limits.maxEntries, maxDirectoryBytes: Self.maxDirectoryBytes)
+            archive = try ZipArchive.read(
+                file, maxMembers: limits.maxEntries, maxDirectoryBytes: Self.maxDirectoryBytes)
         } catch {
             throw StemmaError(error.code, "'\(path)' is not a readable zip: \(error.message)")
         }
@@ -71,7 +72,8 @@ struct ZipModelReader {
                     Finding(.unsafeArchiveEntry, "zip member '\(normalized)' appears more than once", path: normalized))
                 continue
             }
-            if let pending = try read(member, named: normalized, from: file, into: &content, context: &context, progress)
+            if let pending = try read(
+                member, named: normalized, from: file, into: &content, context: &context, progress)
             {
                 entries.append((normalized, pending))
             }
