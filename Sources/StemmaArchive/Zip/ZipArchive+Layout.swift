@@ -26,7 +26,7 @@ extension ZipArchive {
                 orderFlagged = true
             }
             previousOffset = member.localHeaderOffset
-            if member.method == 0, member.compressedSize != member.uncompressedSize {
+            if member.method == 0, !member.isEncrypted, member.compressedSize != member.uncompressedSize {
                 flag(
                     .memberData, member: member.rawName,
                     "stored, yet its sizes differ (\(member.compressedSize) stored, \(member.uncompressedSize) declared)"
