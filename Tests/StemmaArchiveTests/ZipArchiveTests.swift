@@ -337,3 +337,32 @@ private struct Bytes: ZipByteSource {
         #expect(try Self.read(try folder.read("p.zip")).ambiguities.isEmpty)
     }
 }
+
+/// Members that readers place differently, written by Python's zipfile with crafted attributes.
+@Suite struct ZipMemberKindTests {
+    @Test(arguments: [
+        ("link", "i = zipfile.ZipInfo('link'); i.external_attr = 0o120777 << 16; z.writestr(i, 'target')"),
+        ("name", "i = zipfile.ZipInfo('dir'); i.external_attr = 0o40755 << 16; z.writestr(i, b'')"),
+        ("name", "z.writestr('a\\\\b.txt', b'x')"),
+        ("name", "z.writestr('d/', b'data in a folder entry')"),
+        (
+            "name",
+            "n = b'x.txt'; i = zipfile.ZipInfo('x.txt'); "
+                + "i.extra = struct.pack('<HHBI', 0x7075, 5 + len(n), 1, zlib.crc32(n)) + n; z.writestr(i, b'x')"
+        ),
+    ])
+    func membersReadersPlaceDifferentlyAreAmbiguous(_ kind: String, _ statement: String) throws {
+        let folder = try TemporaryFolder()
+        try Command.succeed(
+            "python3",
+            [
+                "-c",
+                "import zipfile, struct, zlib\nwith zipfile.ZipFile('k.zip', 'w') as z:\n    z.writestr('plain.txt', b'p')\n    "
+                    + statement,
+            ], in: folder.path)
+        let bytes = try folder.read("k.zip")
+        let archive = try ZipArchive.read(Bytes(bytes: bytes), maxMembers: 10, maxDirectoryBytes: 1 << 20)
+        #expect(Set(archive.ambiguities.map(\.kind.rawValue)) == [kind], "\(archive.ambiguities)")
+        #expect(archive.ambiguities.first?.member != "plain.txt")
+    }
+}

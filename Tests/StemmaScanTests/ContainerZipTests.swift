@@ -197,3 +197,17 @@ import Testing
         #expect(bad.verdict >= .suspicious)
     }
 }
+
+@Suite struct ContainerZipViewTests {
+    @Test func theBytesInFrontOfAZipAreScannedAsTheirOwnView() throws {
+        // A pickle in front of a zip: zipfile opens the zip behind it, pickle.load the pickle in front.
+        let zip = try ZipWriter.zip(
+            [ZipEntry(name: "readme.txt", data: Array("A model.\n".utf8))], prefix: Fixture.protocolZeroPickle)
+        let (file, trace) = ModelScanner().scan(bytes: zip, name: "model.bin")
+        #expect(file.format == "zip")
+        #expect(file.has("scan.container-anomaly"))
+        #expect(trace.route([ScanSession.zipPrefixMember]) == "pickle(plain)")
+        #expect(
+            file.findings.contains { $0.evidence.member == [ScanSession.zipPrefixMember] && $0.verdict == .dangerous })
+    }
+}
