@@ -33,7 +33,8 @@ public struct ZipArchive: Sendable {
     public static let maxAmbiguities = 1000
 
     static let endSignature: UInt32 = 0x0605_4B50
-    static let maxTail = 65_535 + 22
+    /// CPython searches from `filesize - (1 << 16) - 22`.
+    static let maxTail = (1 << 16) + 22
 
     mutating func flag(_ kind: ZipAmbiguity.Kind, member: [UInt8]? = nil, _ detail: String) {
         guard ambiguities.count < Self.maxAmbiguities else {
