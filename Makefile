@@ -13,7 +13,8 @@ STEMMA := .build/release/stemma
 
 all: build
 
-## System libraries: libssl-dev and libarchive-dev, installed with apt-get when pkg-config cannot find them.
+## System libraries (libssl-dev, libarchive-dev) and the tools the tests compare against (zip, unzip, zstd, xz),
+## installed with apt-get when missing.
 deps:
 	@missing=""; \
 	pkg-config --exists libcrypto || missing="$$missing libssl-dev"; \
@@ -21,6 +22,8 @@ deps:
 	command -v zstd >/dev/null || missing="$$missing zstd"; \
 	command -v xz >/dev/null || missing="$$missing xz-utils"; \
 	command -v openssl >/dev/null || missing="$$missing openssl"; \
+	command -v zip >/dev/null || missing="$$missing zip"; \
+	command -v unzip >/dev/null || missing="$$missing unzip"; \
 	python3 -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \

@@ -40,8 +40,9 @@ let package = Package(
         .target(name: "StemmaCore", swiftSettings: strictSettings),
         // Digests, keys, signatures, X.509 chains, DSSE PAE on OpenSSL.
         .target(name: "StemmaCrypto", dependencies: ["COpenSSL", "StemmaCore"], swiftSettings: strictSettings),
-        // Streaming archive entries through libarchive, with safe-path rules.
-        .target(name: "StemmaArchive", dependencies: ["CArchive", "StemmaCore"], swiftSettings: strictSettings),
+        // Streaming tar entries through libarchive; the one zip reader (zlib); safe-path rules.
+        .target(
+            name: "StemmaArchive", dependencies: ["CArchive", "CZlib", "StemmaCore"], swiftSettings: strictSettings),
         // Formats Stemma reads and writes: OMS signature bundles, in-toto statements, trust roots (signers.json).
         .target(name: "StemmaFormats", dependencies: ["StemmaCore", "StemmaCrypto"], swiftSettings: strictSettings),
         // The supply-chain graph: identities, nodes and edges, advisories (OSV, PEP 440), propagation, impact.
@@ -70,7 +71,7 @@ let package = Package(
         // Static scanning of files that run code when loaded: the pickle VM, containers, Keras, TF, ONNX, GGUF.
         .target(
             name: "StemmaScan",
-            dependencies: ["StemmaCore", "StemmaArchive", "CArchive", "CZlib"],
+            dependencies: ["StemmaCore", "StemmaArchive", "CArchive"],
             swiftSettings: strictSettings
         ),
         // The verify and sign pipelines: model sources, parallel hashing, trust roots, renderers.
@@ -148,7 +149,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StemmaScanTests",
-            dependencies: ["StemmaScan", "StemmaCore", "StemmaTestSupport"],
+            dependencies: ["StemmaScan", "StemmaArchive", "StemmaCore", "StemmaTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import Foundation
+import StemmaArchive
 import StemmaCore
 import StemmaTestSupport
 

@@ -1,9 +1,10 @@
 // Codes for what `stemma scan` finds in the containers around model files: zip, tar, compressed streams, 7z.
 extension FindingCode {
     public static let scanContainerAnomaly = FindingCode(
-        "scan.container-anomaly", .warning,
-        "An archive's structure disagrees with itself (names, sizes or methods differ between its records, or a "
-            + "member name repeats), which is how scanners and loaders are made to see different bytes.")
+        "scan.container-anomaly", .error,
+        "An archive's structure disagrees with itself (names, sizes or methods differ between its records, a member "
+            + "name repeats, a second end record, bytes no record accounts for), so common readers (unzip, Python's "
+            + "zipfile, miniz, libarchive) could unpack different names or bytes: the file is at least malformed.")
     public static let scanContainerIntegrity = FindingCode(
         "scan.container-integrity", .warning, "An archive member's CRC does not match its bytes.")
     public static let scanUnsafeMemberPath = FindingCode(

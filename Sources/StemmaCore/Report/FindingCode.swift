@@ -101,5 +101,5 @@ public struct FindingCode: Hashable, Sendable, CustomStringConvertible {
             unsupportedKey, ambiguousMaterial, payloadType, signerNotAllowed, symlink, symlinkEscape, notRegularFile,
             nonUTF8Name,
             unsafeArchiveEntry,
-        ] + scanCodes
+        ] + archiveAmbiguityCodes + scanCodes
 }

@@ -1,3 +1,4 @@
+import StemmaArchive
 import StemmaCore
 
 /// The header of an `.npy` file: where the data starts, whether it holds Python objects (a pickle follows), and

@@ -1,13 +1,21 @@
+import StemmaArchive
 import StemmaCore
 
 extension ScanSession {
+    /// The label of the bytes in front of a zip, scanned as a member of their own.
+    static let zipPrefixMember = "(bytes before the zip)"
+    /// How many other views of one zip (other end records) are scanned.
+    static let maxZipViews = 2
+
     /// Scans every member of a zip by content: PyTorch archives, Keras `.keras`, `.npz` and plain zips alike.
+    ///
+    /// The zip is read as CPython's `zipfile` reads it (``ZipArchive``); every place where readers could disagree
+    /// is a `scan.container-anomaly` finding (malformed), and where another view exists (another end record,
+    /// bytes in front of the zip) it is scanned too.
     func scanZip(_ input: ScanInput, name: String, depth: Int) -> (format: String, [ScanFinding]) {
         let archive: ZipArchive
         do throws(StemmaError) {
-            archive = try ZipArchive.read(
-                input, maxMembers: max(0, limits.maxMembers - membersUsed) + 1,
-                maxDirectoryBytes: min(input.count, limits.maxMemberBytes))
+            archive = try readZip(input, endRecord: nil)
         } catch {
             record("zip (unreadable)")
             return ("zip", [Self.finding(for: error, reading: "zip archive")])
@@ -29,24 +37,45 @@ extension ScanSession {
             format = "zip"
         }
         record(format)
-        var findings = archive.anomalies.map {
-            ScanFinding(.scanContainerAnomaly, .suspicious, "Zip anomaly: \($0).")
-        }
+        var findings = Self.ambiguityFindings(archive)
         if archive.truncated { findings.append(Self.malformed("The zip's central directory is truncated.")) }
         if isKeras { findings += KerasConfigCheck.checkMemberNames(names) }
         if let torchPrefix { findings += Self.torchScriptFindings(names, prefix: torchPrefix) }
-        var seen: Set<String> = []
-        for member in archive.members {
+        findings += scanZipMembers(
+            archive.members, in: input, depth: depth, torchPrefix: torchPrefix, isKeras: isKeras)
+        findings += scanOtherZipViews(archive, in: input, depth: depth)
+        return (format, findings)
+    }
+
+    private func readZip(_ input: ScanInput, endRecord: Int?) throws(StemmaError) -> ZipArchive {
+        try ZipArchive.read(
+            input, maxMembers: max(0, limits.maxMembers - membersUsed) + 1,
+            maxDirectoryBytes: min(input.count, limits.maxMemberBytes), endRecord: endRecord)
+    }
+
+    /// One malformed finding per ambiguity, on its member when it names one.
+    static func ambiguityFindings(_ archive: ZipArchive) -> [ScanFinding] {
+        var findings = archive.ambiguities.map { ambiguity in
+            ScanFinding(
+                .scanContainerAnomaly, .malformed, "Zip ambiguity (\(ambiguity.kind.rawValue)): \(ambiguity.detail).",
+                evidence: ScanEvidence(member: ambiguity.member.map { [$0] } ?? []))
+        }
+        if archive.droppedAmbiguities > 0 {
+            findings.append(
+                ScanFinding(
+                    .scanContainerAnomaly, .malformed, "Zip ambiguity: \(archive.droppedAmbiguities) more not listed."))
+        }
+        return findings
+    }
+
+    private func scanZipMembers(
+        _ members: [ZipMember], in input: ScanInput, depth: Int, torchPrefix: String?, isKeras: Bool
+    ) -> [ScanFinding] {
+        var findings: [ScanFinding] = []
+        for member in members {
             guard admitMember() else {
                 findings.append(Self.incomplete("more than \(limits.maxMembers) archive members"))
                 break
-            }
-            if !seen.insert(member.name).inserted {
-                findings.append(
-                    ScanFinding(
-                        .scanContainerAnomaly, .suspicious,
-                        "Zip anomaly: the member name '\(member.name)' appears more than once; loaders pick one.",
-                        evidence: ScanEvidence(member: [member.name])))
             }
             findings += Self.pathFindings(member.name)
             if member.isSymbolicLink {
@@ -63,27 +92,40 @@ extension ScanSession {
                 hint = .none
             }
             findings += scanZipMember(
-                member, of: archive, in: input, depth: depth, hint: hint,
-                kerasConfig: isKeras && member.name == "config.json")
+                member, in: input, depth: depth, hint: hint, kerasConfig: isKeras && member.name == "config.json")
         }
-        return (format, findings)
+        return findings
+    }
+
+    /// What other readers would see: the archive through each other end record, and the bytes in front of it.
+    private func scanOtherZipViews(_ archive: ZipArchive, in input: ScanInput, depth: Int) -> [ScanFinding] {
+        var findings: [ScanFinding] = []
+        let seen = Set(archive.members.map(\.localHeaderOffset))
+        for endRecord in archive.otherEndRecords.prefix(Self.maxZipViews) {
+            guard let view = try? readZip(input, endRecord: endRecord) else { continue }
+            let unseen = view.members.filter { !seen.contains($0.localHeaderOffset) }
+            findings += scanZipMembers(
+                unseen, in: input, depth: depth, torchPrefix: Self.torchPrefix(view.members.map(\.name)),
+                isKeras: false)
+        }
+        if archive.prefixLength > 0 {
+            findings += scanMember(
+                input.slice(offset: 0, count: archive.prefixLength), name: Self.zipPrefixMember, depth: depth + 1,
+                hint: .none)
+        }
+        return findings
     }
 
     private func scanZipMember(
-        _ member: ZipMember, of archive: ZipArchive, in input: ScanInput, depth: Int, hint: LoaderHint,
-        kerasConfig: Bool
+        _ member: ZipMember, in input: ScanInput, depth: Int, hint: LoaderHint, kerasConfig: Bool
     ) -> [ScanFinding] {
         let inside = ScanEvidence(member: [member.name])
         func finding(_ code: FindingCode, _ verdict: ScanVerdict, _ message: String) -> ScanFinding {
             ScanFinding(code, verdict, message, evidence: inside)
         }
-        let location: ZipLocation
-        do throws(StemmaError) {
-            location = try archive.locate(member, in: input)
-        } catch {
-            return [Self.finding(for: error, reading: "zip member").inside(member.name)]
-        }
-        var findings = location.anomalies.map { finding(.scanContainerAnomaly, .suspicious, "Zip anomaly: \($0).") }
+        // The reader has reported why there is no local header.
+        guard let dataOffset = member.dataOffset else { return [] }
+        var findings: [ScanFinding] = []
         if member.isEncrypted {
             // Unscannable as far as a zip reader that honours the flag goes; but the flag can be set on plain data
             // (CVE-2025-1944), and a reader that ignores it would load a pickle the scan never saw. So the bytes
@@ -93,12 +135,7 @@ extension ScanSession {
                     .scanUnscannableMember, .malformed,
                     "The zip member is flagged as encrypted; its bytes are scanned as they are."))
         }
-        let (end, overflow) = location.dataOffset.addingReportingOverflow(member.compressedSize)
-        if overflow || end > input.count {
-            findings.append(
-                Self.malformed("The zip member's data runs past the end of the archive.").inside(member.name))
-        }
-        let raw = input.slice(offset: location.dataOffset, count: member.compressedSize)
+        let raw = input.slice(offset: dataOffset, count: member.compressedSize)
         let data: ScanInput
         switch member.method {
         case 0:
@@ -119,7 +156,7 @@ extension ScanSession {
         }
         // Read fully only what is scanned anyway (never tensor data), and check its CRC on the way.
         if member.method == 0, kind != .data || kerasConfig, data.count <= limits.maxMemberBytes,
-            let crc = try? ZipChecksum.crc32(of: data), crc != member.crc
+            let crc = try? data.allBytes(maxBytes: limits.maxMemberBytes).map(ZipChecksum.crc32), crc != member.crc
         {
             findings.append(crcMismatch(inside))
         }
@@ -162,20 +199,20 @@ extension ScanSession {
         case .corrupt(let reason):
             findings.append(Self.malformed("The zip member's deflate data is corrupt: \(reason).").inside(member.name))
             return nil
-        case .complete(let bytes):
+        case .complete(let bytes, let stream):
             guard account(bytes.count) else {
                 findings.append(
                     Self.incomplete("more than \(limits.maxTotalBytes) bytes decompressed").inside(member.name))
                 return nil
             }
-            if bytes.count != member.uncompressedSize {
+            // Sizes and the end of the stream decide what readers unpack; a CRC error is read past and reported.
+            for ambiguity in stream.ambiguities(for: member, checkCRC: false) {
                 findings.append(
                     ScanFinding(
-                        .scanContainerAnomaly, .suspicious,
-                        "Zip anomaly: the member inflates to \(bytes.count) bytes, its record says \(member.uncompressedSize).",
-                        evidence: inside))
+                        .scanContainerAnomaly, .malformed,
+                        "Zip ambiguity (\(ambiguity.kind.rawValue)): \(ambiguity.detail).", evidence: inside))
             }
-            if ZipChecksum.crc32(bytes) != member.crc { findings.append(crcMismatch(inside)) }
+            if stream.crc != member.crc { findings.append(crcMismatch(inside)) }
             return ScanInput(bytes: bytes, path: raw.path)
         }
     }

@@ -1,3 +1,4 @@
+import StemmaArchive
 import StemmaCore
 
 /// What an input's bytes are, as far as scanning is concerned.

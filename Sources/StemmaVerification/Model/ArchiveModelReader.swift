@@ -26,7 +26,8 @@ struct ArchiveModelReader {
         var bytesHashed: Int64 = 0
     }
 
-    private enum Pending {
+    /// An entry read, before the shared top folder is stripped and links are resolved (the zip reader too).
+    enum Pending {
         case file(size: UInt64, digests: [(range: Range<UInt64>, digest: [UInt8])])
         case directory
         case hardLink(target: String)
@@ -94,8 +95,7 @@ struct ArchiveModelReader {
     }
 
     /// Strips a shared top-level folder, applies ignore rules and resolves links.
-    private func resolve(_ entries: [(path: String, entry: Pending)], into content: inout Content, ignore: IgnoreRules)
-    {
+    func resolve(_ entries: [(path: String, entry: Pending)], into content: inout Content, ignore: IgnoreRules) {
         let prefix = sharedTopFolder(entries)
         func strip(_ name: String) -> String? {
             guard let prefix else { return name }

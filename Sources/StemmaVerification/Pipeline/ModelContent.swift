@@ -44,9 +44,18 @@ struct ModelContent {
                     modificationTime: identity.modificationTime, followsLink: true)
             ]
         case .archive(let path):
-            let reader = ArchiveModelReader(
-                path: path, layout: layout, algorithm: algorithm, allowSymlinks: allowSymlinks, limits: archiveLimits)
-            let content = try reader.read(ignore: ignore, progress: progress)
+            let content: ArchiveModelReader.Content
+            if ZipModelReader.reads(path) {
+                content = try ZipModelReader(
+                    path: path, layout: layout, algorithm: algorithm, allowSymlinks: allowSymlinks,
+                    limits: archiveLimits
+                ).read(ignore: ignore, progress: progress)
+            } else {
+                content = try ArchiveModelReader(
+                    path: path, layout: layout, algorithm: algorithm, allowSymlinks: allowSymlinks,
+                    limits: archiveLimits
+                ).read(ignore: ignore, progress: progress)
+            }
             files = content.sizes.map {
                 ModelFile(name: $0.key.string, path: path, size: $0.value, modificationTime: 0, followsLink: false)
             }
