@@ -45,7 +45,7 @@ struct ZipModelReader {
                 Finding(.ambiguousArchive, "'\(path)' has \(archive.droppedAmbiguities) more ambiguities not listed"))
         }
         var entries: [(path: String, entry: ArchiveModelReader.Pending)] = []
-        var seen = Set<String>()
+        var seen = Set<ExactName>()
         var context = try DigestContext(algorithm)
         for member in archive.members {
             let display = ArchivePath.display(member.rawName)
@@ -67,7 +67,7 @@ struct ZipModelReader {
                 entries.append((normalized, .directory))
                 continue
             }
-            guard seen.insert(normalized).inserted else {
+            guard seen.insert(ExactName(normalized)).inserted else {
                 content.findings.append(
                     Finding(.unsafeArchiveEntry, "zip member '\(normalized)' appears more than once", path: normalized))
                 continue
