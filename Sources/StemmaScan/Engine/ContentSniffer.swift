@@ -111,9 +111,11 @@ enum ContentSniffer {
         if starts(Array("ustar".utf8), at: 257) || isOldTarHeader(head) { return .tar }
         // An 8-byte little-endian header length under 4 GiB (its top four bytes zero, which text never has) and
         // a '{': a safetensors file, even when the length is a lie; the check reports a header past the end. A
-        // length of 2^63 or more (top byte not ASCII) before a '{' is a safetensors header too, an absurd one.
-        if head.count >= 9, head[8] == UInt8(ascii: "{"), head[4..<8].allSatisfy({ $0 == 0 }) || head[7] >= 0x80 {
-            return .safetensors
+        // length of 2^63 or more (top byte not ASCII) before '{' and JSON-looking text is an absurd header (random
+        // tensor bytes match the first two tests one time in 512, the text test almost never).
+        if head.count >= 9, head[8] == UInt8(ascii: "{") {
+            let text = head.count >= 17 && head[9..<17].allSatisfy { (0x20...0x7E).contains($0) || $0 == 0x0A }
+            if head[4..<8].allSatisfy({ $0 == 0 }) || (head[7] >= 0x80 && text) { return .safetensors }
         }
         return nil
     }

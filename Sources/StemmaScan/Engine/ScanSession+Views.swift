@@ -66,8 +66,8 @@ extension ScanSession {
     }
 
     /// A joblib zlib, LZMA or `ZF` dump: decompressed as `joblib.load` would, within the scan limits, and the
-    /// result scanned with the joblib hint. Bytes that only look like a zlib header and inflate to nothing are
-    /// data after all.
+    /// result scanned with the joblib hint. Bytes that only look like a zlib header and inflate to noise before
+    /// failing are data after all.
     func scanJoblibStream(_ input: ScanInput, kind: ContentKind, name: String, depth: Int)
         -> (format: String, [ScanFinding])
     {
@@ -114,7 +114,11 @@ extension ScanSession {
                     findings.append(Self.incomplete("the stream decompresses to \(bound.reason)"))
                     bytes = output
                 case .corrupt(let output, let reason):
-                    if output.isEmpty && kind == .zlib && !ContentSniffer.isModelShaped(name) {
+                    // Text that happens to start like a zlib header inflates to a little noise before zlib gives
+                    // up; joblib would fail on that noise too. Only a pickle-shaped start is a joblib view.
+                    let head = Array(output.prefix(PickleProbe.window))
+                    let noise = output.isEmpty || ContentSniffer.sniffHead(head, total: output.count, name: "") == .data
+                    if noise && kind == .zlib && !ContentSniffer.isModelShaped(name) {
                         return scanData(input, name: name, hint: .none)
                     }
                     findings.append(Self.malformed("The joblib zlib stream is corrupt: \(reason)."))
