@@ -67,8 +67,22 @@ import Testing
         #expect(file.format == "npy+pytorch-zip")
         #expect(file.verdict == .dangerous)
         #expect(trace.contains { $0.route == "npy" })
-        // The same array alone is a plain array.
+        // The same array alone is a plain array, and four stray end-record bytes in its tail are not a zip to any
+        // reader (no central directory behind them).
         #expect(scanner.scan(bytes: array, name: "weights.npy").file.verdict == .safe)
+        var stray = array + [0x50, 0x4B, 0x05, 0x06] + [UInt8](repeating: 0, count: 18)
+        stray[stray.count - 12] = 1  // one entry, a 0-byte directory at offset 0: there is no PK\x01\x02 there
+        #expect(scanner.scan(bytes: stray, name: "weights.npy").file.format == "npy")
+    }
+
+    @Test func tensorRecordsAreNeverJoblibStreams() throws {
+        let record: [UInt8] = [0x78, 0x9C] + [UInt8](repeating: 0x33, count: 64)
+        #expect(
+            try ContentSniffer.sniff(ScanInput(bytes: record, path: "t"), name: "data/0", tensorRecord: true) == .data)
+        // A large member's head counts as zlib only when it inflates to the start of a pickle.
+        #expect(ContentSniffer.sniffHead(record, total: 1 << 40, name: "blob") == .data)
+        let stream = try zlibCompress(Self.payload)
+        #expect(ContentSniffer.sniffHead(stream, total: 1 << 40, name: "blob") == .zlib)
     }
 
     @Test func safetensorsLengthsNear2To64AreMalformed() {

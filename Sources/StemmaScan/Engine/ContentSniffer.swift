@@ -67,7 +67,7 @@ enum ContentSniffer {
             }
             if verdict == true { return .pickle }
         }
-        if let kind = try JoblibStream.kind(input) { return kind }
+        if !tensorRecord, let kind = try JoblibStream.kind(input) { return kind }
         if let kind = nameKind(name) { return kind }
         if !tensorRecord, (try? ONNXProbe.isModel(input)) == true { return .onnx }
         return .data
@@ -78,18 +78,26 @@ enum ContentSniffer {
     /// boundary (h5py skips what comes before it).
     static func extraViews(_ input: ScanInput, primary: ContentKind) throws(StemmaError) -> [ContentKind] {
         var views: [ContentKind] = []
-        if primary != .zip, try ZipArchive.endOfCentralDirectory(in: input) != nil { views.append(.zip) }
+        if primary != .zip, let end = try ZipArchive.endOfCentralDirectory(in: input),
+            try hasCentralDirectory(input, endRecord: end)
+        {
+            views.append(.zip)
+        }
         if primary != .hdf5, try hasHDF5Signature(input) { views.append(.hdf5) }
         return views
     }
 
     /// The kind of a member too large to bring into memory, from its first bytes alone (up to
     /// ``PickleProbe/window``): magic at offset 0 and the pickle probe against the member's real size.
-    static func sniffHead(_ head: [UInt8], total: Int, name: String) -> ContentKind {
+    /// - Parameter joblib: whether to look for joblib's compressions (not inside one's own head: a zlib quine
+    ///   would recurse forever).
+    static func sniffHead(_ head: [UInt8], total: Int, name: String, joblib: Bool = true) -> ContentKind {
         if let kind = magicKind(head, count: total, strictPickleMagic: true) { return kind }
         if head.starts(with: hdf5Signature) { return .hdf5 }
         if !head.isEmpty, PickleProbe.isPickle(head, total: total) != false { return .pickle }
-        if let kind = JoblibStream.kind(head: head) { return kind }
+        if joblib, let kind = JoblibStream.kind(head: head), JoblibStream.headInflatesToAPickle(head, kind: kind) {
+            return kind
+        }
         return nameKind(name) ?? .data
     }
 
@@ -118,6 +126,27 @@ enum ContentSniffer {
             if head[4..<8].allSatisfy({ $0 == 0 }) || (head[7] >= 0x80 && text) { return .safetensors }
         }
         return nil
+    }
+
+    /// Whether the end record at `end` leads to a central directory a zip reader would take: `PK\x01\x02` where
+    /// Python's `zipfile` looks (just before the end record, allowing for data prepended to the zip) or at the
+    /// recorded offset, or zip64 markers (whose records the zip scan checks). Four stray bytes `PK\x05\x06` in
+    /// the tail of a tensor are not a zip to any reader, so they are not a view; an empty directory is nothing
+    /// to load.
+    private static func hasCentralDirectory(_ input: ScanInput, endRecord end: Int) throws(StemmaError) -> Bool {
+        let record = try input.bytes(at: end, count: 22)
+        guard record.count == 22 else { return false }
+        func value(_ offset: Int, _ width: Int) -> Int {
+            (0..<width).reduce(0) { $0 | Int(record[offset + $1]) << (8 * $1) }
+        }
+        let (entries, size, offset) = (value(10, 2), value(12, 4), value(16, 4))
+        if entries == 0xFFFF || size == 0xFFFF_FFFF || offset == 0xFFFF_FFFF { return true }
+        guard entries > 0 else { return false }
+        let signature: [UInt8] = [0x50, 0x4B, 0x01, 0x02]
+        for start in [end - size, offset] where start >= 0 && start <= input.count - 4 {
+            if try input.bytes(at: start, count: 4) == signature { return true }
+        }
+        return false
     }
 
     /// A pre-POSIX tar header: a name, and a checksum field that matches the header's byte sum.

@@ -117,7 +117,9 @@ extension ScanSession {
                     // Text that happens to start like a zlib header inflates to a little noise before zlib gives
                     // up; joblib would fail on that noise too. Only a pickle-shaped start is a joblib view.
                     let head = Array(output.prefix(PickleProbe.window))
-                    let noise = output.isEmpty || ContentSniffer.sniffHead(head, total: output.count, name: "") == .data
+                    let noise =
+                        output.isEmpty
+                        || ContentSniffer.sniffHead(head, total: output.count, name: "", joblib: false) == .data
                     if noise && kind == .zlib && !ContentSniffer.isModelShaped(name) {
                         return scanData(input, name: name, hint: .none)
                     }

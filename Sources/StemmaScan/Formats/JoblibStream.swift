@@ -54,6 +54,26 @@ enum JoblibStream {
         return (offset, length)
     }
 
+    /// Whether the first bytes of a member too large to read whole decompress to the start of a pickle: random
+    /// tensor bytes pass the two-byte zlib test one time in eight thousand, and are data all the same.
+    static func headInflatesToAPickle(_ head: [UInt8], kind: ContentKind) -> Bool {
+        let input = ScanInput(bytes: head, path: "")
+        let output: [UInt8]
+        switch kind {
+        case .zlib, .joblibZFile:
+            let offset = kind == .zlib ? 0 : zfileHeader(head)?.dataOffset ?? head.count
+            switch try? inflate(input, from: offset, maxOutput: PickleProbe.window) {
+            case .complete(let bytes, _)?, .exceeded(let bytes)?, .corrupt(let bytes, _)?: output = bytes
+            case nil: return false
+            }
+        default:
+            // Raw LZMA cannot be decoded from a prefix through libarchive; `5D 00` is rarer (1 in 65,536).
+            return true
+        }
+        guard !output.isEmpty else { return false }
+        return ContentSniffer.sniffHead(output, total: Int.max, name: "", joblib: false) != .data
+    }
+
     /// How an inflation ended.
     enum Outcome {
         /// The stream ended; `trailing` bytes of input follow it.
