@@ -38,6 +38,12 @@ import Testing
         #expect(JinjaConstants.constants(in: Array(template.utf8)).contains("a}}b__cl"))
     }
 
+    @Test func decodedProseIsNotAnEscape() {
+        // "\nos." decodes to a line starting "os." and "\neval(" a line starting "eval(": neither is an attribute name.
+        let template = #"{{ 'Check your files.\nos.path is not available; no\neval(x) here.' ~ message['content'] }}"#
+        #expect(ChatTemplateCheck.checkTemplate(Array(template.utf8)).isEmpty)
+    }
+
     /// The published templates of Llama 3 (Meta-Llama-3-8B-Instruct), Qwen2 (Qwen2-7B-Instruct) and Mistral
     /// (Mistral-7B-Instruct-v0.1), as their tokenizer_config.json ships them.
     static let benignTemplates = [

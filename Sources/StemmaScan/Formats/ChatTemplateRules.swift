@@ -65,8 +65,12 @@ enum ChatTemplateRules {
         let plain = Set(matches(in: template, limit: .max).map(\.token))
         var found: [Match] = []
         for constant in JinjaConstants.constants(in: template) where found.count < limit {
+            // Only names a string can smuggle into an attribute lookup count here: a constant is data, and prose
+            // that decodes to "\nos." or "joiner" is not an escape.
             for match in matches(in: Array(constant.utf8), limit: limit)
-            where !plain.contains(match.token) && !found.contains(where: { $0.token == match.token }) {
+            where (literals.contains(match.token) || match.token.hasPrefix("__"))
+                && !plain.contains(match.token) && !found.contains(where: { $0.token == match.token })
+            {
                 found.append(Match(token: match.token, offset: 0, excerpt: String(constant.prefix(100))))
             }
         }
