@@ -124,12 +124,17 @@ import Testing
         #expect(file.verdict == .dangerous)
         let benign = FormatONNXTests.model(nodes: [FormatONNXTests.node("Add")])
         #expect(scanner.scan(bytes: benign, name: "model.dat").file.verdict == .safe)
-        // Protobufs that are not models: no graph, an unknown field, a wrong wire type, a random start.
-        for bytes: [UInt8] in [
-            [0x08, 0x07], [0x08, 0x07, 0x3A, 0x00, 0x48, 0x01], [0x08, 0x07, 0x38, 0x01], [1, 2, 3, 4],
-        ] {
-            #expect(try !ONNXProbe.isModel(ScanInput(bytes: bytes, path: "p")))
-        }
+        // Field order does not matter to a protobuf parser, nor do unknown fields: nor to the probe.
+        let graph = Proto().string(2, "g").message(1, FormatONNXTests.node("Add"))
+        let reordered = Proto().string(2, "producer").int(99, 1).message(7, graph).int(1, 8).bytes
+        #expect(try ONNXProbe.isModel(ScanInput(bytes: reordered, path: "m")))
+        // Protobufs that are not models: no graph, field 1 as bytes (SentencePiece, GraphDef), a graph that is a
+        // varint, a graph without ir_version or opset, random bytes.
+        let others: [[UInt8]] = [
+            [0x08, 0x07], [0x0A, 0x01, 0x00, 0x3A, 0x00], [0x08, 0x07, 0x38, 0x01], [0x3A, 0x00, 0x12, 0x00],
+            [1, 2, 3, 4],
+        ]
+        for bytes in others { #expect(try !ONNXProbe.isModel(ScanInput(bytes: bytes, path: "p"))) }
     }
 
     private func zlibCompress(_ bytes: [UInt8]) throws -> [UInt8] {

@@ -2,10 +2,12 @@
 /// Runtime take any path.
 ///
 /// Protobuf has no magic number and random bytes often parse as a few fields, so the probe asks for what a
-/// loadable model must have and nothing a model cannot: the whole top level parses, every field number is one
-/// ModelProto defines with its wire type, `ir_version` (1, varint) is present and plausible (1…64), and there is
-/// a `graph` (7) whose own top level parses as a GraphProto. A file that passes is then checked in full by
-/// ``ONNXCheck``; a random protobuf fails on the first unknown field or wrong wire type.
+/// loadable model has, in any field order (protobuf parsers take any): the whole top level parses, every field
+/// ModelProto defines has its own wire type (a parser refuses another), there is a `graph` (7) whose top level
+/// parses the same way as a GraphProto, and `ir_version` (1, a varint in 1…64) or an `opset_import` (8). Unknown
+/// fields are allowed, as parsers keep them. A file that passes is checked in full by ``ONNXCheck``; other
+/// protobufs fail on a wire type (SentencePiece and TF GraphDef start with a length-delimited field 1, a
+/// SavedModel and its fingerprint have no graph).
 enum ONNXProbe {
     /// ModelProto fields and their wire types (onnx/onnx.proto): ir_version 1, producer_name 2,
     /// producer_version 3, domain 4, model_version 5, doc_string 6, graph 7, opset_import 8, metadata_props 14,
@@ -25,43 +27,32 @@ enum ONNXProbe {
     /// - Throws: ``FormatFailure`` `.unreadable` when the input cannot be read.
     static func isModel(_ input: ScanInput) throws(FormatFailure) -> Bool {
         guard input.count >= 4 else { return false }
-        // The first field of every serialised ModelProto is ir_version (the C++ and Python writers emit fields
-        // in number order): a cheap test that rejects almost every other file at once.
-        guard try input.bytesForProbe(count: 1) == [0x08] else { return false }
         var model = ProtobufReader(InputWindow(input))
-        var irVersion: UInt64?
+        var irVersion = false
+        var opset = false
         var graph: ProtobufReader.Field?
         var fields = 0
         do {
             while let field = try model.next() {
                 fields += 1
-                guard fields <= maxFields, modelFields[field.number] == field.wireType else { return false }
-                if field.number == 1 { irVersion = field.scalar }
+                guard fields <= maxFields else { return false }
+                if let wireType = modelFields[field.number], wireType != field.wireType { return false }
+                if field.number == 1 { irVersion = (1...64).contains(field.scalar) }
                 if field.number == 7 { graph = field }
+                if field.number == 8 { opset = true }
             }
-        } catch {
-            if case .unreadable = error { throw error }
-            return false
-        }
-        guard let irVersion, (1...64).contains(irVersion), let graph else { return false }
-        do {
+            guard irVersion || opset, let graph else { return false }
             var reader = try model.message(graph)
             var graphFieldCount = 0
             while let field = try reader.next() {
                 graphFieldCount += 1
-                guard graphFieldCount <= maxFields, graphFields[field.number] == field.wireType else { return false }
+                guard graphFieldCount <= maxFields else { return false }
+                if let wireType = graphFields[field.number], wireType != field.wireType { return false }
             }
             return true
         } catch {
             if case .unreadable = error { throw error }
             return false
         }
-    }
-}
-
-extension ScanInput {
-    /// The first `count` bytes, with a read error as a ``FormatFailure``.
-    fileprivate func bytesForProbe(count: Int) throws(FormatFailure) -> [UInt8] {
-        do { return try bytes(at: 0, count: count) } catch { throw .unreadable(error) }
     }
 }
