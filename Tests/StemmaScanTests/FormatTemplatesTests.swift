@@ -154,6 +154,10 @@ import Testing
         let review = findings.filter { $0.code == .scanHydraTarget }.compactMap(\.evidence.detail)
         #expect(review == ["${oc.env:TARGET}", "mylib.build"])
         #expect(HydraConfigCheck.check(Array("a: {_target_: torch.nn.Linear}\n".utf8)).isEmpty)
+        // NeMo's legacy form: `cls` with `params` beside it is a target; a `cls` alone is just a key.
+        let legacy = HydraConfigCheck.check(
+            Array("m: {cls: os.system, params: {command: x}}\nn: {cls: os.system}\n".utf8))
+        #expect(legacy.codes == ["scan.hydra-unsafe-target"])
         #expect(
             HydraConfigCheck.check(Array("a: [unclosed\n_target_: os.system\n".utf8)).codes.contains("scan.malformed"))
         #expect(HydraConfigCheck.check(Array("a: [unclosed\n".utf8)).isEmpty)

@@ -3,7 +3,7 @@ import StemmaCore
 
 /// Checks YAML configs that Hydra's `instantiate` (and so NeMo's `restore_from`, which reads the
 /// `model_config.yaml` of a `.nemo` archive) turns into calls: every `_target_` names a callable that is imported
-/// and called with the sibling keys as arguments.
+/// and called with the sibling keys as arguments, and so does NeMo's legacy `cls` (or `target`) next to `params`.
 ///
 /// Each `_target_` is resolved as a Python path and judged by the pickle denylist (`os.system`,
 /// `builtins.eval`, `subprocess.Popen`, `torch.load`, … are dangerous). A target rooted in the frameworks these
@@ -80,16 +80,19 @@ public enum HydraConfigCheck {
         defer { yaml_parser_delete(&parser) }
         return yaml.withUnsafeBufferPointer { buffer -> String? in
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
-            // For each open collection: whether it is a mapping, whether the next node is a key, the last key.
-            var frames: [(mapping: Bool, expectKey: Bool, key: String?)] = []
+            // For each open collection: whether it is a mapping, whether the next node is a key, the last key, and
+            // NeMo's legacy `cls`/`target` values with whether a `params` sibling makes them a target.
+            var frames: [(mapping: Bool, expectKey: Bool, key: String?, legacy: [String], params: Bool)] = []
             var anchors: [String: String] = [:]
             var events = 0
             func node(_ text: String?) {
                 guard let last = frames.indices.last, frames[last].mapping else { return }
                 if frames[last].expectKey {
                     frames[last].key = text
-                } else if frames[last].key == "_target_", let text {
-                    targets.append(text)
+                    if text == "params" { frames[last].params = true }
+                } else if let text {
+                    if frames[last].key == "_target_" { targets.append(text) }
+                    if frames[last].key == "cls" || frames[last].key == "target" { frames[last].legacy.append(text) }
                 }
                 frames[last].expectKey.toggle()
             }
@@ -116,9 +119,9 @@ public enum HydraConfigCheck {
                 case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                     node(nil)
                     guard frames.count < 256 else { return "nests deeper than 256 levels" }
-                    frames.append((event.type == YAML_MAPPING_START_EVENT, true, nil))
+                    frames.append((event.type == YAML_MAPPING_START_EVENT, true, nil, [], false))
                 case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-                    _ = frames.popLast()
+                    if let frame = frames.popLast(), frame.params { targets += frame.legacy }
                 case YAML_STREAM_END_EVENT:
                     return nil
                 default:
