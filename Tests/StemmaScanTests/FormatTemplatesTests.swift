@@ -24,6 +24,8 @@ import Testing
         ("{{ x|attr(['__sub', 'classes__']|join('')) }}", "__subclasses__"),
         ("{{ x|attr('__tini__'|reverse) }}", "__init__"),
         ("{{ x|attr('__INIT__'|lower) }}", "__init__"),
+        ("{{ x|attr('__in' ~ ('it' ~ '__')) }}", "__init__"),
+        ("{{ x|attr('%c%cinit%s'|format(95, 95, '__')) }}", "__init__"),
     ])
     func constantsAreFolded(template: String, constant: String) {
         #expect(JinjaConstants.constants(in: Array(template.utf8)).contains(constant))

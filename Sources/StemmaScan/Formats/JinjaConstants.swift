@@ -36,7 +36,8 @@ enum JinjaConstants {
     }
 
     /// The literals of `tokens` and the constants folded from them.
-    static func fold(_ tokens: [JinjaToken]) -> [String] {
+    static func fold(_ blockTokens: [JinjaToken]) -> [String] {
+        let tokens = withoutGrouping(blockTokens)
         var result: [String] = []
         var index = 0
         while index < tokens.count {
@@ -88,7 +89,32 @@ enum JinjaConstants {
         return result
     }
 
-    /// Applies the string filters that keep a constant constant: `|reverse`, `|lower`, `|upper`, `|string`.
+    /// `tokens` without grouping parentheses (those not after a name, `)` or `]`, so not a call's), and without
+    /// the matching `)`: `'__in' ~ ('it' ~ '__')` folds like `'__in' ~ 'it' ~ '__'`. Folding may then join a
+    /// little more than Jinja's precedence would; it only ever adds candidate constants.
+    static func withoutGrouping(_ tokens: [JinjaToken]) -> [JinjaToken] {
+        var result: [JinjaToken] = []
+        var opened: [Bool] = []  // for each open '(': whether it groups (and is dropped)
+        for token in tokens {
+            if token == .symbol("(") {
+                let call: Bool
+                switch result.last {
+                case .name?, .symbol(")")?, .symbol("]")?: call = true
+                default: call = false
+                }
+                opened.append(!call)
+                if call { result.append(token) }
+            } else if token == .symbol(")") {
+                if opened.popLast() != true { result.append(token) }
+            } else {
+                result.append(token)
+            }
+        }
+        return result
+    }
+
+    /// Applies the string filters that keep a constant constant: `|reverse`, `|lower`, `|upper`, `|string`, and
+    /// `|format(…)` with literal arguments (`'%c%c'|format(95, 95)` is `__`).
     private static func filters(_ value: String, _ tokens: [JinjaToken], _ start: Int) -> (String, Int) {
         var value = value
         var index = start
@@ -98,11 +124,53 @@ enum JinjaConstants {
             case "lower": value = value.lowercased()
             case "upper": value = value.uppercased()
             case "string", "trim": break
+            case "format":
+                guard let (arguments, end) = literalArguments(tokens, from: index + 2) else { return (value, index) }
+                value = percentFormat(value, arguments)
+                index = end - 2
             default: return (value, index)
             }
             index += 2
         }
         return (value, index)
+    }
+
+    /// `( 95, 'x', … )` at `start`: literal arguments and the index after the `)`, or nil.
+    private static func literalArguments(_ tokens: [JinjaToken], from start: Int) -> ([JinjaToken], Int)? {
+        guard start < tokens.count, tokens[start] == .symbol("(") else { return nil }
+        var arguments: [JinjaToken] = []
+        var index = start + 1
+        while index < tokens.count {
+            switch tokens[index] {
+            case .string, .number: arguments.append(tokens[index])
+            case .symbol(","): break
+            case .symbol(")"): return (arguments, index + 1)
+            default: return nil
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// Python's `%` formatting for `%c`, `%s`, `%d` and `%%`, the conversions an obfuscator needs.
+    static func percentFormat(_ format: String, _ arguments: [JinjaToken]) -> String {
+        var output = ""
+        var next = arguments.makeIterator()
+        var characters = format.makeIterator()
+        while let character = characters.next() {
+            guard character == "%", let conversion = characters.next() else {
+                output.append(character)
+                continue
+            }
+            switch (conversion, conversion == "%" ? nil : next.next()) {
+            case ("%", _): output.append("%")
+            case ("c", .number(let code)?): output += Unicode.Scalar(UInt32(clamping: code)).map { String($0) } ?? ""
+            case ("c", .string(let text)?), ("s", .string(let text)?): output += text
+            case ("s", .number(let number)?), ("d", .number(let number)?): output += String(number)
+            default: output += "%" + String(conversion)
+            }
+        }
+        return output
     }
 
     /// A list of string literals `[ 'a', 'b' ]` starting at `start` (a `[`), and the index after its `]`.
@@ -137,6 +205,8 @@ enum JinjaToken: Equatable {
     case string(String)
     case name(String)
     case symbol(String)
+    /// A decimal integer literal (for `|format` of `%c`).
+    case number(Int)
     case other
 }
 
@@ -171,8 +241,10 @@ struct JinjaLexer {
             } else if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
                 position += 1
             } else if byte >= 0x30 && byte <= 0x39 {
+                let start = position
                 while position < bytes.count, ChatTemplateRules.isIdentifierByte(bytes[position]) { position += 1 }
-                tokens.append(.other)
+                let digits = String(decoding: bytes[start..<position], as: UTF8.self)
+                tokens.append(digits.count <= 9 ? Int(digits).map(JinjaToken.number) ?? .other : .other)
             } else {
                 tokens.append(.symbol(String(UnicodeScalar(byte))))
                 position += 1
