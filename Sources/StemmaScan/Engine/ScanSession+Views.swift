@@ -138,7 +138,7 @@ extension ScanSession {
         let inner = ScanInput(bytes: bytes, path: input.path)
         return (
             kind.rawValue,
-            findings + scanMember(inner, name: Self.decompressedName(name), depth: depth + 1, hint: .compressed)
+            findings + scanMember(inner, name: Self.decompressedName(name), depth: depth + 1, hint: .joblib)
         )
     }
 

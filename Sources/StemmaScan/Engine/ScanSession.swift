@@ -21,6 +21,9 @@ enum LoaderHint: Equatable {
     case legacyTorch
     /// The content of a compressed stream (joblib, `pandas.read_pickle`).
     case compressed
+    /// The content of a compression only `joblib.load` reads (zlib, raw LZMA, `ZF`): a joblib pickle, whatever
+    /// the file is called.
+    case joblib
 }
 
 /// The scan of one top-level file: its limits, what has been used of them, and a trace of where each input went.

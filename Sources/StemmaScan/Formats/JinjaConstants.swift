@@ -1,8 +1,9 @@
 /// The string constants a Jinja template computes, as Jinja would evaluate them (issue 10, rule 6: templates as
 /// programs): the template is split into its `{{ … }}` and `{% … %}` blocks, each block into tokens, every string
 /// literal decoded (`\x5f`, `\u005f`, `\U0000005f`, `\N{LOW LINE}`-free escapes, octal `\137`), and constant
-/// expressions folded: `~` and `+` between literals, adjacent literals (Jinja joins them), `[…]|join` of a list of
-/// literals (with a literal separator or none), and `|reverse`, `|lower`, `|upper` on a folded string.
+/// expressions folded: `~` and `+` between literals, adjacent literals (Jinja joins them), grouping parentheses,
+/// `[…]|join` of a list of literals (with a literal separator or none), and `|reverse`, `|lower`, `|upper` and
+/// `|format(…)` of literals on a folded string.
 ///
 /// A sandbox-escape name that appears only after folding (`'__in'~'it__'`, `'\x5f\x5fglobals\x5f\x5f'`) was
 /// hidden on purpose: no honest chat template spells its constants that way.
