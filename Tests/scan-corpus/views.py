@@ -82,6 +82,8 @@ def build(c):
     c.add("benign/joblib/dict_zfile.pkl",
           zfile(c.pickle("view_zfile_benign", b"\x80\x02}q\x00X\x01\x00\x00\x00aq\x01K\x01s.")), S,
           "joblib < 0.10 ZF container of a plain dict")
+    c.add("benign/joblib/model.pkl_01.npy.z", zfile(np.arange(16, dtype="<f8").tobytes()), S,
+          "joblib < 0.10 array sidecar: a ZF container of raw array bytes (its pickle gives the dtype)")
 
     # --- polyglots: a zip appended to another format (Keras and zipfile open any file with an end record) ----
     st_header = json.dumps({"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}).encode()

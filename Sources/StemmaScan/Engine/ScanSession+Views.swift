@@ -27,8 +27,11 @@ extension ScanSession {
 
     /// Bytes no reader recognised. Under a name a loader opens as a model (rule 3) they are not a readable model
     /// file, so not safe; a `.pb` that is well-formed protobuf (`fingerprint.pb`, a frozen graph) is let through.
+    /// The content of a compressed stream has no name of its own (`x.npy.z` holds raw array bytes that joblib
+    /// reads through its pickle), so the rule is for files and archive members only.
     func scanData(_ input: ScanInput, name: String, hint: LoaderHint) -> (format: String, [ScanFinding]) {
-        guard hint != .tensorRecord, ContentSniffer.isModelShaped(name) else {
+        let derivedName = hint == .compressed || hint == .joblib
+        guard hint != .tensorRecord, !derivedName, ContentSniffer.isModelShaped(name) else {
             record("data")
             return ("data", [])
         }
