@@ -19,7 +19,15 @@ import Testing
         #expect(JoblibStream.kind(head: Array("x^2 + y".utf8)) == .zlib)  // a header, and noise after it
         #expect(JoblibStream.kind(head: Array("xyz".utf8)) == nil)  // fails the FCHECK bits
         #expect(JoblibStream.kind(head: [0x78, 0xBB]) == nil)  // a preset dictionary: joblib never writes one
-        #expect(JoblibStream.kind(head: [0x5D, 0x00, 0x00, 0x80, 0x00]) == .lzma)
+        let lzma: [UInt8] = [0x5D, 0x00, 0x00, 0x80, 0x00] + [UInt8](repeating: 0xFF, count: 8)
+        #expect(JoblibStream.kind(head: lzma) == .lzma)
+        #expect(JoblibStream.kind(head: [0x5D, 0x00, 0x00, 0x80, 0x00, 0x10, 0, 0, 0, 0, 0, 0, 0]) == .lzma)
+        #expect(JoblibStream.kind(head: [0x5D, 0x00, 0x00, 0x80, 0x00, 0, 0, 0, 0, 0x40, 0, 0, 0]) == nil)
+        #expect(JoblibStream.kind(head: [0x5D, 0x00, 0x00, 0x80]) == nil)
+        // A header liblzma accepts and libarchive cannot decode is not proven, whatever the name.
+        let (odd, _) = scanner.scan(bytes: lzma + [0x00, 0x41, 0x99], name: "blob.dat")
+        #expect(odd.format == "lzma")
+        #expect(odd.verdict == .malformed)
         let zfile = Array("ZF0x1a               ".utf8) + [0x78, 0x9C]
         #expect(JoblibStream.kind(head: zfile) == .joblibZFile)
         #expect(JoblibStream.zfileHeader(zfile)?.length == 0x1a)

@@ -81,12 +81,8 @@ extension ScanSession {
             switch kind {
             case .lzma:
                 let (output, failure) = try Self.decompressLZMA(input, maxBytes: bound.bytes)
-                if let failure {
-                    if output.isEmpty && !ContentSniffer.isModelShaped(name) && failure == Self.notLZMA {
-                        return scanData(input, name: name, hint: .none)
-                    }
-                    findings.append(Self.malformed("The joblib LZMA stream cannot be read: \(failure)."))
-                }
+                // The header is one liblzma (so joblib) reads; a stream libarchive will not open is not proven.
+                if let failure { findings.append(Self.malformed("The joblib LZMA stream cannot be read: \(failure).")) }
                 if output.count >= bound.bytes {
                     findings.append(Self.incomplete("the stream decompresses to \(bound.reason)"))
                 }

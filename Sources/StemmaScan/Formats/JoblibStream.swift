@@ -6,12 +6,12 @@ import StemmaCore
 /// - `ZF`: the container of joblib before 0.10, `ZF`, the payload length as 19 characters of Python hex
 ///   (`0x…`, space-padded), an optional space, then one zlib stream;
 /// - `0x78`: a zlib stream (`compress=True`, `compress=3`, `compress='zlib'`, joblib's everyday output);
-/// - `5D 00`: a raw LZMA ("alone") stream (`compress='lzma'`);
+/// - `5D 00`: a raw LZMA ("alone") stream (`compress='lzma'`), with a size field liblzma accepts;
 /// - gzip, bz2, xz and lz4 have magic numbers of their own and are read as compressed streams anyway.
 ///
 /// A prefix alone does not make a dump: a zlib header must pass its own check (CMF·256 + FLG divisible by 31,
 /// deflate, no preset dictionary) and a `ZF` length must parse, so ordinary text that starts with `x` or `ZF`
-/// stays text. `5D 00` is taken at its word, as joblib takes it.
+/// stays text.
 enum JoblibStream {
     static let zfilePrefix: [UInt8] = Array("ZF".utf8)
     /// `len(hex(2**64))`: the width of the length field of a `ZF` container.
@@ -26,8 +26,18 @@ enum JoblibStream {
     static func kind(head: [UInt8]) -> ContentKind? {
         if head.starts(with: zfilePrefix), zfileHeader(head) != nil { return .joblibZFile }
         if isZlibHeader(head) { return .zlib }
-        if head.count >= 2, head[0] == 0x5D, head[1] == 0x00 { return .lzma }
+        if isLZMAHeader(head) { return .lzma }
         return nil
+    }
+
+    /// An LZMA "alone" header as joblib writes it and liblzma reads it: properties `5D`, a dictionary size whose
+    /// low byte is 0, and an uncompressed size that is unknown (all ones) or under 2^38 (liblzma refuses larger
+    /// ones). Random bytes pass one time in 2^42.
+    static func isLZMAHeader(_ head: [UInt8]) -> Bool {
+        guard head.count >= 13, head[0] == 0x5D, head[1] == 0x00 else { return false }
+        let size = head[5..<13]
+        return size.allSatisfy { $0 == 0xFF }
+            || size.dropFirst(4).allSatisfy { $0 == 0 } && size[size.startIndex + 4] < 0x40
     }
 
     /// A zlib stream header (RFC 1950): deflate with a window of at most 32 KiB, no preset dictionary, and the
