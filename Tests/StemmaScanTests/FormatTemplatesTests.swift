@@ -165,3 +165,41 @@ import Testing
         #expect(HydraConfigCheck.check(Array("a: [unclosed\n".utf8)).isEmpty)
     }
 }
+
+/// Seeded mutations of the text formats and joblib streams: nothing may crash, and a hidden escape survives
+/// damage after it.
+@Suite struct FormatTextFuzzTests {
+    static let samples: [(name: String, bytes: [UInt8])] = [
+        ("chat_template.jinja", Array("{{ x|attr('__in' ~ ('it' ~ '__')) }}{% set y = ['a','b']|join %}".utf8)),
+        ("saved_model.pbtxt", Array("meta_graphs { graph_def { node { name: \"a\" op: \"Read\" 'File' } } }".utf8)),
+        ("config.yaml", Array("m:\n  _target_: &t os.system\n  n: {cls: *t, params: {}}\n".utf8)),
+        ("config.json", Array(#"{"class_name": "S", "config": {"l": [{"\u0063lass_name": "Lambda"}]}}"#.utf8)),
+        ("tokenizer_config.json", Array(#"{"chat_template": [{"name": "a", "template": "{{ '\x5f' }}"}]}"#.utf8)),
+        ("m.pkl", [0x78, 0x01, 0x05, 0x00, 0xFA, 0xFF, 0x80, 0x02, 0x4B, 0x01, 0x2E, 0x00, 0x00, 0x00, 0x00]),
+        (
+            "m.pkl",
+            Array("ZF0x5                ".utf8) + [0x78, 0x01, 0x01, 0x05, 0x00, 0xFA, 0xFF]
+                + Array("\u{80}\u{2}K\u{1}.".utf8)
+        ),
+    ]
+
+    @Test func mutatedSamplesNeverCrash() {
+        let scanner = ModelScanner()
+        var generator = FormatFuzzTests.Generator(state: 10)
+        for (name, bytes) in Self.samples {
+            for _ in 0..<300 {
+                let mutated = FormatFuzzTests.mutate(bytes, using: &generator)
+                _ = scanner.scan(bytes: mutated, name: name)
+                _ = JinjaConstants.constants(in: mutated)
+                _ = SavedModelTextCheck.check(mutated)
+                _ = HydraConfigCheck.check(mutated)
+                _ = try? ONNXProbe.isModel(ScanInput(bytes: mutated, path: name))
+            }
+        }
+    }
+
+    @Test func damageAfterAHiddenEscapeDoesNotHideIt() {
+        let template = Array("{{ x|attr('__in' ~ 'it__') }}{{ unclosed ' ( [ ".utf8)
+        #expect(ChatTemplateCheck.checkTemplate(template).contains { $0.code == .scanChatTemplateObfuscated })
+    }
+}
