@@ -71,7 +71,9 @@ let package = Package(
         // Static scanning of files that run code when loaded: the pickle VM, containers, Keras, TF, ONNX, GGUF.
         .target(
             name: "StemmaScan",
-            dependencies: ["StemmaCore", "StemmaArchive", "CArchive"],
+            dependencies: [
+                "StemmaCore", "StemmaArchive", "CArchive", "CZlib", .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strictSettings
         ),
         // The verify and sign pipelines: model sources, parallel hashing, trust roots, renderers.

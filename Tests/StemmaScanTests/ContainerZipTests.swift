@@ -160,7 +160,7 @@ import Testing
         let (file, trace) = scanner.scan(bytes: keras, name: "model.keras")
         #expect(file.format == "keras")
         #expect(trace.route(["model.weights.h5"]) == "hdf5")
-        #expect(trace.route(["config.json"]) == "data")
+        #expect(trace.route(["config.json"]) == "json")
 
         let array = Fixture.npy("{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", data: Fixture.benignPickle)
         let npz = try ZipWriter.zip([ZipEntry(name: "a.npy", data: array, deflate: true)])

@@ -26,7 +26,7 @@ import Testing
         #expect(scanner.scan(bytes: [0x08, 0x07, 0x12, 0x00], name: "model.onnx").file.format == "onnx")
         #expect(scanner.scan(bytes: [0x08, 0x01], name: "x/saved_model.pb").file.format == "saved-model")
         #expect(scanner.scan(bytes: [0x08, 0x01], name: "keras_metadata.pb").file.format == "keras-metadata")
-        #expect(scanner.scan(bytes: [0x08, 0x01], name: "other.pb").file.format == "data")
+        #expect(scanner.scan(bytes: [0x08, 0x01], name: "other.pb").file.format == "protobuf")
     }
 
     @Test(arguments: [
@@ -35,10 +35,15 @@ import Testing
         "cat\n",
     ])
     func textIsDataNotAPickle(text: String) {
-        let (file, trace) = scanner.scan(bytes: Array(text.utf8), name: "file.pkl")
+        let (file, trace) = scanner.scan(bytes: Array(text.utf8), name: "file.txt")
         #expect(file.format == "data")
         #expect(file.verdict == .safe)
         #expect(trace.route([]) == "data")
+        // Under a name a loader opens as a model it is not a readable model file (issue 10, rule 3).
+        let (named, namedTrace) = scanner.scan(bytes: Array(text.utf8), name: "file.pkl")
+        #expect(named.format == "data")
+        #expect(named.verdict == .malformed)
+        #expect(namedTrace.route([]) == "data (model-shaped name)")
     }
 
     /// `pickle.dumps` at protocols 0 and 1 of a dict, an OrderedDict and `[b"bytes", {1, 2}]` (CPython 3.11).

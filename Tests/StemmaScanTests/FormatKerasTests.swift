@@ -150,7 +150,9 @@ import Testing
     }
 
     @Test func aModelConfigWithoutReadableJSONIsMalformed() {
-        #expect(check(Self.h5(config: #"{"\u0063lass_name": "Lambda"}"#)).worstVerdict == .malformed)
+        #expect(check(Self.h5(config: #"{"\u0063lass_name": "Lambda", "config": [1, 2"#)).worstVerdict == .malformed)
+        // Escaped keys are JSON keys all the same (issue 10): the Lambda is read.
+        #expect(check(Self.h5(config: #"{"\u0063lass_name": "Lambda"}"#)).worstVerdict == .dangerous)
         #expect(check(Array(Self.h5(config: nil).dropFirst(1))).worstVerdict == .malformed)
     }
 

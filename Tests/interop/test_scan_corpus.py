@@ -39,6 +39,9 @@ TRUNCATED_SOURCES = [
     "numpy/object_array_malicious.npy",
     "keras/keras_lambda.keras",
     "archive/payload.pkl.gz",
+    "joblib/payload_compress_3.pkl",
+    "joblib/payload_compress_lzma.pkl",
+    "joblib/payload_zfile.pkl",
 ]
 
 

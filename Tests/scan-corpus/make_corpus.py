@@ -19,7 +19,7 @@ safetensors/, gguf/, onnx/; benign ones under benign/), and OUTDIR/expected.json
 Hostile pickles are assembled opcode by opcode (pickle_asm.py) with the harmless payload `echo stemma-test`.
 Nothing is ever loaded or unpickled: the script checks every pickle it writes with pickletools only, and the
 other formats with their own readers (library_checks.py).
-Needs numpy, safetensors, gguf, onnx, h5py and py7zr (Tests/interop/requirements.txt).
+Needs numpy, safetensors, gguf, onnx, h5py, py7zr, joblib and lz4 (Tests/interop/requirements.txt).
 """
 
 import argparse
@@ -36,6 +36,7 @@ import formats  # noqa: E402
 import gadgets  # noqa: E402
 import library_checks  # noqa: E402
 import pickles  # noqa: E402
+import views  # noqa: E402
 from corpus import Corpus  # noqa: E402
 
 MAX_CORPUS_BYTES = 5 << 20
@@ -48,6 +49,7 @@ def make(outdir: pathlib.Path) -> Corpus:
     gadgets.build(c)
     containers.build(c)
     formats.build(c)
+    views.build(c)
     benign.build(c)
     c.self_check()
     problems = library_checks.check(outdir)

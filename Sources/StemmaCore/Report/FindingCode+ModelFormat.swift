@@ -34,11 +34,27 @@ extension FindingCode {
     public static let scanONNXCustomDomain = FindingCode(
         "scan.onnx-custom-domain", .warning,
         "An ONNX model uses operators from a custom domain, which needs a native custom-op library.")
+    public static let scanNotAModelFile = FindingCode(
+        "scan.not-a-model-file", .error,
+        "A file named like a model (.pkl, .pt, .bin, .safetensors, ...) holds bytes no model loader reads.")
+    public static let scanChatTemplate = FindingCode(
+        "scan.chat-template", .warning,
+        "A chat template (tokenizer_config.json, *.jinja) holds a Jinja sandbox-escape construct.")
+    public static let scanChatTemplateObfuscated = FindingCode(
+        "scan.chat-template-obfuscated", .error,
+        "A chat template spells a Jinja sandbox-escape construct with escapes or concatenated strings.")
+    public static let scanHydraUnsafeTarget = FindingCode(
+        "scan.hydra-unsafe-target", .error,
+        "A Hydra/NeMo config's _target_ names a callable that runs code, reads files or loads payloads.")
+    public static let scanHydraTarget = FindingCode(
+        "scan.hydra-target", .warning,
+        "A Hydra/NeMo config's _target_ names a callable outside the known ML frameworks; instantiate() calls it.")
 
     /// Every model-format code, for documentation and SARIF rule tables.
     public static let modelFormatCodes: [FindingCode] = [
         scanKerasLambda, scanKerasModule, scanKerasUnsafeFunction, scanKerasCustomObject, scanKerasUnexpectedMember,
         scanTensorFlowUnsafeOp, scanTensorFlowSuspiciousOp, scanGGUFChatTemplate, scanGGUFUnknownTensorType,
-        scanONNXExternalDataEscape, scanONNXCustomDomain,
+        scanONNXExternalDataEscape, scanONNXCustomDomain, scanNotAModelFile, scanChatTemplate,
+        scanChatTemplateObfuscated, scanHydraUnsafeTarget, scanHydraTarget,
     ]
 }

@@ -22,10 +22,15 @@ extension ScanSession {
         }
         let names = archive.members.map(\.name)
         let torchPrefix = Self.torchPrefix(names)
-        // A .keras archive always has its config next to metadata.json or the weights; a zipped Hugging Face
-        // folder with a config.json is not Keras.
+        // A .keras archive has its config next to metadata.json or the weights, or holds nothing Keras does not
+        // write (a config.json alone, npz weights); a zipped Hugging Face folder with a config.json is not Keras.
+        // Any config.json is checked by the Keras rules when it is a Keras config (ScanSession.scanText).
+        let kerasLayout = names.allSatisfy {
+            $0 == "config.json" || $0.hasSuffix(".npz") || $0.hasSuffix(".h5") || $0.hasPrefix("assets/")
+        }
         let isKeras =
-            names.contains("config.json") && (names.contains("metadata.json") || names.contains("model.weights.h5"))
+            names.contains("config.json")
+            && (names.contains("metadata.json") || names.contains("model.weights.h5") || kerasLayout)
         let format: String
         if torchPrefix != nil {
             format = "pytorch-zip"
@@ -92,7 +97,7 @@ extension ScanSession {
                 hint = .none
             }
             findings += scanZipMember(
-                member, in: input, depth: depth, hint: hint, kerasConfig: isKeras && member.name == "config.json")
+                member, in: input, depth: depth, hint: hint)
         }
         return findings
     }
@@ -117,7 +122,7 @@ extension ScanSession {
     }
 
     private func scanZipMember(
-        _ member: ZipMember, in input: ScanInput, depth: Int, hint: LoaderHint, kerasConfig: Bool
+        _ member: ZipMember, in input: ScanInput, depth: Int, hint: LoaderHint
     ) -> [ScanFinding] {
         let inside = ScanEvidence(member: [member.name])
         func finding(_ code: FindingCode, _ verdict: ScanVerdict, _ message: String) -> ScanFinding {
@@ -155,17 +160,10 @@ extension ScanSession {
             return findings + [Self.unreadable(error).inside(member.name)]
         }
         // Read fully only what is scanned anyway (never tensor data), and check its CRC on the way.
-        if member.method == 0, kind != .data || kerasConfig, data.count <= limits.maxMemberBytes,
+        if member.method == 0, kind != .data, data.count <= limits.maxMemberBytes,
             let crc = try? data.allBytes(maxBytes: limits.maxMemberBytes).map(ZipChecksum.crc32), crc != member.crc
         {
             findings.append(crcMismatch(inside))
-        }
-        if kerasConfig {
-            if let json = try? data.allBytes(maxBytes: limits.maxMemberBytes) {
-                findings += KerasConfigCheck.check(json: json, legacyH5: false).map { $0.inside(member.name) }
-            } else {
-                findings.append(Self.incomplete("config.json is too large to read").inside(member.name))
-            }
         }
         return findings + scanMember(data, name: member.name, kind: kind, depth: depth + 1, hint: hint)
     }

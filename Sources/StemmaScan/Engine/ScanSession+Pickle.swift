@@ -38,6 +38,7 @@ extension ScanSession {
     static func profile(for name: String, hint: LoaderHint) -> PickleProfile {
         switch hint {
         case .torch, .tensorRecord, .legacyTorch: return .torch
+        case .joblib: return .joblib
         case .compressed, .none: break
         }
         var base = name.split(separator: "/").last.map { $0.lowercased() } ?? ""

@@ -21,6 +21,9 @@ enum LoaderHint: Equatable {
     case legacyTorch
     /// The content of a compressed stream (joblib, `pandas.read_pickle`).
     case compressed
+    /// The content of a compression only `joblib.load` reads (zlib, raw LZMA, `ZF`): a joblib pickle, whatever
+    /// the file is called.
+    case joblib
 }
 
 /// The scan of one top-level file: its limits, what has been used of them, and a trace of where each input went.
@@ -53,14 +56,14 @@ final class ScanSession {
         } catch {
             return ("unreadable", [Self.unreadable(error)])
         }
-        return route(input, kind: kind, name: name, depth: depth, hint: hint)
+        return routeViews(input, kind: kind, name: name, depth: depth, hint: hint)
     }
 
     /// Scans `input`, already sniffed as `kind`.
     func route(_ input: ScanInput, kind: ContentKind, name: String, depth: Int, hint: LoaderHint)
         -> (format: String, [ScanFinding])
     {
-        if kind == .zip || kind.isStreamArchive, depth >= limits.maxDepth {
+        if kind == .zip || kind.isStreamArchive || kind.isJoblibCompressed, depth >= limits.maxDepth {
             record("\(kind.rawValue) (not opened: depth limit)")
             return (kind.rawValue, [Self.incomplete("containers are nested more than \(limits.maxDepth) deep")])
         }
@@ -76,15 +79,11 @@ final class ScanSession {
         case .onnx: return checked("onnx", ONNXCheck.check(input, modelFolder: memberPath.isEmpty ? modelFolder : nil))
         case .savedModel: return checked("saved-model", SavedModelCheck.check(input))
         case .kerasMetadata: return checked("keras-metadata", SavedModelCheck.checkKerasMetadata(input))
-        case .data:
-            record("data")
-            return ("data", [])
+        case .zlib, .lzma, .joblibZFile: return scanJoblibStream(input, kind: kind, name: name, depth: depth)
+        case .savedModelText, .jsonConfig, .chatTemplate, .tokenizerConfig, .yaml:
+            return scanText(input, kind: kind, name: name)
+        case .data: return scanData(input, name: name, hint: hint)
         }
-    }
-
-    private func checked(_ format: String, _ findings: [ScanFinding]) -> (format: String, [ScanFinding]) {
-        record(format)
-        return (format, findings)
     }
 
     /// Scans a member of the current container one level deeper; its findings come back with `name` prepended.
@@ -95,7 +94,7 @@ final class ScanSession {
         defer { memberPath.removeLast() }
         let (_, findings) =
             if let kind {
-                route(input, kind: kind, name: name, depth: depth, hint: hint)
+                routeViews(input, kind: kind, name: name, depth: depth, hint: hint)
             } else {
                 scan(input, name: name, depth: depth, hint: hint)
             }

@@ -58,6 +58,25 @@ enum ChatTemplateRules {
         return found.sorted { $0.offset < $1.offset }
     }
 
+    /// Constructs that appear only once the template's string constants are decoded and folded
+    /// (``JinjaConstants``), each reported once, at most `limit`; the offset is 0 (the construct is nowhere in
+    /// the raw bytes) and the excerpt is the folded constant.
+    static func obfuscatedMatches(in template: [UInt8], limit: Int = 16) -> [Match] {
+        let plain = Set(matches(in: template, limit: .max).map(\.token))
+        var found: [Match] = []
+        for constant in JinjaConstants.constants(in: template) where found.count < limit {
+            // Only names a string can smuggle into an attribute lookup count here: a constant is data, and prose
+            // that decodes to "\nos." or "joiner" is not an escape.
+            for match in matches(in: Array(constant.utf8), limit: limit)
+            where (literals.contains(match.token) || match.token.hasPrefix("__"))
+                && !plain.contains(match.token) && !found.contains(where: { $0.token == match.token })
+            {
+                found.append(Match(token: match.token, offset: 0, excerpt: String(constant.prefix(100))))
+            }
+        }
+        return Array(found.prefix(limit))
+    }
+
     private static func followsAttrCall(_ bytes: [UInt8], from start: Int) -> Bool {
         var index = start
         while index < bytes.count, isSpace(bytes[index]) { index += 1 }
@@ -73,11 +92,11 @@ enum ChatTemplateRules {
 
     private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
 
-    private static func isIdentifierStart(_ byte: UInt8) -> Bool {
+    static func isIdentifierStart(_ byte: UInt8) -> Bool {
         (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F
     }
 
-    private static func isIdentifierByte(_ byte: UInt8) -> Bool {
+    static func isIdentifierByte(_ byte: UInt8) -> Bool {
         isIdentifierStart(byte) || (byte >= 0x30 && byte <= 0x39)
     }
 

@@ -220,6 +220,7 @@ private struct GGUFParser {
                         offset: start + (wideLengths ? 8 : 4) + match.offset,
                         detail: "\(key): `\(match.token)` in …\(match.excerpt)…")))
         }
+        findings += ChatTemplateCheck.obfuscatedFindings(template, source: "The GGUF chat template '\(key)'")
     }
 
     private mutating func skipValue(type: UInt32, depth: Int) throws(FormatFailure) {

@@ -21,6 +21,9 @@ public enum HDF5Check {
     /// `"class_name"` or with long JSON-looking runs stops at these instead of going quadratic.
     static let maxDelimitingBytes = 1 << 30
     static let maxKeys = 100_000
+    /// Keys whose escapes decode to a name the Keras rules read (`class_name`, `module`, `*_module`,
+    /// `registered_name`).
+    static let escapedKeyNames: Set<String> = ["class_name", "module", "registered_name", "fn_module"]
 
     /// Checks `input` as an HDF5 file with the standard limits.
     public static func check(_ input: ScanInput) -> [ScanFinding] { check(input, limits: .standard) }
@@ -74,6 +77,7 @@ private struct HDF5ConfigScanner {
             throw .malformed("no HDF5 signature at offset 0 or a user-block boundary")
         }
         let classNeedle = Array("\"class_name\"".utf8)
+        let escapeNeedle = Array("\\u".utf8)
         let nameNeedles = [Array("model_config".utf8), Array("training_config".utf8)]
         let limit = min(input.count, budget)
         var chunkStart = 0
@@ -90,9 +94,13 @@ private struct HDF5ConfigScanner {
                     }
                 }
             }
-            for hit in Self.occurrences(of: classNeedle, in: chunk, startingBefore: starts)
-            where chunkStart + hit >= coveredUntil {
-                try resolve(chunkStart + hit)
+            // Keys spelled with JSON escapes (`"\u0063lass_name"`) decode to the same key for Keras' json.loads.
+            var keys = Self.occurrences(of: classNeedle, in: chunk, startingBefore: starts).map { chunkStart + $0 }
+            for hit in Self.occurrences(of: escapeNeedle, in: chunk, startingBefore: starts) {
+                if let key = try escapedKerasKey(around: chunkStart + hit) { keys.append(key) }
+            }
+            for key in Set(keys).sorted() where key >= coveredUntil {
+                try resolve(key)
             }
             chunkStart += HDF5Check.chunkSize
         }
@@ -138,6 +146,47 @@ private struct HDF5ConfigScanner {
         if unresolved == nil { unresolved = keyOffset }
         searchFloor = keyOffset
         coveredUntil = keyOffset + 1
+    }
+
+    /// The offset of the opening quote of a JSON object key that holds the `\u` escape at `offset` and decodes
+    /// to one of ``HDF5Check/escapedKeyNames``, or nil.
+    private mutating func escapedKerasKey(around offset: Int) throws(FormatFailure) -> Int? {
+        let back = max(0, offset - 256)
+        let before = try window.bytes(at: back, count: offset - back)
+        var open: Int?
+        for index in stride(from: before.count - 1, through: 0, by: -1) {
+            let byte = before[index]
+            if byte < 0x20 { return nil }
+            if byte == UInt8(ascii: "\"") && (index == 0 || before[index - 1] != UInt8(ascii: "\\")) {
+                open = back + index
+                break
+            }
+        }
+        guard let open else { return nil }
+        let after = try window.bytes(at: open + 1, count: min(512, input.count - open - 1))
+        var close: Int?
+        var index = 0
+        while index < after.count {
+            let byte = after[index]
+            if byte < 0x20 { return nil }
+            if byte == UInt8(ascii: "\\") {
+                index += 2
+                continue
+            }
+            if byte == UInt8(ascii: "\"") {
+                close = index
+                break
+            }
+            index += 1
+        }
+        guard let close, close + 1 < after.count else { return nil }
+        var next = close + 1
+        while next < after.count, [0x20, 0x09, 0x0A, 0x0D].contains(after[next]) { next += 1 }
+        guard next < after.count, after[next] == UInt8(ascii: ":") else { return nil }
+        let quoted = [UInt8(ascii: "\"")] + after[0...close]
+        guard case .string(let key)? = try? JSONParser.parse(quoted, source: "HDF5 key") else { return nil }
+        guard HDF5Check.escapedKeyNames.contains(key) || key.hasSuffix("_module") else { return nil }
+        return open
     }
 
     /// The end of a JSON-shaped object starting at `start` (strings, escapes and nesting respected), or nil when

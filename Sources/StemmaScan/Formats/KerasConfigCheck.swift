@@ -39,6 +39,26 @@ public enum KerasConfigCheck {
         return check(value: value, legacyH5: legacyH5)
     }
 
+    /// Checks a file named `config.json`: the config of an unzipped Keras folder, or the member of a zip that
+    /// `keras.saving.load_model` opens (it takes any zip, with or without `metadata.json`).
+    /// - Returns: the findings when the document is a serialised Keras object (a top-level `class_name` and
+    ///   `config`; keys compared after JSON decoding, so `"\u0063lass_name"` counts), nil for any other JSON
+    ///   (a Hugging Face `config.json`). A document Stemma cannot parse is checked when it mentions `class_name`
+    ///   in any spelling (Python's json accepts NaN and duplicate keys).
+    public static func checkConfigFile(_ json: [UInt8]) -> [ScanFinding]? {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(json, limits: jsonLimits, source: "config.json")
+        } catch {
+            let mentions = ["class_name", "\\u"].contains {
+                ChatTemplateRules.firstIndex(of: Array($0.utf8), in: json) != nil
+            }
+            return mentions ? check(json: json, legacyH5: false) : nil
+        }
+        guard value["class_name"]?.stringValue != nil, value["config"] != nil else { return nil }
+        return check(value: value, legacyH5: false)
+    }
+
     /// Applies the Keras rules to a parsed document.
     static func check(value: JSONValue, legacyH5: Bool) -> [ScanFinding] {
         var walker = KerasConfigWalker(legacyH5: legacyH5)

@@ -10,7 +10,11 @@ import StemmaCore
 /// flagged: an allowlist of TensorFlow's ~1,500 ops would be too noisy to be useful.
 public enum SavedModelCheck {
     /// Ops that read or write arbitrary files, or run Python: dangerous anywhere.
-    static let unsafeOps: Set<String> = ["ReadFile", "WriteFile", "PyFunc", "PyFuncStateless", "EagerPyFunc"]
+    static let unsafeOps: Set<String> = [
+        "ReadFile", "WriteFile", "PyFunc", "PyFuncStateless", "EagerPyFunc",
+        // Ops that write files at a path the graph names: a dataset serialised to TFRecord, summary writers.
+        "DatasetToTFRecord", "CreateSummaryFileWriter", "CreateSummaryDbWriter",
+    ]
     /// Ops that list files, print to a stream that may be a file, or map a file into a tensor.
     static let suspiciousOps: Set<String> = ["MatchingFiles", "PrintV2", "ImmutableConst"]
     /// Checkpoint ops: normal inside the saver, suspicious anywhere else.
@@ -141,30 +145,41 @@ private struct SavedModelWalker {
     }
 
     private mutating func classify(op: String, node: String, function: String?, outputStream: String?) {
+        let place = function.map { "function '\($0)'" } ?? "the graph"
+        guard findings.count < SavedModelCheck.maxFindings,
+            let finding = SavedModelCheck.finding(op: op, node: node, function: function, outputStream: outputStream),
+            seen.insert("\(op)@\(place)").inserted
+        else { return }
+        findings.append(finding)
+    }
+}
+
+extension SavedModelCheck {
+    /// The finding for one node's op, or nil for an op the lists do not name (shared by the binary and the text
+    /// SavedModel readers).
+    static func finding(op: String, node: String, function: String?, outputStream: String?) -> ScanFinding? {
         let verdict: ScanVerdict
         let code: FindingCode
-        if SavedModelCheck.unsafeOps.contains(op) {
+        if unsafeOps.contains(op) {
             (verdict, code) = (.dangerous, .scanTensorFlowUnsafeOp)
-        } else if SavedModelCheck.suspiciousOps.contains(op) {
+        } else if suspiciousOps.contains(op) {
             (verdict, code) = (.suspicious, .scanTensorFlowSuspiciousOp)
-        } else if SavedModelCheck.saverOps.contains(op), !isStandardSaver(node: node, function: function) {
+        } else if saverOps.contains(op), !isStandardSaver(node: node, function: function) {
             (verdict, code) = (.suspicious, .scanTensorFlowSuspiciousOp)
         } else {
-            return
+            return nil
         }
         let place = function.map { "function '\($0)'" } ?? "the graph"
-        guard seen.insert("\(op)@\(place)").inserted, findings.count < SavedModelCheck.maxFindings else { return }
         var detail = "op \(op), node '\(node)' in \(place)"
         if let outputStream { detail += ", output_stream \(outputStream)" }
-        findings.append(
-            ScanFinding(
-                code, verdict, "The TensorFlow graph runs \(op) (node '\(node)' in \(place)).",
-                evidence: ScanEvidence(opcode: op, detail: detail)))
+        return ScanFinding(
+            code, verdict, "The TensorFlow graph runs \(op) (node '\(node)' in \(place)).",
+            evidence: ScanEvidence(opcode: op, detail: detail))
     }
 
     /// The saver sub-graph: TF1 nodes under `save/` (or `save_1/`, `saver/`), TF2 functions such as
     /// `__inference__traced_save_123` and `__inference__traced_restore_456`.
-    private func isStandardSaver(node: String, function: String?) -> Bool {
+    static func isStandardSaver(node: String, function: String?) -> Bool {
         if let function {
             let lowered = function.lowercased()
             return lowered.contains("save") || lowered.contains("restore")
