@@ -38,6 +38,10 @@ public struct FindingCode: Hashable, Sendable, CustomStringConvertible {
         "integrity.shard-layout-mismatch", .error, "A file's size does not match the signed shard ranges.")
     public static let unreadableFile = FindingCode(
         "integrity.unreadable-file", .error, "A file could not be read, so its digest is not proven.")
+    public static let ambiguousArchive = FindingCode(
+        "integrity.ambiguous-archive", .error,
+        "Two common readers of the archive (GNU tar, bsdtar, Python's tarfile or zipfile, unzip) would extract "
+            + "different names or bytes from it.")
 
     // MARK: manifest: the signed statement itself
 
@@ -89,7 +93,8 @@ public struct FindingCode: Hashable, Sendable, CustomStringConvertible {
     public static let all: [FindingCode] =
         [
             digestMismatch, missingFile, unlistedFile, unlistedEmptyFile, fileChanged, shardLayoutMismatch,
-            unreadableFile, rootDigestMismatch, duplicateResource, unsafeResourceName, unsupportedAlgorithm,
+            unreadableFile, ambiguousArchive, rootDigestMismatch, duplicateResource, unsafeResourceName,
+            unsupportedAlgorithm,
             invalidStatement, emptyModel, signatureInvalid, keyMismatch, untrustedCertificate, certificateUsage,
             unsupportedKey, payloadType, signerNotAllowed, symlink, symlinkEscape, notRegularFile, nonUTF8Name,
             unsafeArchiveEntry,
