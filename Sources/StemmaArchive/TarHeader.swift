@@ -73,7 +73,7 @@ struct TarHeader {
     }
 
     /// A numeric field: octal digits after optional spaces, ended by NUL or space and nothing else, or
-    /// positive base-256 (first byte 0x80). Python's `int(…, 8)` also takes `+`, `_` and `0o`, GNU tar does not:
+    /// positive base-256 (first byte 0x80); an empty field is 0. Python's `int(…, 8)` also takes `+`, `_` and `0o`, GNU tar does not:
     /// such fields are refused.
     static func number(_ bytes: ArraySlice<UInt8>) -> Int64? {
         guard let first = bytes.first else { return nil }
@@ -95,8 +95,8 @@ struct TarHeader {
             digits += 1
             index += 1
         }
-        guard digits > 0, digits <= 21 else { return nil }
-        guard bytes[index...].allSatisfy({ $0 == 0 || $0 == UInt8(ascii: " ") }) else { return nil }
+        // An empty field (GNU tar writes them in volume labels) is 0 for GNU tar and Python alike.
+        guard digits <= 21, bytes[index...].allSatisfy({ $0 == 0 || $0 == UInt8(ascii: " ") }) else { return nil }
         return value
     }
 

@@ -60,12 +60,12 @@ extension TarReader {
             return nil
         }
         if !isRegular && size > 0 {
-            // Python's tarfile reads the next header right after a link, folder or device header; GNU tar and
-            // bsdtar skip the body first.
+            // No writer gives these a body. GNU tar skips the body of a symbolic link, device or FIFO; Python's
+            // tarfile and bsdtar read it as the next headers (all three do so after folders and hard links).
             stop(
                 shown,
-                "member '\(shown)' is a link, folder or device with a \(size)-byte body: GNU tar skips it, Python's "
-                    + "tarfile reads it as the next headers")
+                "member '\(shown)' is a link, folder or device with a \(size)-byte body: GNU tar skips the body of "
+                    + "symbolic links, devices and FIFOs, Python's tarfile and bsdtar read it as further members")
             return nil
         }
         var sparse: TarSparseMap?

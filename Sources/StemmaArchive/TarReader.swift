@@ -99,7 +99,7 @@ public final class TarReader {
                 header = parsed
             case .failure(let error):
                 let shown = ArchivePath.display(TarHeader.field(block[0..<100]))
-                guard headerOffset > 0 else {
+                guard headerOffset > 0 || error != .checksum else {
                     throw StemmaError(.archive, "'\(path)' is not a tar archive (its first header is not valid)")
                 }
                 switch error {
