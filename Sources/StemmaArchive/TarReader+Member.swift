@@ -160,20 +160,32 @@ extension TarReader {
                 return nil
             }
             var map = TarSparseMap(realSize: realSize)
-            guard TarSparseMap.readGNUEntries(header.block[386..<482], count: 4, inExtension: false, into: &map) else {
-                stop(shown, "old GNU sparse member '\(shown)' has a sparse map that readers read differently")
+            var ended = false
+            let unequal =
+                "old GNU sparse member '\(shown)' has a sparse map that GNU tar and Python's tarfile read differently"
+            guard
+                TarSparseMap.readGNUEntries(
+                    header.block[386..<482], count: 4, inExtension: false, ended: &ended, into: &map)
+            else {
+                stop(shown, unequal)
                 return nil
             }
             var extended = header.block[482] != 0
             while extended {
+                guard !ended else {
+                    stop(shown, unequal)
+                    return nil
+                }
                 guard map.ranges.count <= limits.maxSparseEntries else {
                     throw StemmaError(.limitExceeded, "'\(path)': '\(shown)' has too many sparse ranges")
                 }
                 guard let block = try readBlock() else {
                     throw StemmaError(.archive, "'\(path)' is truncated inside the sparse map of '\(shown)'")
                 }
-                guard TarSparseMap.readGNUEntries(block[0..<504], count: 21, inExtension: true, into: &map) else {
-                    stop(shown, "old GNU sparse member '\(shown)' has a sparse map that readers read differently")
+                guard
+                    TarSparseMap.readGNUEntries(block[0..<504], count: 21, inExtension: true, ended: &ended, into: &map)
+                else {
+                    stop(shown, unequal)
                     return nil
                 }
                 extended = block[504] != 0

@@ -35,25 +35,26 @@ struct TarSparseMap {
 
     /// Reads up to `count` old-GNU map entries (offset and length, 12 bytes each) from `bytes`.
     ///
-    /// An entry with both fields empty ends the list; anything after it must be empty too (Python's `tarfile`
-    /// reads on, GNU tar stops). In an extension block, Python drops entries at offset 0, so a stored range there
-    /// is refused.
+    /// GNU tar stops at the first entry whose length field starts with NUL and reads at most one more extension
+    /// block; Python's `tarfile` reads every entry and every block the flags announce. So once the list has
+    /// `ended`, every later entry must be empty (and the caller refuses further extension blocks). In an extension
+    /// block Python drops entries at offset 0, so a stored range there is refused too.
     /// - Returns: false when an entry cannot be read the same way by every reader.
     static func readGNUEntries(
-        _ bytes: ArraySlice<UInt8>, count: Int, inExtension: Bool, into map: inout TarSparseMap
+        _ bytes: ArraySlice<UInt8>, count: Int, inExtension: Bool, ended: inout Bool, into map: inout TarSparseMap
     ) -> Bool {
-        var ended = false
         for index in 0..<count {
             let start = bytes.startIndex + index * 24
             let offsetField = bytes[start..<(start + 12)]
             let lengthField = bytes[(start + 12)..<(start + 24)]
-            let empty = offsetField.allSatisfy { $0 == 0 } && lengthField.allSatisfy { $0 == 0 }
-            if empty {
+            if ended || lengthField.first == 0 {
+                guard offsetField.allSatisfy({ $0 == 0 }), lengthField.allSatisfy({ $0 == 0 }) else { return false }
                 ended = true
                 continue
             }
-            guard !ended, let offset = TarHeader.number(offsetField), let length = TarHeader.number(lengthField)
-            else { return false }
+            guard let offset = TarHeader.number(offsetField), let length = TarHeader.number(lengthField) else {
+                return false
+            }
             if inExtension && offset == 0 && length > 0 { return false }
             map.ranges.append((offset, length))
         }

@@ -40,11 +40,11 @@ import Testing
     /// Python that writes raw tar blocks: `member(name, data, type)`, `pax({...})`, `longname(name)`, `END`.
     private static let blocks = """
         import sys
-        def header(name, size, t=b"0", link=b"", magic=b"ustar  \\x00"):
+        def header(name, size, t=b"0", link=b"", magic=b"ustar  \\x00", extra=b""):
             h = bytearray(512); h[0:len(name)] = name; h[100:108] = b"0000644\\x00"
             h[108:116] = h[116:124] = b"0000000\\x00"; h[124:136] = b"%011o\\x00" % size
             h[136:148] = b"%011o\\x00" % 1700000000; h[156:157] = t; h[157:157 + len(link)] = link
-            h[257:265] = magic; h[148:156] = b" " * 8; h[148:156] = b"%06o\\x00 " % sum(h); return bytes(h)
+            h[257:265] = magic; h[345:345 + len(extra)] = extra; h[148:156] = b" " * 8; h[148:156] = b"%06o\\x00 " % sum(h); return bytes(h)
         def member(name, data, t=b"0", **kw):
             return header(name, len(data), t, **kw) + data + bytes(-len(data) % 512)
         def longname(name, t=b"L"): return member(b"././@LongLink", name + b"\\x00", t)
@@ -56,6 +56,10 @@ import Testing
                 body += str(n).encode() + line
             return member(b"PaxHeaders/x", body, t, magic=b"ustar\\x0000")
         END = bytes(1024)
+        def sp(o, n): return b"%011o\\x00" % o + b"%011o\\x00" % n
+        def oldsparse(entries, data, real=200):
+            extra = bytes(41) + entries + bytes(96 - len(entries)) + b"\\x00" + b"%011o\\x00" % real
+            return header(b"s.bin", len(data), b"S", extra=extra) + data + bytes(-len(data) % 512)
 
         """
 
@@ -229,5 +233,42 @@ import Testing
         } throws: { error in
             (error as? StemmaError)?.code == .limitExceeded
         }
+    }
+
+    @Test func oldGNUSparseMapIsExpanded() throws {
+        let folder = try TemporaryFolder()
+        let path = try write(folder, "t.tar", "oldsparse(sp(0, 3) + sp(100, 3), b'abcdef') + END")
+        let result = try read(path)
+        #expect(result.problems.isEmpty)
+        var expected = Array("abc".utf8) + [UInt8](repeating: 0, count: 97) + Array("def".utf8)
+        expected += [UInt8](repeating: 0, count: 97)
+        #expect(result.digests["s.bin"] == (try Digest.sha256Hex(expected)))
+    }
+
+    /// Python's tarfile reads every entry of the header's map, GNU tar stops at the first empty one.
+    @Test(arguments: [
+        "oldsparse(sp(0, 3) + bytes(24) + sp(100, 3), b'abcdef') + END",  // a range after the end of the map
+        "oldsparse(sp(100, 3) + sp(0, 3), b'abcdef') + END",  // ranges out of order
+        "oldsparse(sp(0, 3) + sp(100, 3), b'abcdefg') + END",  // more stored bytes than the map covers
+        "oldsparse(sp(0, 3) + sp(199, 3), b'abcdef') + END",  // a range past the real size
+    ])
+    func oldGNUSparseMapsReadTwoWaysAreProblems(_ expression: String) throws {
+        let folder = try TemporaryFolder()
+        let result = try read(try write(folder, "t.tar", expression))
+        #expect(result.problems.count == 1)
+        #expect(result.digests.isEmpty)
+    }
+
+    @Test func oldGNUSparseWithExtensionBlocksFromGNUTar() throws {
+        let folder = try TemporaryFolder()
+        var script = "mkdir s && truncate -s 8M s/many.bin"
+        for index in 0..<30 {
+            script += " && printf 'x\(index)' | dd of=s/many.bin bs=1 seek=\(index * 200_000) conv=notrunc 2>/dev/null"
+        }
+        script += " && tar --format=gnu --sparse -cf s.tar s"
+        try Command.succeed("sh", ["-c", script], in: folder.path)
+        let result = try read(folder.url("s.tar"))
+        #expect(result.problems.isEmpty)
+        #expect(result.digests["s/many.bin"] == (try sha256("s/many.bin", in: folder)))
     }
 }
