@@ -1,12 +1,10 @@
-/// Something in an archive that two common readers (GNU tar, bsdtar, Python's `tarfile`) would read differently,
-/// or that no reader can unpack safely. A problem is a verdict on the archive, not a failure to read it.
+/// Something in an archive that two common readers (GNU tar, bsdtar, Python's `tarfile`) would read differently.
+/// A problem is a verdict on the archive, not a failure to read it.
 public struct ArchiveProblem: Sendable, Equatable, CustomStringConvertible {
     /// What kind of problem it is.
     public enum Kind: Sendable, Equatable {
         /// Readers disagree about which names hold which bytes.
         case ambiguous
-        /// A member an extractor would write outside where its name says, or through a link.
-        case unsafe
     }
 
     /// The kind of problem.

@@ -118,9 +118,8 @@ extension TarReader {
             if let source, value != name {
                 note(
                     .ambiguous, shown,
-                    "member '\(ArchivePath.display(name))' has a \(source) '\(ArchivePath.display(name))' and a pax "
-                        + "\(keyword) '\(shown)': GNU tar extracts it under the pax name, Python's tarfile under the "
-                        + "one whose header comes last")
+                    "a member has a \(source) '\(ArchivePath.display(name))' and a pax \(keyword) '\(shown)': GNU tar "
+                        + "extracts it under the pax name, Python's tarfile under the one whose header comes last")
             }
             name = value
             source = "pax \(keyword)"
@@ -141,7 +140,8 @@ extension TarReader {
             note(
                 .ambiguous, ArchivePath.display(header.name),
                 "member '\(ArchivePath.display(header.name))' has a GNU long link '\(ArchivePath.display(link))' "
-                    + "and a pax linkpath '\(shown)': readers pick different targets")
+                    + "and a pax linkpath '\(shown)': GNU tar links to the pax target, Python's tarfile to the one "
+                    + "whose header comes last")
         }
         link = value
         return link

@@ -41,11 +41,7 @@ struct ArchiveModelReader {
             // tarfile would read differently; libarchive only decompresses.
             let reader = try TarReader(path: path, limits: limits)
             try collect(from: reader, into: &content, entries: &entries, progress: progress)
-            content.findings += reader.problems.map { problem in
-                Finding(
-                    problem.kind == .ambiguous ? .ambiguousArchive : .unsafeArchiveEntry, problem.message,
-                    path: problem.member)
-            }
+            content.findings += reader.problems.map { Finding(.ambiguousArchive, $0.message, path: $0.member) }
         }
         resolve(entries, into: &content, ignore: ignore)
         return content
