@@ -443,6 +443,27 @@ def test_gzip_trailing_garbage(signed, tmp_path, key):
     assert_rejected(verify(archive, sig, key), AMBIGUOUS)
 
 
+def test_gzip_zero_padding_verifies(signed, tmp_path, key):
+    """Zeros after the gzip stream (tape blocking): gzip -d, Python and libarchive all ignore them."""
+    model, sig = signed
+    archive = s.make_archive(model, tmp_path, "tar.gz")
+    archive.write_bytes(archive.read_bytes() + bytes(4000))
+    assert subprocess.run(["gzip", "-t", str(archive)], capture_output=True).returncode == 0
+    assert "model/weights/model.safetensors" in python_names(archive, mode="r:gz")
+    assert_verified(verify(archive, sig, key), root_digest=s.subject_digest(sig))
+
+
+def test_bzip2_trailing_garbage(signed, tmp_path, key):
+    """bzip2 -d ignores it with a warning; libarchive stops before it in silence."""
+    model, sig = signed
+    archive = tmp_path / "g.tar.bz2"
+    subprocess.run(["tar", "-cjf", str(archive), "-C", str(model.parent), model.name], check=True)
+    archive.write_bytes(archive.read_bytes() + b"not bzip2 data")
+    done = subprocess.run(["bzip2", "-t", str(archive)], capture_output=True)
+    assert b"trailing garbage" in done.stderr
+    assert_rejected(verify(archive, sig, key), AMBIGUOUS)
+
+
 def test_compressed_tars_concatenated(signed, tmp_path, key):
     """Two gzip'd tars concatenated: one stream holding two archives, the second after the end blocks."""
     model, sig = signed
