@@ -104,7 +104,7 @@ extension TarReader {
 
     /// The member's name: the header's, replaced by a GNU long name, replaced by a pax `path` or
     /// `GNU.sparse.name`. Two different names from two kinds of record are a problem: GNU tar lets pax win,
-    /// Python's tarfile lets whichever comes last win.
+    /// Python's tarfile lets whichever header comes first win (it applies the outer one last).
     private func resolveName(_ header: TarHeader, _ pending: Pending, _ pax: PaxRecords) -> [UInt8]? {
         var name = pending.longName ?? header.name
         var source = pending.longName == nil ? nil : "GNU long name"
@@ -119,7 +119,7 @@ extension TarReader {
                 note(
                     .ambiguous, shown,
                     "a member has a \(source) '\(ArchivePath.display(name))' and a pax \(keyword) '\(shown)': GNU tar "
-                        + "extracts it under the pax name, Python's tarfile under the one whose header comes last")
+                        + "extracts it under the pax name, Python's tarfile under the one whose header comes first")
             }
             name = value
             source = "pax \(keyword)"
@@ -141,7 +141,7 @@ extension TarReader {
                 .ambiguous, ArchivePath.display(header.name),
                 "member '\(ArchivePath.display(header.name))' has a GNU long link '\(ArchivePath.display(link))' "
                     + "and a pax linkpath '\(shown)': GNU tar links to the pax target, Python's tarfile to the one "
-                    + "whose header comes last")
+                    + "whose header comes first")
         }
         link = value
         return link

@@ -86,6 +86,11 @@ public final class TarReader {
                 return nil
             }
             if block.allSatisfy({ $0 == 0 }) {
+                if !pending.isEmpty {
+                    note(
+                        .ambiguous, "offset \(headerOffset)",
+                        "'\(path)' ends after an extension header with no member")
+                }
                 try checkTail(endMarker: headerOffset)
                 return nil
             }

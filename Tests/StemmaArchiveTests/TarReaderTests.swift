@@ -179,6 +179,8 @@ import Testing
         "member(b'h', b'x' * 10, b'1', link=b'c') + END",  // a hard link with a body
         "member(b'a', b'x') + member(b'b', b'y')[:148] + b'0000000\\x00' + member(b'b', b'y')[156:] + END",
         "pax({b'GNU.sparse.map': b'0,1', b'GNU.sparse.size': b'1'}) + member(b'c', b'x') + END",  // sparse 0.1
+        "member(b'a', b'x') + pax({b'path': b'b'}) + END",  // an extension header describing no member
+        "member(b'a', b'x') + longname(b'b')",  // the same, at the end of the stream
     ])
     func headersReadTwoWaysEndTheReading(_ expression: String) throws {
         let folder = try TemporaryFolder()
