@@ -99,6 +99,16 @@ import Testing
         #expect(result.digests["s/sparse.bin"] == (try sha256("s/sparse.bin", in: folder)))
     }
 
+    @Test(arguments: [("t.tar.gz", "-czf"), ("t.tar.xz", "-cJf"), ("t.tar.zst", "--zstd -cf"), ("t.tar.bz2", "-cjf")])
+    func readsEveryCompression(_ name: String, _ flags: String) throws {
+        let folder = try TemporaryFolder()
+        try folder.write("m/w.bin", (0..<300_000).map { UInt8($0 % 251) })
+        try Command.succeed("sh", ["-c", "tar \(flags) \(name) m"], in: folder.path)
+        let result = try read(folder.url(name))
+        #expect(result.problems.isEmpty)
+        #expect(result.digests["m/w.bin"] == (try sha256("m/w.bin", in: folder)))
+    }
+
     @Test func concatenatedGzipMembersAreOneStream() throws {
         let folder = try TemporaryFolder()
         try folder.write("m/w.bin", (0..<200_000).map { UInt8($0 % 13) })

@@ -389,6 +389,16 @@ def test_same_name_twice_appended_by_gnu_tar(signed, tmp_path, key):
     assert_rejected(verify(archive, sig, key), AMBIGUOUS, path="config.json")
 
 
+def test_same_file_under_two_spellings(signed, tmp_path, key):
+    """`model/config.json` and `./model//config.json` are one file to every extractor: the last one wins."""
+    model, sig = signed
+    archive = tmp_path / "spellings.tar"
+    archive.write_bytes(model_members(model) + member(b"./model//config.json", b'{"evil": true}\n') + END)
+    _, gnu = gnu_extract(archive, tmp_path / "gnu")
+    assert gnu["model/config.json"] == b'{"evil": true}\n'
+    assert_rejected(verify(archive, sig, key), AMBIGUOUS, path="config.json")
+
+
 def test_ignored_git_symlink_redirects_later_member(signed, tmp_path, key):
     """`model/.git` is a link to `weights`, then `model/.git/model.safetensors` is written through it: both
     are ignored paths, and GNU tar and tarfile overwrite the signed weights with them."""
