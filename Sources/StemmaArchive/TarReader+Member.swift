@@ -71,16 +71,11 @@ extension TarReader {
         var sparse: TarSparseMap?
         var stored = size
         if isRegular {
-            if !link.isEmpty {
-                note(
-                    .ambiguous, shown,
-                    "regular member '\(shown)' also names a link target, which bsdtar may read as a hard link")
-            }
             if name.last == UInt8(ascii: "/") {
                 note(
                     .ambiguous, shown,
-                    "regular member '\(shown)' has a name ending in '/': Python's tarfile and GNU tar may extract "
-                        + "it as a folder")
+                    "regular member '\(shown)' has a name ending in '/': GNU tar extracts it as a folder, Python's "
+                        + "tarfile as a file (type '0') or as a folder whose data it reads as headers (type NUL)")
             }
             if type == UInt8(ascii: "S") || !sparseKeys.isEmpty {
                 guard let (map, mapBytes) = try readSparseMap(header, pax, size: size, shown: shown) else {
@@ -119,7 +114,8 @@ extension TarReader {
                 note(
                     .ambiguous, shown,
                     "a member has a \(source) '\(ArchivePath.display(name))' and a pax \(keyword) '\(shown)': GNU tar "
-                        + "extracts it under the pax name, Python's tarfile under the one whose header comes first")
+                        + "extracts it under the pax name, Python's tarfile and bsdtar under the one whose header comes first"
+                )
             }
             name = value
             source = "pax \(keyword)"

@@ -112,7 +112,7 @@ public final class TarReader {
                     stop(
                         shown,
                         "the header of '\(shown)' at offset \(headerOffset) has a bad checksum: GNU tar skips to the "
-                            + "next valid header and Python's tarfile stops reading, so they extract different members")
+                            + "next valid header, Python's tarfile stops reading there in silence and bsdtar fails")
                 case .malformed(let why):
                     stop(shown, "the header of '\(shown)' at offset \(headerOffset) \(why)")
                 }
@@ -154,8 +154,8 @@ public final class TarReader {
                         note(
                             .ambiguous, "offset \(headerOffset)",
                             "a global pax header at offset \(headerOffset) sets \(keys.joined(separator: ", ")): "
-                                + "GNU tar applies it to every later member, Python's tarfile only to members with a "
-                                + "pax header of their own, so they extract different names or bytes")
+                                + "GNU tar and Python's tarfile apply it to every later member, bsdtar ignores it, so "
+                                + "they extract different names or bytes")
                     }
                 case .failure(let why):
                     stop(shown, "the global pax header at offset \(headerOffset) \(why)")

@@ -199,6 +199,16 @@ import Testing
         #expect(result.problems.first?.kind == .ambiguous)
     }
 
+    /// GNU tar makes a folder of both; Python's tarfile a file of type '0' and a folder of type NUL.
+    @Test(arguments: ["b'0'", "b'\\x00'"])
+    func regularMembersNamedLikeFoldersAreProblems(_ type: String) throws {
+        let folder = try TemporaryFolder()
+        let path = try write(folder, "t.tar", "member(b'd/', b'xyz', \(type)) + member(b'e', b'1') + END")
+        let result = try read(path)
+        #expect(result.problems.count == 1)
+        #expect(result.digests.keys.contains("e"))
+    }
+
     @Test func unknownTypeIsAProblemAndSkipped() throws {
         let folder = try TemporaryFolder()
         let path = try write(folder, "t.tar", "member(b'v', b'', b'V') + member(b'a.bin', b'x') + END")
