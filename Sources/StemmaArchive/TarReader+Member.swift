@@ -20,11 +20,20 @@ extension TarReader {
         }
         var size = header.size
         if let raw = pax["size"] {
-            guard let value = PaxRecords.decimal(raw), header.size == 0 || header.size == value else {
+            guard let value = PaxRecords.decimal(raw) else {
                 stop(
                     shown,
-                    "member '\(shown)' has a pax size that is not a plain number or differs from its header size "
-                        + "\(header.size): readers skip different lengths to the next header")
+                    "member '\(shown)' has a pax size '\(ArchivePath.display(raw))' that is not a plain number: "
+                        + "Python's tarfile reads it with int(), GNU tar and bsdtar refuse it and keep the header size")
+                return nil
+            }
+            guard header.size == 0 || header.size == value else {
+                // GNU tar, bsdtar and tarfile take the pax size; a reader that ignores pax records (busybox tar,
+                // old ustar readers) takes the header's, and finds other members in the difference.
+                stop(
+                    shown,
+                    "member '\(shown)' has a pax size \(value) but a header size \(header.size): pax-aware readers "
+                        + "and readers that ignore pax records skip different lengths to the next header")
                 return nil
             }
             size = value

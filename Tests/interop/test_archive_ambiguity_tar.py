@@ -299,11 +299,28 @@ def test_bad_checksum_in_the_middle(signed, tmp_path, key):
     assert_rejected(verify(archive, sig, key), AMBIGUOUS)
 
 
+def test_pax_size_that_only_python_reads(signed, tmp_path, key):
+    """A pax size of `+1024`: Python's int() reads it and skips the body, GNU tar refuses the record, keeps the
+    header size 0 and finds a member replacing the weights in that body."""
+    model, sig = signed
+    hidden = member(b"model/weights/model.safetensors", EVIL)
+    archive = tmp_path / "plus-size.tar"
+    archive.write_bytes(model_members(model) + pax({b"size": b"+%d" % len(hidden)})
+                        + header(b"model/notes.txt", 0) + hidden + END)
+    assert gnu_names(archive).count("model/weights/model.safetensors") == 2
+    assert python_names(archive).count("model/weights/model.safetensors") == 1
+    assert_rejected(verify(archive, sig, key), AMBIGUOUS, path="notes.txt")
+
+
 def test_pax_size_disagreeing_with_header_size(signed, tmp_path, key):
+    """Pax-aware readers take the pax size 0 and find the member hidden in the body; a reader that ignores pax
+    records takes the header size and does not. No writer produces this."""
     model, sig = signed
     hidden = member(b"model/weights/model.safetensors", EVIL)
     archive = tmp_path / "size.tar"
     archive.write_bytes(model_members(model) + pax({b"size": b"0"}) + member(b"model/notes.txt", hidden) + END)
+    assert gnu_names(archive).count("model/weights/model.safetensors") == 2
+    assert python_names(archive).count("model/weights/model.safetensors") == 2
     assert_rejected(verify(archive, sig, key), AMBIGUOUS, path="notes.txt")
 
 
