@@ -10,7 +10,8 @@ import StemmaCore
 ///
 /// Concatenated compressed members are read as one stream, as `gzip -d`, `xz -d`, `zstd -d` and Python read them.
 /// Bytes after the last member that are not zeros are reported by ``trailingBytesProblem()``: `gzip -d` warns
-/// and ignores them, Python's `gzip` refuses them, libarchive stops silently. Only the four compressions that
+/// and ignores them (and `tar -x` fails), Python's `gzip` refuses them when it reads that far, libarchive stops
+/// silently. Only the four compressions that
 /// Python's `tarfile` and GNU tar both know are enabled, and none that runs an external program.
 final class DecompressedStream {
     private let archive: OpaquePointer  // struct archive *, owned
@@ -88,8 +89,8 @@ final class DecompressedStream {
                 return ArchiveProblem(
                     .ambiguous, member: "offset \(consumed)",
                     "'\(path)' holds \(fileSize - consumed) bytes after its compressed stream ends at offset "
-                        + "\(consumed): gzip -d ignores them with a warning, Python's tarfile refuses them, "
-                        + "libarchive stops before them")
+                        + "\(consumed): gzip -d warns and ignores them (tar -x then fails), Python's gzip refuses "
+                        + "them when it reads that far, libarchive stops before them; another format may hide there")
             }
             offset += Int64(count)
         }
