@@ -25,7 +25,7 @@ public final class TarReader {
     /// Decompressed bytes consumed so far: the offset of the next unread byte.
     var offset: Int64 = 0
     var emitted: Int64 = 0
-    private var headers = 0
+    private var entries = 0
     private var finished = false
     var current: Member?
 
@@ -94,10 +94,6 @@ public final class TarReader {
                 try checkTail(endMarker: headerOffset)
                 return nil
             }
-            headers += 1
-            guard headers <= limits.maxEntries else {
-                throw StemmaError(.limitExceeded, "'\(path)' has more than \(limits.maxEntries) entries")
-            }
             let header: TarHeader
             switch TarHeader.parse(block) {
             case .success(let parsed):
@@ -142,6 +138,7 @@ public final class TarReader {
                     return nil
                 }
             case UInt8(ascii: "g"):
+                try countEntry()
                 guard pending.isEmpty else {
                     stop(shown, "a global pax header at offset \(headerOffset) comes between a member's headers")
                     return nil
@@ -162,11 +159,21 @@ public final class TarReader {
                     return nil
                 }
             default:
+                try countEntry()
                 if let entry = try member(header, pending, at: headerOffset) { return entry }
                 pending = Pending()
             }
         }
         return nil
+    }
+
+    /// Counts a member or global header against the entry limit. `L`, `K` and `x` headers are not counted: at
+    /// most one of each may precede a member, so they are bounded by the members.
+    private func countEntry() throws(StemmaError) {
+        entries += 1
+        guard entries <= limits.maxEntries else {
+            throw StemmaError(.limitExceeded, "'\(path)' has more than \(limits.maxEntries) entries")
+        }
     }
 
     /// The body of an `L`, `K`, `x` or `g` header, with its padding checked to be zeros (Python's tarfile reads

@@ -231,6 +231,22 @@ import Testing
         #expect(result.kinds["d/f"] == .other)
     }
 
+    /// GNU tar's pax format writes an extended header before every member: only members count.
+    @Test func entryLimitCountsMembersNotTheirExtensionHeaders() throws {
+        let folder = try TemporaryFolder()
+        for name in ["a", "b", "c"] { try folder.write("m/\(name).bin", name) }
+        try Command.succeed("tar", ["--format=pax", "-cf", "t.tar", "m"], in: folder.path)
+        var limits = ArchiveLimits.standard
+        limits.maxEntries = 4
+        #expect(try read(folder.url("t.tar"), limits: limits).digests.count == 3)
+        limits.maxEntries = 3
+        #expect {
+            _ = try read(folder.url("t.tar"), limits: limits)
+        } throws: { error in
+            (error as? StemmaError)?.code == .limitExceeded
+        }
+    }
+
     @Test func notATarIsAnErrorNamingTheFile() throws {
         let folder = try TemporaryFolder()
         let path = try folder.write("x.tar", Array(repeating: UInt8(ascii: "z"), count: 2048))
