@@ -11,6 +11,10 @@ public struct ArchiveLimits: Sendable {
     public var ratioFloorBytes: Int64
     /// The longest entry name, in bytes.
     public var maxNameBytes: Int
+    /// The largest tar extension header (pax records), in bytes.
+    public var maxHeaderBytes: Int = 1 << 20
+    /// The most ranges a sparse tar member's map may hold.
+    public var maxSparseEntries: Int = 1_000_000
 
     /// Creates limits.
     public init(

@@ -5,8 +5,8 @@ import StemmaCrypto
 /// Reads a model packed in an archive in one streaming pass, hashing every regular entry with the given layout.
 ///
 /// Entry names are normalised and checked; an archive whose entries all sit under one top-level folder is read
-/// as that folder. Hard links take their target's digests; symbolic links are followed only inside the model
-/// and only when allowed.
+/// as that folder. Symbolic links are followed only inside the model
+/// and only when allowed; hard links are refused.
 struct ArchiveModelReader {
     let path: String
     let layout: HashLayout
@@ -20,7 +20,8 @@ struct ArchiveModelReader {
         var sizes: [ExactName: UInt64] = [:]
         /// Digests per file, one per range of the layout.
         var digests: [ExactName: [(range: Range<UInt64>, digest: [UInt8])]] = [:]
-        /// Names left out by the ignore rules, still checked for names that collide with them.
+        /// Names left out by the ignore rules, for the name-collision check (an ignored `.git/x` still lands on
+        /// the same file as a signed `.GIT/x` on a case-insensitive file system).
         var ignoredNames: [String] = []
         var findings: [Finding] = []
         var bytesHashed: Int64 = 0
@@ -30,15 +31,32 @@ struct ArchiveModelReader {
     enum Pending {
         case file(size: UInt64, digests: [(range: Range<UInt64>, digest: [UInt8])])
         case directory
-        case hardLink(target: String)
         case symbolicLink(target: String)
     }
 
     func read(ignore: IgnoreRules, progress: HashProgress?) throws(StemmaError) -> Content {
-        let reader = try ArchiveReader(path: path, limits: limits)
-        var entries: [(path: String, entry: Pending)] = []
-        var seen = Set<ExactName>()
         var content = Content()
+        var entries: [(path: String, entry: Pending)] = []
+        // Zips are read by ZipModelReader (ModelContent dispatches them). Tar headers are read by Stemma's own
+        // strict reader, which reports what GNU tar, bsdtar and Python's tarfile would read differently;
+        // libarchive only decompresses.
+        let reader = try TarReader(path: path, limits: limits)
+        try collect(from: reader, into: &content, entries: &entries, progress: progress)
+        content.findings += reader.problems.map { Finding(.ambiguousArchive, $0.message, path: $0.member) }
+        resolve(entries, into: &content, ignore: ignore)
+        return content
+    }
+
+    /// Reads every entry, hashing regular files; checks names, duplicates, links and members written through
+    /// links for every entry, ignored or not, since an extractor writes them all.
+    private func collect(
+        from reader: some ArchiveEntrySource, into content: inout Content,
+        entries: inout [(path: String, entry: Pending)],
+        progress: HashProgress?
+    ) throws(StemmaError) {
+        var files = Set<ExactName>()
+        var folders = Set<ExactName>()
+        var links = ArchiveLinkTree()
         var context = try DigestContext(algorithm)
         while let entry = try reader.nextEntry() {
             let normalized: String
@@ -58,17 +76,29 @@ struct ArchiveModelReader {
                 normalized = name
             }
             if normalized.isEmpty { continue }  // the archive root, "./"
-            if case .directory = entry.kind {
-                entries.append((normalized, .directory))
-                continue
-            }
-            guard seen.insert(ExactName(normalized)).inserted else {
+            if let link = links.linkAbove(normalized) {
                 content.findings.append(
                     Finding(
-                        .unsafeArchiveEntry, "archive entry '\(normalized)' appears more than once", path: normalized))
+                        .unsafeArchiveEntry,
+                        "archive entry '\(normalized)' lies under '\(link)', which an earlier entry made a link: an "
+                            + "extractor would write it through the link", path: normalized))
+                continue
+            }
+            let isFolder = entry.kind == .directory
+            let key = ExactName(normalized)
+            guard !(isFolder ? files : folders).contains(key), isFolder || files.insert(key).inserted
+            else {
+                content.findings.append(
+                    Finding(
+                        .ambiguousArchive,
+                        "archive entry '\(normalized)' appears more than once: extractors keep the last copy, which "
+                            + "need not be the one hashed", path: normalized))
                 continue
             }
             switch entry.kind {
+            case .directory:
+                folders.insert(key)
+                entries.append((normalized, .directory))
             case .regularFile:
                 var hasher = RangeHasher(layout: layout)
                 try reader.readData { chunk in
@@ -78,11 +108,17 @@ struct ArchiveModelReader {
                 content.bytesHashed += Int64(hasher.position)
                 entries.append((normalized, .file(size: hasher.position, digests: hasher.finish(context: &context))))
             case .hardLink(let target):
-                entries.append((normalized, .hardLink(target: target)))
+                // GNU tar links to the target's last copy, Python's tarfile to the copy its index holds, and a
+                // link inside an ignored folder can make a later member overwrite a signed file: refused.
+                links.addLink(normalized)
+                content.findings.append(
+                    Finding(
+                        .notRegularFile,
+                        "archive entry '\(normalized)' is a hard link to '\(target)'; hard links in archives are "
+                            + "refused", path: normalized))
             case .symbolicLink(let target):
+                links.addLink(normalized)
                 entries.append((normalized, .symbolicLink(target: target)))
-            case .directory:
-                break
             case .other:
                 content.findings.append(
                     Finding(
@@ -90,8 +126,6 @@ struct ArchiveModelReader {
                         path: normalized))
             }
         }
-        resolve(entries, into: &content, ignore: ignore)
-        return content
     }
 
     /// Strips a shared top-level folder, applies ignore rules and resolves links.
@@ -110,8 +144,15 @@ struct ArchiveModelReader {
         }
         for (name, entry) in entries {
             guard let stripped = strip(name) else { continue }
-            guard !ignore.isIgnored(stripped) else {
+            if let root = ignore.root(of: stripped) {
                 content.ignoredNames.append(stripped)
+                if case .symbolicLink(let target) = entry, !Self.stays(stripped, target: target, under: root) {
+                    content.findings.append(
+                        Finding(
+                            .unsafeArchiveEntry,
+                            "ignored entry '\(stripped)' is a symbolic link to '\(target)', outside '\(root)': an "
+                                + "extractor would write later entries through it", path: stripped))
+                }
                 continue
             }
             switch entry {
@@ -120,20 +161,6 @@ struct ArchiveModelReader {
             case .file(let size, let digests):
                 content.sizes[ExactName(stripped)] = size
                 content.digests[ExactName(stripped)] = digests
-            case .hardLink(let target):
-                // Hard link targets are archive-root relative names of earlier entries.
-                guard case .success(let normalized) = ArchivePath.normalize(Array(target.utf8)),
-                    let strippedTarget = strip(normalized), let file = files[ExactName(strippedTarget)]
-                else {
-                    content.findings.append(
-                        Finding(
-                            .unsafeArchiveEntry,
-                            "archive entry '\(stripped)' is a hard link to '\(target)', which is not a file in the model",
-                            path: stripped))
-                    continue
-                }
-                content.sizes[ExactName(stripped)] = file.size
-                content.digests[ExactName(stripped)] = file.digests
             case .symbolicLink(let target):
                 guard allowSymlinks else {
                     content.findings.append(
@@ -143,8 +170,7 @@ struct ArchiveModelReader {
                             path: stripped))
                     continue
                 }
-                guard let resolved = Self.resolveLink(stripped, target: target), let file = files[ExactName(resolved)]
-                else {
+                guard let resolved = Self.resolveLink(stripped, target: target), let file = files[ExactName(resolved)] else {
                     content.findings.append(
                         Finding(
                             .symlinkEscape,
@@ -156,6 +182,12 @@ struct ArchiveModelReader {
                 content.digests[ExactName(stripped)] = file.digests
             }
         }
+    }
+
+    /// True when the link at `link` (inside the ignored folder `root`) points inside `root`.
+    static func stays(_ link: String, target: String, under root: String) -> Bool {
+        guard let resolved = resolveLink(link, target: target) else { return false }
+        return resolved.isExactly(root) || resolved.hasExactPrefix(root + "/")
     }
 
     /// The model-relative path a relative link target names, or nil if it leaves the model or is absolute.
@@ -231,3 +263,12 @@ struct RangeHasher {
         return results
     }
 }
+
+/// What ``ArchiveModelReader`` needs from an archive: entries in order, and the current entry's bytes.
+protocol ArchiveEntrySource: AnyObject {
+    func nextEntry() throws(StemmaError) -> ArchiveEntry?
+    func readData(_ body: (UnsafeRawBufferPointer) -> Void) throws(StemmaError)
+}
+
+extension ArchiveReader: ArchiveEntrySource {}
+extension TarReader: ArchiveEntrySource {}

@@ -37,13 +37,17 @@ struct IgnoreRules: Sendable {
 
     /// Whether `name` or one of its parent folders is an entry: one set lookup per component, so a signature with
     /// many ignore paths costs nothing per file (a scan of every entry would be files × entries).
-    func isIgnored(_ name: String) -> Bool {
-        if lookup.isEmpty { return false }
+    func isIgnored(_ name: String) -> Bool { root(of: name) != nil }
+
+    /// The entry that `name` equals or lies under (the shortest), or nil when it is not ignored.
+    func root(of name: String) -> String? {
+        if lookup.isEmpty { return nil }
         var index = name.utf8.startIndex
         while let slash = name.utf8[index...].firstIndex(of: UInt8(ascii: "/")) {
-            if lookup.contains(ExactName(String(Substring(name.utf8[..<slash])))) { return true }
+            let parent = String(Substring(name.utf8[..<slash]))
+            if lookup.contains(ExactName(parent)) { return parent }
             index = name.utf8.index(after: slash)
         }
-        return lookup.contains(ExactName(name))
+        return lookup.contains(ExactName(name)) ? name : nil
     }
 }
