@@ -102,10 +102,10 @@ import Testing
         let replacement = try folder.write("new/model.pkl", Self.otherPickle)
         let (weights, target) = (folder.url("m/weights"), folder.url("m/weights/model.pkl"))
         let aside = folder.url("old-weights")
-        let replaced = Mutex(0)
+        let replaced = Atomic<Int>(0)
         request.betweenHashAndScan = { name in
             guard name == "weights/model.pkl" else { return }
-            replaced.withLock { $0 += 1 }
+            replaced.add(1, ordering: .relaxed)
             if swapFolder {
                 _ = rename(weights, aside)
                 _ = rename(folder.url("new"), weights)
@@ -114,7 +114,9 @@ import Testing
             }
         }
         let report = try ModelVerifier.verify(request)
-        #expect(replaced.withLock { $0 } == 1, "the hook must run exactly once, for the one job that scans the file")
+        #expect(
+            replaced.load(ordering: .relaxed) == 1,
+            "the hook must run exactly once, for the one job that scans the file")
         #expect(try folder.read("m/weights/model.pkl") == Self.otherPickle, "the replacement is on disk")
         #expect(report.verdict == .failed)
         let changed = report.findings.filter { $0.code == .fileChanged }

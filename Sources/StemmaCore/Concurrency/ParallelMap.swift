@@ -58,7 +58,7 @@ public enum ParallelMap {
         makeWorker: @escaping @Sendable () -> Worker?,
         _ body: @escaping @Sendable (inout Worker, Item) -> Result?
     ) -> [(index: Int, result: Result)] {
-        let collected = Mutex<[(index: Int, result: Result)]>([])
+        let collected = LockedValue<[(index: Int, result: Result)]>([])
         spread(workers: max(1, workers)) {
             guard var worker = makeWorker() else { return }
             var local: [(index: Int, result: Result)] = []

@@ -1,9 +1,8 @@
 import Dispatch
-import Synchronization
 
 /// Items one producer adds while ``ParallelMap`` workers take them: a queue whose readers block, never poll.
 ///
-/// The items live under a `Mutex` (which orders every hand-over for ThreadSanitizer too); a counting semaphore
+/// The items live under a lock (``LockedValue``, which orders every hand-over for ThreadSanitizer too); a counting semaphore
 /// only puts idle workers to sleep: it is signalled once per item added and once when the feed is finished, and
 /// a worker that finds the feed finished and empty passes that last signal on, so every waiting worker wakes.
 public final class WorkFeed<Item: Sendable>: Sendable {
@@ -13,7 +12,7 @@ public final class WorkFeed<Item: Sendable>: Sendable {
         var finished = false
     }
 
-    private let state = Mutex(State())
+    private let state = LockedValue(State())
     private let ready = DispatchSemaphore(value: 0)
 
     /// Creates an empty feed.

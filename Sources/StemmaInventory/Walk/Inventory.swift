@@ -1,6 +1,5 @@
 internal import StemmaCore
 public import StemmaGraph
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -34,7 +33,7 @@ public struct Inventory: Sendable {
     public func read(_ paths: [String], adding extra: (Graph) -> [InventoryFragment] = { _ in [] }) -> Result {
         var clock = PhaseClock()
         let feed = WorkFeed<InventoryFile>()
-        let walkWarnings = Mutex<[InventoryWarning]>([])
+        let walkWarnings = LockedValue<[InventoryWarning]>([])
         let limits = self.limits
         let walker = JoinableThread {
             let (_, warnings) = InventoryWalker(limits: limits).walk(paths) { found in feed.add(found) }

@@ -1,6 +1,5 @@
 import StemmaCore
 import StemmaCrypto
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -33,7 +32,7 @@ struct ParallelHasher {
         let workers = min(workerCount, jobs.count)
         let readAhead = workers < workerCount
         let algorithm = self.algorithm
-        let setupFailure = Mutex<StemmaError?>(nil)
+        let setupFailure = LockedValue<StemmaError?>(nil)
         let results = ParallelMap.map(
             count: order.count, workers: workers,
             makeWorker: { () -> HashWorker? in

@@ -1,7 +1,6 @@
 import Dispatch
 import StemmaCore
 import StemmaCrypto
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -17,15 +16,15 @@ enum ReadAheadPipeline {
 
     /// The ring shared by the reader thread and the hashing thread.
     ///
-    /// The semaphores only put a thread to sleep; what orders each hand-over is the `state` mutex: the reader takes
+    /// The semaphores only put a thread to sleep; what orders each hand-over is the `state` lock: the reader takes
     /// the lock before it fills a buffer and stores the length under it after; the hasher takes the length under
     /// the lock, hashes the buffer, then hands the slot back under the lock. So every access to a buffer is ordered
     /// by the lock, whichever way it goes, as ThreadSanitizer can check.
     private final class Ring: @unchecked Sendable {
         // @unchecked Sendable: `buffers` (raw pointers) are allocated once and each slot is touched by one thread
-        // at a time, handed over through the `state` mutex as above; every other property is Sendable.
+        // at a time, handed over through the `state` lock as above; every other property is Sendable.
         let buffers: [UnsafeMutableRawBufferPointer]
-        let state = Mutex(Shared())
+        let state = LockedValue(Shared())
         let empty = DispatchSemaphore(value: ReadAheadPipeline.slotCount)
         let full = DispatchSemaphore(value: 0)
 
