@@ -14,6 +14,9 @@ struct HashTarget: Sendable {
     var followsLink: Bool
     /// The device and inode seen when enumerated (nil for archive members): a file opened later must be this one.
     var node: FileNode?
+    /// The change time seen when enumerated (nil for archive members): every job of a file, and the scan that reads
+    /// past its own shard, sees the same unchanged file.
+    var changeTime: Int64?
 }
 
 /// One unit of hashing work: a whole file, or one byte range of it.

@@ -23,8 +23,10 @@ struct HashWorker: ~Copyable {
     deinit { buffer.deallocate() }
 
     /// Hashes one job, and scans the file when the job is the one that scans it, checking that the file is the
-    /// regular file of the identity enumerated from before hashing to after scanning, and that its path still names
-    /// it at the end: a file changed or replaced meanwhile is a failed outcome, never a digest.
+    /// regular file enumerated (device, inode, size, modification and change times) from before hashing to after
+    /// scanning, and that its path still names it at the end: a file changed or replaced meanwhile is a failed
+    /// outcome, never a digest. Every job of a sharded file checks the same enumerated identity, so the one scan
+    /// (which reads past its own shard) and every shard's hash read the same unchanged file.
     mutating func hash(_ job: HashJob, target: HashTarget, scan: FileScan? = nil) -> HashResult {
         let flags = O_RDONLY | O_CLOEXEC | (target.followsLink ? 0 : O_NOFOLLOW)
         let descriptor = open(target.path, flags)
@@ -42,6 +44,9 @@ struct HashWorker: ~Copyable {
         }
         guard target.node == nil || target.node == before.node else {
             return .failed(changed: true, "was replaced after it was listed")
+        }
+        guard target.changeTime == nil || target.changeTime == before.changeTime else {
+            return .failed(changed: true, "changed after it was listed (its change time differs)")
         }
         let range = job.range ?? 0..<target.size
         context.reset()

@@ -12,11 +12,13 @@ struct ModelFile: Sendable {
     var followsLink: Bool
     /// The device and inode when enumerated (nil for archive members), so a file replaced since is noticed.
     var node: FileNode? = nil
+    /// The change time when enumerated (nil for archive members).
+    var changeTime: Int64? = nil
 
     var hashTarget: HashTarget {
         HashTarget(
             name: name, path: path, size: size, modificationTime: modificationTime, followsLink: followsLink,
-            node: node)
+            node: node, changeTime: changeTime)
     }
 }
 

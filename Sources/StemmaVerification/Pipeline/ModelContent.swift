@@ -38,7 +38,8 @@ struct ModelContent {
             files = [
                 ModelFile(
                     name: location.baseName, path: path, size: identity.size,
-                    modificationTime: identity.modificationTime, followsLink: true, node: identity.node)
+                    modificationTime: identity.modificationTime, followsLink: true, node: identity.node,
+                    changeTime: identity.changeTime)
             ]
         case .archive(let path):
             let reader = ArchiveModelReader(
