@@ -26,8 +26,7 @@ public enum ModelVerifier {
         let location = try ModelLocation.classify(request.model)
         let signaturePath = try signaturePath(for: request, location: location)
         var report = VerifyReport(model: request.model, signature: signaturePath)
-        let unsafeFormats =
-            request.scanFormats ? UnsafeFormatCheck(request: request, signaturePath: signaturePath) : nil
+        let unsafeFormats = request.scanFormats ? UnsafeFormatCheck(request: request) : nil
         if case .archive = location {
             try check(request, location: location, into: &report, progress: progress, scan: nil)
             if let unsafeFormats { report.add(contentsOf: unsafeFormats.findings(location)) }

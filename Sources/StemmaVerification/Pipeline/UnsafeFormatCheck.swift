@@ -11,7 +11,6 @@ import StemmaScan
 /// ``memberScan``.
 struct UnsafeFormatCheck {
     let request: VerifyRequest
-    let signaturePath: String
 
     /// The scan of one model file or archive member, given its bytes: the sink a reader hands each file to.
     var memberScan: MemberScan {
