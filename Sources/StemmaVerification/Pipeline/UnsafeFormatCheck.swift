@@ -85,6 +85,11 @@ struct UnsafeFormatCheck {
 
 /// Verify's scan of one model file or archive member from bytes already read for hashing: what a reader calls for
 /// each file it opens, so the scan sees exactly the bytes that were hashed.
+///
+/// The hash workers call it through ``UnsafeFormatCheck/fileScan()``. An archive reader that hashes a member
+/// would call `scan(ScanInput(bytes: member, path: archive), shownAs: "archive!member", modelFolder: nil)` on the
+/// bytes it just hashed (or on a ``ScanInput`` over its spooled copy) and give the `(member name, result)` pairs
+/// to ``UnsafeFormatCheck/findings(scanned:)``, so the archive is decompressed once.
 struct MemberScan: Sendable {
     let scanner: ModelScanner
 
