@@ -1,8 +1,8 @@
 import Foundation
 
 /// A fresh folder under the system temporary directory, removed when the value is deinitialised.
-public final class TemporaryFolder: @unchecked Sendable {
-    // @unchecked Sendable: `path` is immutable; the folder is only removed in deinit.
+/// Sendable as the compiler proves it: its one stored property is an immutable `String`.
+public final class TemporaryFolder: Sendable {
     /// The folder's absolute path.
     public let path: String
 

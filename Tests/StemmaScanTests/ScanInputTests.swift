@@ -1,3 +1,4 @@
+import Foundation
 import StemmaCore
 import StemmaScan
 import StemmaTestSupport
@@ -17,5 +18,25 @@ import Testing
             #expect(try slice.allBytes(maxBytes: 50)?.count == 50)
             #expect(input.slice(offset: 190, count: 100).count == 10)
         }
+    }
+
+    /// Verify's hash worker lends its descriptor: the input reads exactly the first `count` bytes of it and never
+    /// closes it, so the worker's identity check after the scan still runs on the file it hashed.
+    @Test func aBorrowedDescriptorIsReadButNeverClosed() throws {
+        let bytes = Array(UInt8(0)..<UInt8(100))
+        let folder = try TemporaryFolder()
+        let path = try folder.write("input.bin", bytes)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        do {
+            let input = ScanInput.borrowing(descriptor: descriptor, count: 60, path: path)
+            #expect(input.count == 60)
+            #expect(try input.bytes(at: 58, count: 10) == [58, 59])
+            #expect(try input.slice(offset: 10, count: 3).bytes(at: 0, count: 3) == [10, 11, 12])
+        }
+        #expect(fcntl(descriptor, F_GETFD) >= 0, "the input must not close a descriptor it does not own")
+        var byte: UInt8 = 0
+        #expect(pread(descriptor, &byte, 1, 99) == 1 && byte == 99)
     }
 }

@@ -1,7 +1,5 @@
-import Dispatch
 internal import StemmaCore
 public import StemmaGraph
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -34,39 +32,27 @@ public struct Inventory: Sendable {
     ///     files and added after their fragments; the graph is then rebuilt in memory, nothing is read twice.
     public func read(_ paths: [String], adding extra: (Graph) -> [InventoryFragment] = { _ in [] }) -> Result {
         var clock = PhaseClock()
-        let queue = Mutex(FileQueue())
+        let feed = WorkFeed<InventoryFile>()
+        let walkWarnings = LockedValue<[InventoryWarning]>([])
         let limits = self.limits
         let walker = JoinableThread {
-            let (_, warnings) = InventoryWalker(limits: limits).walk(paths) { found in
-                queue.withLock { $0.files += found }
-            }
-            queue.withLock {
-                $0.warnings = warnings
-                $0.finished = true
-            }
+            let (_, warnings) = InventoryWalker(limits: limits).walk(paths) { found in feed.add(found) }
+            walkWarnings.withLock { $0 = warnings }
+            feed.finish()
         }
         if walker == nil {  // no thread to spare: walk first, then read
             let (files, warnings) = InventoryWalker(limits: limits).walk(paths)
-            queue.withLock {
-                $0.files = files
-                $0.warnings = warnings
-                $0.finished = true
-            }
+            feed.add(files)
+            walkWarnings.withLock { $0 = warnings }
+            feed.finish()
         }
-        let collected = Mutex<[(path: String, fragment: InventoryFragment)]>([])
-        DispatchQueue.concurrentPerform(iterations: ProcessorCount.online) { _ in
-            var head = [UInt8](repeating: 0, count: 64 << 10)
-            var local: [(path: String, fragment: InventoryFragment)] = []
-            while let file = Self.take(from: queue) {
-                if let fragment = Self.readFile(file, head: &head, limits: limits) {
-                    local.append((file.path, fragment))
-                }
-            }
-            collected.withLock { $0 += local }
-        }
+        let read = ParallelMap.collect(
+            from: feed, makeWorker: { [UInt8](repeating: 0, count: 64 << 10) },
+            { head, file in Self.readFile(file, head: &head, limits: limits).map { (path: file.path, fragment: $0) } })
         walker?.join()
-        let (fileCount, walkWarnings) = queue.withLock { ($0.files.count, $0.warnings) }
-        var fragments = collected.withLock { $0 }
+        let fileCount = feed.count
+        let warningsOfWalk = walkWarnings.withLock { $0 }
+        var fragments = read.map(\.result)
         fragments.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
         clock.mark("walk and read \(fileCount) files")
         var builder = GraphBuilder()
@@ -81,32 +67,8 @@ public struct Inventory: Sendable {
         }
         clock.mark("build \(built.graph.nodes.count) nodes, \(built.graph.edgeCount) edges")
         return Result(
-            graph: built.graph, warnings: walkWarnings + built.warnings, filesSeen: fileCount,
+            graph: built.graph, warnings: warningsOfWalk + built.warnings, filesSeen: fileCount,
             filesRead: fragments.count)
-    }
-
-    /// Files found so far, and whether the walk is over.
-    private struct FileQueue: Sendable {
-        var files: [InventoryFile] = []
-        var next = 0
-        var finished = false
-        var warnings: [InventoryWarning] = []
-    }
-
-    /// The next file to read, waiting for the walk when readers have caught up; nil when everything is read.
-    private static func take(from queue: borrowing Mutex<FileQueue>) -> InventoryFile? {
-        while true {
-            let taken: (file: InventoryFile?, done: Bool) = queue.withLock { state in
-                if state.next < state.files.count {
-                    state.next += 1
-                    return (state.files[state.next - 1], false)
-                }
-                return (nil, state.finished)
-            }
-            if let file = taken.file { return file }
-            if taken.done { return nil }
-            usleep(200)
-        }
     }
 
     /// Reads one file: its head to recognise it, then as much as its reader needs. Nil for files no reader claims.

@@ -1,5 +1,4 @@
 public import StemmaCore
-import Synchronization
 
 /// Scans model files and folders for content that runs code when loaded, by content and never by name, through
 /// every container (zip, tar, compressed streams, 7z) down to the pickles, arrays and model formats inside.
@@ -35,24 +34,9 @@ public struct ModelScanner: Sendable {
             reported += walk.reported
         }
         let jobs = collected
-        let results = ScanSlots(count: jobs.count)
-        let next = Atomic<Int>(0)
         let scanner = self
-        let work: @Sendable () -> Void = {
-            while true {
-                let index = next.add(1, ordering: .relaxed).oldValue
-                guard index < jobs.count else { return }
-                results.store(scanner.scan(job: jobs[index]), at: index)
-            }
-        }
-        let workers = min(ProcessorCount.online, jobs.count)
-        var threads: [JoinableThreadBox] = []
-        for _ in 1..<max(1, workers) {
-            if let thread = JoinableThread(stackSize: 1 << 21, work) { threads.append(JoinableThreadBox(thread)) }
-        }
-        work()
-        for box in threads { box.join() }
-        return (results.files() + reported).sorted { $0.path < $1.path }
+        let scanned = ParallelMap.map(count: jobs.count) { index in scanner.scan(job: jobs[index]) }
+        return (scanned + reported).sorted { $0.path < $1.path }
     }
 
     /// Scans one file already open; `name` is its display path and `modelFolder` the folder on disk that holds it
@@ -81,30 +65,4 @@ public struct ModelScanner: Sendable {
         }
         return scan(input, name: job.display, modelFolder: job.folder)
     }
-}
-
-/// `JoinableThread` is `~Copyable`; a class box lets an array hold them.
-private final class JoinableThreadBox {
-    private var thread: JoinableThread?
-    init(_ thread: consuming JoinableThread) { self.thread = consume thread }
-    func join() { thread.take()?.join() }
-}
-
-/// Result slots written by index from many workers; each index is written by exactly one worker.
-///
-/// `@unchecked Sendable`: writes never overlap (one job, one slot), and the slots are read only after every
-/// thread has been joined, which orders every write before the read. The storage is allocated once, so no write
-/// goes through a Swift array's exclusivity and copy-on-write checks from several threads.
-private final class ScanSlots: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<ScannedFile?>
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil)
-    }
-    deinit {
-        slots.deinitialize()
-        slots.deallocate()
-    }
-    func store(_ file: ScannedFile, at index: Int) { slots[index] = file }
-    func files() -> [ScannedFile] { slots.compactMap { $0 } }
 }

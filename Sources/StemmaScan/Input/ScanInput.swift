@@ -38,6 +38,16 @@ public final class ScanInput {
         return ScanInput(storage: .file(file), base: 0, count: file.size, path: path)
     }
 
+    /// The first `count` bytes of a regular file the caller already has open (verify's hash worker), read with
+    /// `pread` from that descriptor, so the bytes scanned are the bytes the caller read.
+    ///
+    /// The input does not own the descriptor and never closes it: the caller keeps it open until the scan (and
+    /// every slice of the input) is done, then closes it.
+    public static func borrowing(descriptor: Int32, count: Int, path: String) -> ScanInput {
+        let file = OpenFile(borrowing: descriptor, size: max(0, count))
+        return ScanInput(storage: .file(file), base: 0, count: file.size, path: path)
+    }
+
     /// Bytes already in memory (a decompressed member); `path` names the top-level file for messages.
     public convenience init(bytes: [UInt8], path: String) {
         self.init(storage: .memory(bytes), base: 0, count: bytes.count, path: path)
@@ -106,10 +116,18 @@ public final class ScanInput {
     }
 }
 
-/// An open file descriptor with one owner; closed when the last ``ScanInput`` slice of it goes away.
+/// An open file descriptor with one owner; closed when the last ``ScanInput`` slice of it goes away, unless it
+/// was borrowed from a caller who closes it.
 private final class OpenFile {
-    let descriptor: Int32  // owned
+    let descriptor: Int32
     let size: Int
+    private let owned: Bool
+
+    init(borrowing descriptor: Int32, size: Int) {
+        self.descriptor = descriptor
+        self.size = size
+        self.owned = false
+    }
 
     convenience init(path: String) throws(StemmaError) {
         try self.init(rawPath: Array(path.utf8), path: path)
@@ -119,7 +137,8 @@ private final class OpenFile {
         let file = try RegularFile(rawPath: rawPath, display: path)
         self.size = Int(file.size)
         self.descriptor = file.release()
+        self.owned = true
     }
 
-    deinit { close(descriptor) }
+    deinit { if owned { close(descriptor) } }
 }

@@ -1,5 +1,6 @@
 import StemmaCore
 import StemmaCrypto
+import StemmaScan
 
 #if canImport(Glibc)
     import Glibc
@@ -21,28 +22,38 @@ struct HashWorker: ~Copyable {
 
     deinit { buffer.deallocate() }
 
-    /// Hashes one job, checking that the file is the regular file of the size and time enumerated.
-    mutating func hash(_ job: HashJob, target: HashTarget) -> HashOutcome {
+    /// Hashes one job, and scans the file when the job is the one that scans it, checking that the file is the
+    /// regular file enumerated (device, inode, size, modification and change times) from before hashing to after
+    /// scanning, and that its path still names it at the end: a file changed or replaced meanwhile is a failed
+    /// outcome, never a digest. Every job of a sharded file checks the same enumerated identity, so the one scan
+    /// (which reads past its own shard) and every shard's hash read the same unchanged file.
+    mutating func hash(_ job: HashJob, target: HashTarget, scan: FileScan? = nil) -> HashResult {
         let file: RegularFile
         do {
             file = try RegularFile(opening: Array(target.path.utf8), followLinks: target.followsLink)
         } catch {
             switch error {
             case .system(_, let code) where code == ENOENT:
-                return .failed(changed: true, reason: "disappeared while the model was verified")
+                return .failed(changed: true, "disappeared while the model was verified")
             case .system(_, let code) where code == ELOOP && !target.followsLink:
-                return .failed(changed: true, reason: "is no longer a regular file (now a symbolic link)")
-            case .system: return .failed(changed: false, reason: error.reason)
+                return .failed(changed: true, "is no longer a regular file (now a symbolic link)")
+            case .system: return .failed(changed: false, error.reason)
             case .notRegular(let kind):
-                return .failed(changed: true, reason: "is no longer a regular file (now \(kind))")
+                return .failed(changed: true, "is no longer a regular file (now \(kind))")
             }
         }
         let descriptor = file.descriptor
         guard let before = FileIdentity(descriptor: descriptor), before.isRegular else {
-            return .failed(changed: true, reason: "is no longer a regular file")
+            return .failed(changed: true, "is no longer a regular file")
         }
         guard before.size == target.size, before.modificationTime == target.modificationTime else {
-            return .failed(changed: true, reason: "changed after it was listed (size or time differs)")
+            return .failed(changed: true, "changed after it was listed (size or time differs)")
+        }
+        guard target.node == nil || target.node == before.node else {
+            return .failed(changed: true, "was replaced after it was listed")
+        }
+        guard target.changeTime == nil || target.changeTime == before.changeTime else {
+            return .failed(changed: true, "changed after it was listed (its change time differs)")
         }
         let range = job.range ?? 0..<target.size
         context.reset()
@@ -52,11 +63,24 @@ struct HashWorker: ~Copyable {
                 descriptor: descriptor, range: range, context: &context, progress: progress)
         }
         if complete == nil { complete = hashDirect(descriptor: descriptor, range: range) }
-        guard complete == true else { return .failed(changed: true, reason: "shrank while it was hashed") }
-        guard let after = FileIdentity(descriptor: file.descriptor), after == before else {
-            return .failed(changed: true, reason: "changed while it was hashed")
+        guard complete == true else { return .failed(changed: true, "shrank while it was hashed") }
+        var scanned: ScannedFile?
+        if let scan, job.scansFile {
+            scan.betweenHashAndScan?(target.name)
+            // The scan reads the descriptor that was hashed; it must not close it (`file` does, when it goes).
+            let input = ScanInput.borrowing(descriptor: descriptor, count: Int(before.size), path: target.path)
+            scanned = scan.scan(input, target)
         }
-        return .digest(context.finalize())
+        // `file.descriptor`, not `descriptor`: this use keeps `file` (and so the descriptor) open until here.
+        guard let after = FileIdentity(descriptor: file.descriptor), after == before else {
+            return .failed(
+                changed: true, scanned == nil ? "changed while it was hashed" : "changed while it was verified")
+        }
+        guard let now = FileIdentity(path: target.path, followsLink: target.followsLink), now.node == before.node
+        else {
+            return .failed(changed: true, "was replaced while it was verified")
+        }
+        return HashResult(outcome: .digest(context.finalize()), scan: scanned)
     }
 
     /// `pread` into the worker's buffer and hash; false if the file ended early.
@@ -75,10 +99,21 @@ struct HashWorker: ~Copyable {
     }
 }
 
-/// What `fstat` says about an open file, to notice changes while it is hashed.
+/// A file's device and inode: which file a path or descriptor names.
+struct FileNode: Equatable, Sendable {
+    var device: UInt64
+    var inode: UInt64
+}
+
+/// What `fstat` says about an open file, to notice changes while it is hashed and scanned.
+///
+/// The change time is compared too: a write restores neither it nor the inode, even when it restores the size and
+/// modification time.
 struct FileIdentity: Equatable {
     var size: UInt64
     var modificationTime: Int64
+    var changeTime: Int64
+    var node: FileNode
     var isRegular: Bool
 
     init?(descriptor: Int32) {
@@ -87,9 +122,25 @@ struct FileIdentity: Equatable {
         self.init(status)
     }
 
+    /// What `stat` (or `lstat`, when links are not followed) says about `path` now.
+    init?(path: String, followsLink: Bool) {
+        var status = stat()
+        guard (followsLink ? stat(path, &status) : lstat(path, &status)) == 0 else { return nil }
+        self.init(status)
+    }
+
     init(_ status: stat) {
         size = UInt64(max(0, status.st_size))
         modificationTime = Int64(status.st_mtim.tv_sec) * 1_000_000_000 + Int64(status.st_mtim.tv_nsec)
+        changeTime = Int64(status.st_ctim.tv_sec) * 1_000_000_000 + Int64(status.st_ctim.tv_nsec)
+        node = FileNode(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
         isRegular = (status.st_mode & S_IFMT) == S_IFREG
+    }
+}
+
+extension HashResult {
+    /// A failed job: no digest, no scan.
+    static func failed(changed: Bool, _ reason: String) -> HashResult {
+        HashResult(outcome: .failed(changed: changed, reason: reason), scan: nil)
     }
 }

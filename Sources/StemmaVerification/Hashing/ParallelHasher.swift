@@ -1,7 +1,5 @@
-import Dispatch
 import StemmaCore
 import StemmaCrypto
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -24,50 +22,38 @@ struct ParallelHasher {
         self.workerCount = max(1, workerCount)
     }
 
-    /// Runs every job and returns the outcomes in job order.
-    func run(targets: [HashTarget], jobs: [HashJob], progress: HashProgress?) throws(StemmaError) -> [HashOutcome] {
+    /// Runs every job and returns the results in job order; with `scan`, each file is also scanned by the job that
+    /// hashes its first byte, from the descriptor that job hashed.
+    func run(
+        targets: [HashTarget], jobs: [HashJob], progress: HashProgress?, scan: FileScan? = nil
+    ) throws(StemmaError) -> [HashResult] {
         guard !jobs.isEmpty else { return [] }
         let order = jobs.indices.sorted { size(of: jobs[$0], targets) > size(of: jobs[$1], targets) }
-        let results = OutcomeSlots(count: jobs.count)
-        let next = Atomic<Int>(0)
         let workers = min(workerCount, jobs.count)
         let readAhead = workers < workerCount
         let algorithm = self.algorithm
-        let setupFailure = Mutex<StemmaError?>(nil)
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            let context: DigestContext
-            do throws(StemmaError) { context = try DigestContext(algorithm) } catch {
-                setupFailure.withLock { $0 = error }
-                return
-            }
-            var worker = HashWorker(context: context, readAhead: readAhead, progress: progress)
-            while true {
-                let position = next.add(1, ordering: .relaxed).oldValue
-                guard position < order.count else { break }
-                let jobIndex = order[position]
-                results.store(worker.hash(jobs[jobIndex], target: targets[jobs[jobIndex].target]), at: jobIndex)
-            }
-        }
+        let setupFailure = LockedValue<StemmaError?>(nil)
+        let results = ParallelMap.map(
+            count: order.count, workers: workers,
+            makeWorker: { () -> HashWorker? in
+                do throws(StemmaError) {
+                    return HashWorker(context: try DigestContext(algorithm), readAhead: readAhead, progress: progress)
+                } catch {
+                    setupFailure.withLock { $0 = error }
+                    return nil
+                }
+            },
+            { worker, position in
+                let job = jobs[order[position]]
+                return worker.hash(job, target: targets[job.target], scan: scan)
+            })
         if let failure = setupFailure.withLock({ $0 }) { throw failure }
-        return results.outcomes()
+        var inJobOrder = [HashResult?](repeating: nil, count: jobs.count)
+        for (position, result) in results.enumerated() { inJobOrder[order[position]] = result }
+        return inJobOrder.map { $0 ?? .failed(changed: false, "was not hashed") }
     }
 
     private func size(of job: HashJob, _ targets: [HashTarget]) -> UInt64 {
         job.range == nil ? targets[job.target].size : job.byteCount
-    }
-}
-
-/// Result slots written by index from many workers; each index is written by exactly one worker.
-///
-/// `@unchecked Sendable`: writes never overlap (one job, one slot), and the slots are read only after
-/// `concurrentPerform` has returned, which orders every write before the read.
-private final class OutcomeSlots: @unchecked Sendable {
-    private var slots: [HashOutcome?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func store(_ outcome: HashOutcome, at index: Int) {
-        slots.withUnsafeMutableBufferPointer { $0[index] = outcome }
-    }
-    func outcomes() -> [HashOutcome] {
-        slots.map { $0 ?? .failed(changed: false, reason: "was not hashed") }
     }
 }

@@ -16,20 +16,29 @@ enum ReadAheadPipeline {
 
     /// The ring shared by the reader thread and the hashing thread.
     ///
-    /// `@unchecked Sendable`: a slot is written only by the reader between `empty.wait()` and `full.signal()`,
-    /// and read only by the hasher between `full.wait()` and `empty.signal()`; the semaphores order every access.
+    /// The semaphores only put a thread to sleep; what orders each hand-over is the `state` lock: the reader takes
+    /// the lock before it fills a buffer and stores the length under it after; the hasher takes the length under
+    /// the lock, hashes the buffer, then hands the slot back under the lock. So every access to a buffer is ordered
+    /// by the lock, whichever way it goes, as ThreadSanitizer can check.
     private final class Ring: @unchecked Sendable {
+        // @unchecked Sendable: `buffers` (raw pointers) are allocated once and each slot is touched by one thread
+        // at a time, handed over through the `state` lock as above; every other property is Sendable.
         let buffers: [UnsafeMutableRawBufferPointer]
-        var lengths: [Int]
+        let state = LockedValue(Shared())
         let empty = DispatchSemaphore(value: ReadAheadPipeline.slotCount)
         let full = DispatchSemaphore(value: 0)
-        var stop = false
+
+        struct Shared {
+            /// Bytes in each filled slot (0: the end of the range).
+            var lengths = [Int](repeating: 0, count: ReadAheadPipeline.slotCount)
+            /// Set by the hasher when it needs no more data.
+            var stop = false
+        }
 
         init() {
             buffers = (0..<ReadAheadPipeline.slotCount).map { _ in
                 UnsafeMutableRawBufferPointer.allocate(byteCount: ParallelHasher.chunkSize, alignment: 4096)
             }
-            lengths = Array(repeating: 0, count: ReadAheadPipeline.slotCount)
         }
 
         deinit { buffers.forEach { $0.deallocate() } }
@@ -46,7 +55,7 @@ enum ReadAheadPipeline {
             var slot = 0
             while true {
                 ring.empty.wait()
-                if ring.stop { break }
+                if ring.state.withLock({ $0.stop }) { break }
                 var length = 0
                 if offset < range.upperBound {
                     let wanted = Int(min(UInt64(ParallelHasher.chunkSize), range.upperBound - offset))
@@ -56,7 +65,7 @@ enum ReadAheadPipeline {
                     length = max(length, 0)
                     offset += UInt64(length)
                 }
-                ring.lengths[slot] = length
+                ring.state.withLock { $0.lengths[slot] = length }
                 ring.full.signal()
                 if length == 0 { break }
                 slot = (slot + 1) % slotCount
@@ -71,15 +80,16 @@ enum ReadAheadPipeline {
         let expected = range.upperBound - range.lowerBound
         while true {
             ring.full.wait()
-            let length = ring.lengths[slot]
+            let length = ring.state.withLock { $0.lengths[slot] }
             if length == 0 { break }
             context.update(UnsafeRawBufferPointer(rebasing: ring.buffers[slot][0..<length]))
             progress?.add(length)
             hashed += UInt64(length)
+            ring.state.withLock { $0.lengths[slot] = 0 }
             ring.empty.signal()
             slot = (slot + 1) % slotCount
         }
-        ring.stop = true
+        ring.state.withLock { $0.stop = true }
         ring.empty.signal()
         reader.join()
         return hashed == expected

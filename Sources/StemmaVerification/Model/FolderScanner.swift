@@ -84,7 +84,7 @@ struct FolderScanner {
         let identity = FileIdentity(status)
         return ModelFile(
             name: name, path: root + "/" + name, size: identity.size, modificationTime: identity.modificationTime,
-            followsLink: followsLink)
+            followsLink: followsLink, node: identity.node, changeTime: identity.changeTime)
     }
 
     /// A link becomes a file only when the signature allows links and it resolves to a regular file inside the model.

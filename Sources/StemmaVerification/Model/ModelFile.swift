@@ -13,9 +13,15 @@ struct ModelFile: Sendable {
     var modificationTime: Int64
     /// True when this is a symbolic link that the signature allows, hashed through the link.
     var followsLink: Bool
+    /// The device and inode when enumerated (nil for archive members), so a file replaced since is noticed.
+    var node: FileNode? = nil
+    /// The change time when enumerated (nil for archive members).
+    var changeTime: Int64? = nil
 
     var hashTarget: HashTarget {
-        HashTarget(name: name, path: path, size: size, modificationTime: modificationTime, followsLink: followsLink)
+        HashTarget(
+            name: name, path: path, size: size, modificationTime: modificationTime, followsLink: followsLink,
+            node: node, changeTime: changeTime)
     }
 }
 

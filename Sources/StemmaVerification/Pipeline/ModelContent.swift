@@ -41,7 +41,8 @@ struct ModelContent {
             files = [
                 ModelFile(
                     name: location.baseName, path: path, size: identity.size,
-                    modificationTime: identity.modificationTime, followsLink: true)
+                    modificationTime: identity.modificationTime, followsLink: true, node: identity.node,
+                    changeTime: identity.changeTime)
             ]
         case .archive(let path):
             let content: ArchiveModelReader.Content
@@ -80,21 +81,31 @@ struct ModelContent {
     func digests(
         for requests: [Request], algorithm: DigestAlgorithm, progress: HashProgress?
     ) throws(StemmaError) -> (outcomes: [HashOutcome], bytesHashed: Int64) {
+        let hashed = try hash(requests, algorithm: algorithm, progress: progress, scan: nil)
+        return (hashed.results.map(\.outcome), hashed.bytesHashed)
+    }
+
+    /// Digests for each request, in order, and the bytes read to get them; with `scan`, a folder's or single
+    /// file's files are also scanned, each once, from the descriptor that hashed it (archives are not: their
+    /// members are scanned by ``UnsafeFormatCheck`` on their own pass for now).
+    func hash(
+        _ requests: [Request], algorithm: DigestAlgorithm, progress: HashProgress?, scan: FileScan?
+    ) throws(StemmaError) -> (results: [HashResult], bytesHashed: Int64) {
         if case .archive = location {
-            let outcomes = requests.map { request -> HashOutcome in
+            let results = requests.map { request -> HashResult in
                 let name = files[request.file].name
                 guard let found = archiveDigests[ExactName(name)]?.first(where: { $0.range == request.range }) else {
-                    return .failed(changed: false, reason: "has no digest for bytes \(request.range)")
+                    return .failed(changed: false, "has no digest for bytes \(request.range)")
                 }
-                return .digest(found.digest)
+                return HashResult(outcome: .digest(found.digest), scan: nil)
             }
-            return (outcomes, archiveBytes)
+            return (results, archiveBytes)
         }
         let jobs = requests.map { HashJob(target: $0.file, range: $0.whole ? nil : $0.range) }
         let total = requests.reduce(Int64(0)) { $0 + Int64($1.range.count) }
         progress?.setTotal(total)
-        let outcomes = try ParallelHasher(algorithm: algorithm).run(
-            targets: files.map(\.hashTarget), jobs: jobs, progress: progress)
-        return (outcomes, total)
+        let results = try ParallelHasher(algorithm: algorithm).run(
+            targets: files.map(\.hashTarget), jobs: jobs, progress: progress, scan: scan)
+        return (results, total)
     }
 }

@@ -1,6 +1,7 @@
 public import StemmaCore
 import StemmaCrypto
 import StemmaFormats
+import StemmaScan
 
 #if canImport(Glibc)
     import Glibc
@@ -25,17 +26,26 @@ public enum ModelVerifier {
         let location = try ModelLocation.classify(request.model)
         let signaturePath = try signaturePath(for: request, location: location)
         var report = VerifyReport(model: request.model, signature: signaturePath)
-        try check(request, location: location, into: &report, progress: progress)
-        if request.scanFormats {
-            report.add(contentsOf: UnsafeFormatCheck(request: request, signaturePath: signaturePath).findings(location))
+        let unsafeFormats = request.scanFormats ? UnsafeFormatCheck(request: request) : nil
+        if case .archive = location {
+            try check(request, location: location, into: &report, progress: progress, scan: nil)
+            if let unsafeFormats { report.add(contentsOf: unsafeFormats.findings(location)) }
+        } else {
+            // One pass: each file is scanned by the worker that hashes it, from the same open descriptor.
+            let scanned = try check(
+                request, location: location, into: &report, progress: progress, scan: unsafeFormats?.fileScan())
+            if let unsafeFormats { report.add(contentsOf: unsafeFormats.findings(scanned: scanned)) }
         }
         report.seconds = MonotonicClock.seconds() - started
         return report
     }
 
+    /// Checks the signature, the manifest and every file; returns the scans the hash workers ran (with `scan`).
+    @discardableResult
     private static func check(
-        _ request: VerifyRequest, location: ModelLocation, into report: inout VerifyReport, progress: HashProgress?
-    ) throws(StemmaError) {
+        _ request: VerifyRequest, location: ModelLocation, into report: inout VerifyReport, progress: HashProgress?,
+        scan: FileScan?
+    ) throws(StemmaError) -> [(name: String, file: ScannedFile)] {
         let signaturePath = report.signature
         let bundle = try OMSSignatureBundle.parse(try BoundedFile.read(signaturePath), source: signaturePath)
         let signers = try request.trust.signers()
@@ -44,7 +54,7 @@ public enum ModelVerifier {
         switch try SignatureCheck(bundle: bundle, signers: signers).run() {
         case .rejected(let findings):
             report.add(contentsOf: findings)
-            return
+            return []
         case .trusted(let verified):
             candidates = verified
             report.signer = verified[0].identity
@@ -55,7 +65,7 @@ public enum ModelVerifier {
             manifest = try ModelManifest.parse(statement: bundle.payload, source: signaturePath)
         } catch {
             report.add(Finding(.invalidStatement, "the signed payload is not a valid OMS statement: \(error.message)"))
-            return
+            return []
         }
         report.rootDigest = Hex.encode(manifest.rootDigest)
         report.method = manifest.method.name
@@ -75,7 +85,7 @@ public enum ModelVerifier {
         report.add(contentsOf: manifestFindings)
         guard !manifestFindings.contains(where: { $0.severity == .error }),
             let algorithm = ManifestChecks.algorithm(for: manifest.hashType)
-        else { return }
+        else { return [] }
 
         var ignored = IgnoreRules.gitDefaults + manifest.ignorePaths + request.ignorePaths
         if let inside = location.relativePathInside(signaturePath) { ignored.append(inside) }
@@ -95,11 +105,13 @@ public enum ModelVerifier {
         let requests = plan.planned.map {
             ModelContent.Request(file: $0.file, range: $0.range, whole: layout == .whole)
         }
-        let (outcomes, bytesHashed) = try content.digests(for: requests, algorithm: algorithm, progress: progress)
+        let (results, bytesHashed) = try content.hash(requests, algorithm: algorithm, progress: progress, scan: scan)
         report.counts.bytesHashed = bytesHashed
-        for (planned, outcome) in zip(plan.planned, outcomes) {
+        var scanned: [(name: String, file: ScannedFile)] = []
+        for (planned, result) in zip(plan.planned, results) {
             let name = content.files[planned.file].name
-            switch outcome {
+            if let file = result.scan { scanned.append((name, file)) }
+            switch result.outcome {
             case .digest(let digest) where digest == planned.expected.digest:
                 continue
             case .digest(let digest):
@@ -115,7 +127,7 @@ public enum ModelVerifier {
         if content.files.isEmpty && manifest.resources.isEmpty {
             report.add(Finding(.emptyModel, "'\(request.model)' holds no files to verify"))
         }
-        return
+        return scanned
     }
 
     private static func signaturePath(for request: VerifyRequest, location: ModelLocation) throws(StemmaError) -> String

@@ -22,6 +22,9 @@ public struct VerifyRequest: Sendable {
     public var allowUnsafeFormats = false
     /// `module.name` globals to treat as allowlisted in pickles.
     public var allowedGlobals: Set<String> = []
+    /// For tests only (`@testable import`): runs in the hash worker after a file is hashed and before it is scanned,
+    /// with its model-relative name, so a test can replace the file at exactly that point.
+    var betweenHashAndScan: (@Sendable (String) -> Void)? = nil
 
     /// Creates a request.
     public init(model: String, signature: String?, trust: TrustSource) {
