@@ -467,4 +467,7 @@ def test_scan_calls_an_ambiguous_zip_malformed(signed, tmp_path):
     assert any(f.get("code") == "scan.container-anomaly" and f.get("member") == ["model/weights/a.bin"]
                for f in entry_["findings"]), res.describe()
     clean = stemma("scan", write(tmp_path, "clean.zip", signed.zip), "--format", "json", timeout=30)
-    assert clean.rc == 0 and clean.json()["files"][0]["verdict"] == "safe", clean.describe()
+    # The twin's random `.bin` weights are `scan.not-a-model-file` (no loader reads them), but nothing is ambiguous.
+    (clean_entry,) = clean.json()["files"]
+    assert clean_entry["verdict"] != "dangerous", clean.describe()
+    assert not any(f["code"] == "scan.container-anomaly" for f in clean_entry["findings"]), clean.describe()

@@ -1,6 +1,7 @@
 import StemmaArchive
 import StemmaCore
 import StemmaCrypto
+import StemmaScan
 
 /// Reads a model packed in an archive in one streaming pass, hashing every regular entry with the given layout.
 ///
@@ -13,6 +14,8 @@ struct ArchiveModelReader {
     let algorithm: DigestAlgorithm
     let allowSymlinks: Bool
     var limits = ArchiveLimits.standard
+    /// Verify's scan of each regular member, fed the bytes as they are hashed (nil: no scan).
+    var memberScan: MemberScan? = nil
 
     /// What the archive holds, keyed by model-relative path.
     struct Content {
@@ -23,13 +26,15 @@ struct ArchiveModelReader {
         /// Names left out by the ignore rules, for the name-collision check (an ignored `.git/x` still lands on
         /// the same file as a signed `.GIT/x` on a case-insensitive file system).
         var ignoredNames: [String] = []
+        /// The scan of each file that is not ignored, by model-relative name (with a ``memberScan``).
+        var scans: [(name: String, file: ScannedFile)] = []
         var findings: [Finding] = []
         var bytesHashed: Int64 = 0
     }
 
     /// An entry read, before the shared top folder is stripped and links are resolved (the zip reader too).
     enum Pending {
-        case file(size: UInt64, digests: [(range: Range<UInt64>, digest: [UInt8])])
+        case file(size: UInt64, digests: [(range: Range<UInt64>, digest: [UInt8])], scan: ScannedFile?)
         case directory
         case symbolicLink(target: String)
     }
@@ -101,12 +106,17 @@ struct ArchiveModelReader {
                 entries.append((normalized, .directory))
             case .regularFile:
                 var hasher = RangeHasher(layout: layout)
+                var scan = memberScan?.streamed(name: normalized, declaredSize: entry.declaredSize)
                 try reader.readData { chunk in
                     hasher.consume(chunk, context: &context)
+                    scan?.consume(chunk)
                     progress?.add(chunk.count)
                 }
                 content.bytesHashed += Int64(hasher.position)
-                entries.append((normalized, .file(size: hasher.position, digests: hasher.finish(context: &context))))
+                let scanned = scan.map { memberScan!.finish($0, of: path) }
+                entries.append(
+                    (normalized, .file(size: hasher.position, digests: hasher.finish(context: &context), scan: scanned))
+                )
             case .hardLink(let target):
                 // GNU tar links to the target's last copy, Python's tarfile to the copy its index holds, and a
                 // link inside an ignored folder can make a later member overwrite a signed file: refused.
@@ -138,7 +148,7 @@ struct ArchiveModelReader {
         }
         var files: [ExactName: (size: UInt64, digests: [(range: Range<UInt64>, digest: [UInt8])])] = [:]
         for (name, entry) in entries {
-            if case .file(let size, let digests) = entry, let stripped = strip(name) {
+            if case .file(let size, let digests, _) = entry, let stripped = strip(name) {
                 files[ExactName(stripped)] = (size, digests)
             }
         }
@@ -158,7 +168,8 @@ struct ArchiveModelReader {
             switch entry {
             case .directory:
                 continue
-            case .file(let size, let digests):
+            case .file(let size, let digests, let scan):
+                if let scan { content.scans.append((stripped, scan)) }
                 content.sizes[ExactName(stripped)] = size
                 content.digests[ExactName(stripped)] = digests
             case .symbolicLink(let target):
@@ -170,7 +181,8 @@ struct ArchiveModelReader {
                             path: stripped))
                     continue
                 }
-                guard let resolved = Self.resolveLink(stripped, target: target), let file = files[ExactName(resolved)] else {
+                guard let resolved = Self.resolveLink(stripped, target: target), let file = files[ExactName(resolved)]
+                else {
                     content.findings.append(
                         Finding(
                             .symlinkEscape,

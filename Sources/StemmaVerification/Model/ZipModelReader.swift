@@ -1,6 +1,7 @@
 import StemmaArchive
 import StemmaCore
 import StemmaCrypto
+import StemmaScan
 
 /// Reads a model packed in a `.zip` through StemmaArchive's one zip reader (``ZipArchive``), which reads the zip
 /// as unzip, Python's `zipfile` and miniz do, and hashes each member as it streams out of the file (stored or
@@ -16,6 +17,8 @@ struct ZipModelReader {
     let algorithm: DigestAlgorithm
     let allowSymlinks: Bool
     var limits = ArchiveLimits.standard
+    /// Verify's scan of each regular member, fed the bytes as they are inflated and hashed (nil: no scan).
+    var memberScan: MemberScan? = nil
 
     /// The largest central directory read into memory (a million entries with long names fit).
     static let maxDirectoryBytes = 512 << 20
@@ -113,15 +116,18 @@ struct ZipModelReader {
             return .symbolicLink(target: ArchivePath.display(target))
         }
         var hasher = RangeHasher(layout: layout)
+        var scan = memberScan?.streamed(name: name, declaredSize: Int64(member.uncompressedSize))
         // One byte past the declared size shows a stream that runs long; no member inflates further.
         let outcome = try ZipMemberReader.stream(member, from: file, maxOutput: member.uncompressedSize &+ 1) {
             chunk in
             hasher.consume(chunk, context: &context)
+            scan?.consume(chunk)
             progress?.add(chunk.count)
         }
         for ambiguity in outcome.ambiguities(for: member) { content.findings.append(finding(ambiguity)) }
         content.bytesHashed += Int64(hasher.position)
-        return .file(size: hasher.position, digests: hasher.finish(context: &context))
+        let scanned = scan.map { memberScan!.finish($0, of: path) }
+        return .file(size: hasher.position, digests: hasher.finish(context: &context), scan: scanned)
     }
 
     /// Refuses a zip whose members declare more than the limits allow before inflating any (each member is

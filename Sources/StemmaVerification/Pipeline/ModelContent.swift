@@ -2,6 +2,7 @@ import StemmaArchive
 import StemmaCore
 import StemmaCrypto
 import StemmaFormats
+import StemmaScan
 
 #if canImport(Glibc)
     import Glibc
@@ -18,12 +19,16 @@ struct ModelContent {
     private(set) var findings: [Finding] = []
     private var archiveDigests: [ExactName: [(range: Range<UInt64>, digest: [UInt8])]] = [:]
     private var archiveBytes: Int64 = 0
+    /// An archive's members scanned as they were hashed (with `memberScan`), by model-relative name.
+    private(set) var archiveScans: [(name: String, file: ScannedFile)] = []
 
     /// Lists (and, for an archive, hashes) the model.
+    /// - Parameter memberScan: for an archive, scans each member from the bytes hashed (folders and single files
+    ///   are scanned by the hash workers instead, ``hash(_:algorithm:progress:scan:)``).
     init(
         location: ModelLocation, ignore: IgnoreRules, allowSymlinks: Bool, layout: HashLayout,
         algorithm: DigestAlgorithm,
-        archiveLimits: ArchiveLimits, progress: HashProgress?
+        archiveLimits: ArchiveLimits, progress: HashProgress?, memberScan: MemberScan? = nil
     ) throws(StemmaError) {
         self.location = location
         switch location {
@@ -49,12 +54,12 @@ struct ModelContent {
             if ZipModelReader.reads(path) {
                 content = try ZipModelReader(
                     path: path, layout: layout, algorithm: algorithm, allowSymlinks: allowSymlinks,
-                    limits: archiveLimits
+                    limits: archiveLimits, memberScan: memberScan
                 ).read(ignore: ignore, progress: progress)
             } else {
                 content = try ArchiveModelReader(
                     path: path, layout: layout, algorithm: algorithm, allowSymlinks: allowSymlinks,
-                    limits: archiveLimits
+                    limits: archiveLimits, memberScan: memberScan
                 ).read(ignore: ignore, progress: progress)
             }
             files = content.sizes.map {
@@ -66,6 +71,7 @@ struct ModelContent {
             }
             archiveDigests = content.digests
             archiveBytes = content.bytesHashed
+            archiveScans = content.scans
         }
         files.sort { ModelPath.precedes($0.name, $1.name) }
     }
@@ -86,8 +92,8 @@ struct ModelContent {
     }
 
     /// Digests for each request, in order, and the bytes read to get them; with `scan`, a folder's or single
-    /// file's files are also scanned, each once, from the descriptor that hashed it (archives are not: their
-    /// members are scanned by ``UnsafeFormatCheck`` on their own pass for now).
+    /// file's files are also scanned, each once, from the descriptor that hashed it (an archive's members were
+    /// scanned as they were hashed, ``archiveScans``).
     func hash(
         _ requests: [Request], algorithm: DigestAlgorithm, progress: HashProgress?, scan: FileScan?
     ) throws(StemmaError) -> (results: [HashResult], bytesHashed: Int64) {

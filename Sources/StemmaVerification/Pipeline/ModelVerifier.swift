@@ -27,15 +27,10 @@ public enum ModelVerifier {
         let signaturePath = try signaturePath(for: request, location: location)
         var report = VerifyReport(model: request.model, signature: signaturePath)
         let unsafeFormats = request.scanFormats ? UnsafeFormatCheck(request: request) : nil
-        if case .archive = location {
-            try check(request, location: location, into: &report, progress: progress, scan: nil)
-            if let unsafeFormats { report.add(contentsOf: unsafeFormats.findings(location)) }
-        } else {
-            // One pass: each file is scanned by the worker that hashes it, from the same open descriptor.
-            let scanned = try check(
-                request, location: location, into: &report, progress: progress, scan: unsafeFormats?.fileScan())
-            if let unsafeFormats { report.add(contentsOf: unsafeFormats.findings(scanned: scanned)) }
-        }
+        // One pass: each file is scanned from the bytes hashed (the worker's open descriptor, or an archive
+        // member's bytes as they stream past the hasher).
+        let scanned = try check(request, location: location, into: &report, progress: progress, scan: unsafeFormats)
+        if let unsafeFormats { report.add(contentsOf: unsafeFormats.findings(scanned: scanned)) }
         report.seconds = MonotonicClock.seconds() - started
         return report
     }
@@ -44,7 +39,7 @@ public enum ModelVerifier {
     @discardableResult
     private static func check(
         _ request: VerifyRequest, location: ModelLocation, into report: inout VerifyReport, progress: HashProgress?,
-        scan: FileScan?
+        scan unsafeFormats: UnsafeFormatCheck?
     ) throws(StemmaError) -> [(name: String, file: ScannedFile)] {
         let signaturePath = report.signature
         let bundle = try OMSSignatureBundle.parse(try BoundedFile.read(signaturePath), source: signaturePath)
@@ -92,7 +87,8 @@ public enum ModelVerifier {
         let layout = HashLayout(manifest.method)
         let content = try ModelContent(
             location: location, ignore: IgnoreRules(ignored), allowSymlinks: manifest.allowSymlinks, layout: layout,
-            algorithm: algorithm, archiveLimits: request.archiveLimits, progress: progress)
+            algorithm: algorithm, archiveLimits: request.archiveLimits, progress: progress,
+            memberScan: unsafeFormats?.memberScan)
         report.add(contentsOf: content.findings)
         report.counts.filesFound = content.files.count
 
@@ -105,9 +101,10 @@ public enum ModelVerifier {
         let requests = plan.planned.map {
             ModelContent.Request(file: $0.file, range: $0.range, whole: layout == .whole)
         }
-        let (results, bytesHashed) = try content.hash(requests, algorithm: algorithm, progress: progress, scan: scan)
+        let (results, bytesHashed) = try content.hash(
+            requests, algorithm: algorithm, progress: progress, scan: unsafeFormats?.fileScan())
         report.counts.bytesHashed = bytesHashed
-        var scanned: [(name: String, file: ScannedFile)] = []
+        var scanned = content.archiveScans
         for (planned, result) in zip(plan.planned, results) {
             let name = content.files[planned.file].name
             if let file = result.scan { scanned.append((name, file)) }

@@ -4,11 +4,10 @@ import StemmaScan
 /// The `stemma scan` pass of `verify`: a file that runs code when it is loaded fails verification, even when its
 /// signature holds, because a signature proves who published the bytes, not that they are safe to load.
 ///
-/// For a folder or a single file the scan is not a pass of its own: each hash worker scans the file it has just
-/// hashed from the same open descriptor (``fileScan(_:)``), under the same identity check, so the bytes scanned are
-/// the bytes hashed and only the files verify hashes are scanned (ignored paths and the signature are not). Archives
-/// are still scanned on a pass of their own (``findings(_:)``) until their reader hands each member to
-/// ``memberScan``.
+/// The scan is never a pass of its own: it reads the bytes that were hashed. In a folder or a single file each hash
+/// worker scans the file it has just hashed from the same open descriptor (``fileScan()``), under the same identity
+/// check; in an archive the reader feeds each member's bytes to ``memberScan`` as it hashes them, so the archive is
+/// decompressed once. Only the files verify hashes are scanned (ignored paths and the signature are not).
 struct UnsafeFormatCheck {
     let request: VerifyRequest
 
@@ -43,42 +42,6 @@ struct UnsafeFormatCheck {
         findings.filter { $0.code != .scanNotAModelFile && $0.verdict != .safe }
     }
 
-    /// One finding per archive member that is not safe, from a scan of the whole archive (its own pass: the archive
-    /// is decompressed a second time).
-    func findings(_ location: ModelLocation) -> [Finding] {
-        let scanned: [ScannedFile]
-        do {
-            scanned = try memberScan.scanner.scan(paths: [location.path])
-        } catch {
-            return [Finding(.scanUnreadable, "could not scan '\(location.path)' for unsafe formats: \(error.message)")]
-        }
-        var findings: [Finding] = []
-        for file in scanned where file.verdict != .safe {
-            let relevant = Self.relevant(file.findings)
-            if relevant.isEmpty { continue }
-            var file = file
-            file.findings = relevant
-            for (name, group) in byMember(file, location: location) {
-                findings.append(finding(name: name, group))
-            }
-        }
-        return findings
-    }
-
-    /// An archive's findings keyed by the member they belong to.
-    private func byMember(_ file: ScannedFile, location: ModelLocation) -> [(String, [ScanFinding])] {
-        var groups: [String: [ScanFinding]] = [:]
-        var order: [String] = []
-        for finding in file.findings {
-            let name = finding.evidence.member.first ?? location.baseName
-            if groups[name] == nil { order.append(name) }
-            var inner = finding
-            if !inner.evidence.member.isEmpty { inner.evidence.member.removeFirst() }
-            groups[name, default: []].append(inner)
-        }
-        return order.map { ($0, groups[$0]!) }
-    }
-
     private func finding(name: String, _ group: [ScanFinding]) -> Finding {
         let worst = group.max { $0.verdict < $1.verdict }!
         var message = "'\(name)' is \(worst.verdict.rawValue)"
@@ -98,10 +61,9 @@ struct UnsafeFormatCheck {
 /// Verify's scan of one model file or archive member from bytes already read for hashing: what a reader calls for
 /// each file it opens, so the scan sees exactly the bytes that were hashed.
 ///
-/// The hash workers call it through ``UnsafeFormatCheck/fileScan()``. An archive reader that hashes a member
-/// would call `scan(ScanInput(bytes: member, path: archive), shownAs: "archive!member", modelFolder: nil)` on the
-/// bytes it just hashed (or on a ``ScanInput`` over its spooled copy) and give the `(member name, result)` pairs
-/// to ``UnsafeFormatCheck/findings(scanned:)``, so the archive is decompressed once.
+/// The hash workers call it through ``UnsafeFormatCheck/fileScan()``; the archive readers feed each member's chunks
+/// to a ``StreamedMemberScan`` (``streamed(name:declaredSize:)``) as they hash them and ``finish(_:of:)`` it
+/// when the member ends. The `(name, result)` pairs go to ``UnsafeFormatCheck/findings(scanned:)``.
 struct MemberScan: Sendable {
     let scanner: ModelScanner
 
@@ -111,5 +73,15 @@ struct MemberScan: Sendable {
     ///   - modelFolder: the folder on disk holding the file, for ONNX external data; nil inside an archive.
     func scan(_ input: ScanInput, shownAs: String, modelFolder: String?) -> ScannedFile {
         scanner.scan(input, name: shownAs, modelFolder: modelFolder)
+    }
+
+    /// Starts the scan of an archive member whose bytes will arrive in chunks.
+    func streamed(name: String, declaredSize: Int64?) -> StreamedMemberScan {
+        StreamedMemberScan(name: name, declaredSize: declaredSize.map { Int(clamping: $0) }, limits: scanner.limits)
+    }
+
+    /// Scans what a streamed member kept, once it has ended.
+    func finish(_ scan: StreamedMemberScan, of archive: String) -> ScannedFile {
+        scan.finish(scanner: scanner, archive: archive)
     }
 }
