@@ -21,24 +21,7 @@ extension PickleMachine {
         add(code, verdict, message)
     }
 
-    /// One finding for every import of the pickle that is not allowlisted, with its first call if any.
-    mutating func flushImports() {
-        for imported in imports where imported.rating != .allowed {
-            findings.add(finding(for: imported))
-            if profile == .torch && !notedWeightsOnly {
-                notedWeightsOnly = true
-                findings.add(
-                    ScanFinding(
-                        .pickleNotWeightsOnly, .suspicious,
-                        "\(imported.global.qualified) is outside torch.load(weights_only=True)'s allowlist",
-                        evidence: evidence(for: imported)))
-            }
-        }
-        imports.removeAll()
-        importIndex.removeAll()
-    }
-
-    private func evidence(for imported: PickleImport) -> ScanEvidence {
+    func evidence(for imported: PickleImport) -> ScanEvidence {
         var detail: String? = nil
         if let callOffset = imported.callOffset, let callOpcode = imported.callOpcode {
             detail = "called by \(callOpcode.name) at offset \(callOffset)"
@@ -52,11 +35,14 @@ extension PickleMachine {
             detail: detail)
     }
 
-    private func finding(for imported: PickleImport) -> ScanFinding {
+    func finding(for imported: PickleImport) -> ScanFinding {
         let name = imported.global.qualified
         let verb = imported.isCalled ? "calls" : "imports"
         var evidence = evidence(for: imported)
-        if imported.isCalled && PickleDenylist.payloadLoaders.contains(name) {
+        if imported.isCalled
+            && (PickleDenylist.payloadLoaders.contains(name)
+                || PickleResolution.steps(from: name).contains(where: PickleDenylist.payloadLoaders.contains))
+        {
             return ScanFinding(
                 .picklePayloadLoader, .dangerous, "calls \(name), which loads and runs another payload",
                 evidence: evidence)

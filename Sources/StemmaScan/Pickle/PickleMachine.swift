@@ -9,7 +9,11 @@ import StemmaCore
 struct PickleMachine {
     var reader: PickleReader
     let policy: PicklePolicy
-    let profile: PickleProfile
+    /// The profile when the imports select none (rule 4), and whether they may.
+    let fallbackProfile: PickleProfile
+    let selectsByContent: Bool
+    /// The profile of the current pickle: chosen from its imports at its end (``flushImports()``).
+    var profile: PickleProfile
     let limits: ScanLimits
     /// How many pickles this one is nested in (0 for a file's own pickles).
     let depth: Int
@@ -47,9 +51,17 @@ struct PickleMachine {
     /// Whether the torch profile's weights_only note was made for this stream.
     var notedWeightsOnly = false
 
-    init(reader: PickleReader, policy: PicklePolicy, profile: PickleProfile, limits: ScanLimits, depth: Int) {
+    /// Profile-dependent observations, judged once the pickle's profile is known.
+    var deferred = PickleDeferredNotes()
+
+    init(
+        reader: PickleReader, policy: PicklePolicy, profile: PickleProfile, selectsByContent: Bool,
+        limits: ScanLimits, depth: Int
+    ) {
         self.reader = reader
         self.policy = policy
+        self.fallbackProfile = profile
+        self.selectsByContent = selectsByContent
         self.profile = profile
         self.limits = limits
         self.depth = depth
@@ -71,6 +83,8 @@ struct PickleMachine {
         importIndex.removeAll()
         noted.removeAll()
         joblibState = [:]
+        deferred = PickleDeferredNotes()
+        profile = fallbackProfile
     }
 
     /// Runs one pickle up to and including its STOP.
