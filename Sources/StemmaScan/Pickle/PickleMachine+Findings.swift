@@ -39,13 +39,16 @@ extension PickleMachine {
         let name = imported.global.qualified
         let verb = imported.isCalled ? "calls" : "imports"
         var evidence = evidence(for: imported)
-        if imported.isCalled
-            && (PickleDenylist.payloadLoaders.contains(name)
-                || PickleResolution.steps(from: name).contains(where: PickleDenylist.payloadLoaders.contains))
-        {
-            return ScanFinding(
-                .picklePayloadLoader, .dangerous, "calls \(name), which loads and runs another payload",
-                evidence: evidence)
+        if imported.isCalled {
+            let loader =
+                PickleDenylist.payloadLoaders.contains(name)
+                ? name : PickleResolution.steps(from: name).first(where: PickleDenylist.payloadLoaders.contains)
+            if let loader {
+                let via = loader == name ? "" : " (\(loader))"
+                return ScanFinding(
+                    .picklePayloadLoader, .dangerous, "calls \(name)\(via), which loads and runs another payload",
+                    evidence: evidence)
+            }
         }
         switch imported.rating {
         case .allowed, .unknown:
