@@ -144,9 +144,14 @@ extension PickleMachine {
     /// BINPERSID and PERSID: PyTorch expects `("storage", <storage class>, key, location, numel)` (plus a view
     /// for the legacy format); anything else goes to a loader's custom `persistent_load`.
     mutating func persistentID(_ id: PickleValue) throws(PickleFault) {
-        let seen = PickleDeferredNotes.Event(offset: opcodeOffset, opcode: currentOpcode, what: id.kindName)
-        if deferred.persistentID == nil { deferred.persistentID = seen }
-        if deferred.foreignPersistentID == nil && !isTorchStorageID(id) { deferred.foreignPersistentID = seen }
+        if deferred.persistentID == nil {
+            deferred.persistentID = PickleDeferredNotes.Event(
+                offset: opcodeOffset, opcode: currentOpcode, what: id.kindName)
+        }
+        if deferred.foreignPersistentID == nil && !isTorchStorageID(id) {
+            deferred.foreignPersistentID = PickleDeferredNotes.Event(
+                offset: opcodeOffset, opcode: currentOpcode, what: id.kindName)
+        }
         try push(.persistent)
     }
 
@@ -169,18 +174,20 @@ extension PickleMachine {
     /// SETITEM(S), APPEND(S) and ADDITEMS on something other than a dict, list or set literal call methods of
     /// arbitrary objects; PyTorch's weights_only loader corrupts memory on them (CVE-2026-24747).
     mutating func checkMutation(of target: PickleValue, _ opcode: PickleOpcode) {
-        let seen = PickleDeferredNotes.Event(
-            offset: opcodeOffset, opcode: opcode, what: "\(opcode.name) adds items to a \(target.kindName)")
+        let forEveryProfile: Bool
         switch (opcode, target) {
         case (.setitem, .dict), (.setitems, .dict), (.append, .list), (.appends, .list), (.additems, .set): return
         case (.setitem, .instance(let index)), (.setitems, .instance(let index)):
             let kind = Int(index) < imports.count ? imports[Int(index)].global.qualified : ""
             if kind == "collections.OrderedDict" || kind == "collections.Counter" { return }
-            if deferred.torchMutation == nil { deferred.torchMutation = seen }
-        case (_, .global):
-            if deferred.mutation == nil { deferred.mutation = seen }
-        default:
-            if deferred.torchMutation == nil { deferred.torchMutation = seen }
+            forEveryProfile = false
+        case (_, .global): forEveryProfile = true
+        default: forEveryProfile = false
         }
+        // Only the first of each kind is kept: the message is built once, off the hot path.
+        if forEveryProfile ? deferred.mutation != nil : deferred.torchMutation != nil { return }
+        let seen = PickleDeferredNotes.Event(
+            offset: opcodeOffset, opcode: opcode, what: "\(opcode.name) adds items to a \(target.kindName)")
+        if forEveryProfile { deferred.mutation = seen } else { deferred.torchMutation = seen }
     }
 }

@@ -44,7 +44,9 @@ struct PicklePolicy: Sendable {
         if let reason = dangerReason(global, moduleParts: moduleParts, nameParts: nameParts) {
             return .dangerous(reason)
         }
-        // Rule 5: the definition the path resolves to, by the packages' own re-exports and aliases.
+        // Rule 5: the definition the path resolves to, by the packages' own re-exports and aliases. A name on
+        // some loader's allowlist is a fixed, harmless definition: not worth the walk.
+        if PickleProfile.anyAllowed.contains(global.qualified) { return .unknown }
         for resolved in PickleResolution.steps(from: global.qualified) {
             if let reason = PicklePolicy.resolvedDanger(resolved) {
                 return .dangerous("'\(global.qualified)' resolves to '\(resolved)': \(reason)")

@@ -76,6 +76,8 @@ public enum PickleProfile: String, Sendable, CaseIterable {
     private static let joblibAllowed = plainGlobals.union(numpyGlobals).union(joblibGlobals)
     private static let numpyAllowed = plainGlobals.union(numpyGlobals)
     private static let torchScriptAllowed = torchAllowed.union(torchScriptBuilders)
+    /// Every profile's allowlist together.
+    static let anyAllowed = torchScriptAllowed.union(joblibAllowed)
 
     private static let numpyGlobals: Set<String> = [
         "numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct",
