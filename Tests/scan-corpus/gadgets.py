@@ -2,6 +2,7 @@
 `module.name(*args)` with REDUCE, the import written as a pickler of that protocol would. Expected global:
 the §6.3 normalisation of the spelled import (corpus.normalise)."""
 
+import pickle_profiles
 from corpus import normalise
 from pickle_asm import CMD, EMPTY_DICT, call, text, wrap
 
@@ -112,6 +113,7 @@ def build(c):
         blob = c.pickle(f"resolved gadget {module}.{name}", wrap(body, protocol), ops=("REDUCE",))
         rel = f"pickle/gadgets-resolved/{module.replace('.', '_')}__{name.replace('.', '_')}_p{protocol}.pkl"
         c.add(rel, blob, "dangerous", why + " (issue 10, rule 5)", normalise(module, name, protocol))
+    pickle_profiles.build(c)
     # the call's result is POPped: the call must not vanish (item 16)
     body = call("os", "system", [text(CMD, 2)], 2) + b"0" + EMPTY_DICT
     c.add("pickle/call_result_popped_p2.pkl", c.pickle("popped", wrap(body, 2), ops=("REDUCE", "POP")),

@@ -30,20 +30,19 @@ extension PickleMachine {
             trustsDTypes = false
             return
         }
-        let plain: Bool
         switch (items[2], items[3], items[4], items[5], items[7]) {
         case (.noneValue, .noneValue, .noneValue, .int(let elsize?), .int(let flags?)):
-            // NPY_ITEM_HASOBJECT (bit 0) on a non-object type string makes numpy read objects; an elsize other
-            // than -1 (or the type string's own size) resizes a flexible type.
+            // NPY_ITEM_HASOBJECT (bit 0) on a non-object type string makes numpy read objects.
             let objectDescr = descr.hasPrefix("O") || descr.hasPrefix("|O")
-            let objectsOK = objectDescr || flags & 1 == 0
-            let sizeOK =
-                elsize == -1 || elsize == 0 || JoblibArrayLayout.itemSize(of: descr).map { Int64($0) } == elsize
-            plain = objectsOK && sizeOK
+            if !objectDescr && flags & 1 != 0 { trustsDTypes = false }
+            // numpy takes a flexible type's (S, U, V) elsize as its item size, 0 included (nothing to read, while
+            // the type string says 8); only -1 or the type string's own size keeps the skip honest.
+            if elsize != -1 && JoblibArrayLayout.itemSize(of: descr).map({ Int64($0) }) != elsize {
+                trustsSizes = false
+            }
         default:
-            plain = false
+            trustsDTypes = false
         }
-        if !plain { trustsDTypes = false }
     }
 
     /// BUILD on a pre-0.10 wrapper: joblib will `np.load(os.path.join(folder of the pickle, filename),
@@ -84,6 +83,9 @@ extension PickleMachine {
         joblibArrayOffset = reader.position
         guard trustsDTypes, let layout = JoblibArrayLayout(state: state) else { return }
         if layout.padded && !layout.holdsObjects { try reader.skip(Int(reader.byte())) }
+        // A resized item: joblib reads a number of bytes the type string does not give; the bytes are parsed
+        // as what follows instead (they are opcodes to joblib when it reads fewer).
+        guard trustsSizes || layout.holdsObjects else { return }
         let start = reader.position
         if layout.holdsObjects {
             guard depth < limits.maxNestedPickleDepth else {

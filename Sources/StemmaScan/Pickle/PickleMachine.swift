@@ -46,6 +46,8 @@ struct PickleMachine {
     var joblibState: [String: PickleValue] = [:]
     /// False once a numpy dtype's state makes array sizes untrustworthy.
     var trustsDTypes = true
+    /// False once a numpy dtype's state gives an item size other than its type string's (rule 5).
+    var trustsSizes = true
     /// Constants scanned as nested pickles so far.
     var nestedScans = 0
     /// Whether the torch profile's weights_only note was made for this stream.
