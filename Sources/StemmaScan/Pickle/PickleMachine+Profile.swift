@@ -61,7 +61,8 @@ extension PickleMachine {
     }
 
     private mutating func flushDeferredNotes() {
-        let torchLike = profile == .torch || profile == .torchscript
+        // A name that says torch.load keeps torch's checks even when the imports chose another allowlist.
+        let torchLike = profile == .torch || profile == .torchscript || fallbackProfile == .torch
         if torchLike, let event = deferred.foreignPersistentID {
             add(deferred: event, .picklePersistentID, "a persistent id (\(event.what)) is not a ('storage', …) tuple")
         } else if !torchLike, let event = deferred.persistentID {

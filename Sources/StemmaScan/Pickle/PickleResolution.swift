@@ -19,13 +19,17 @@ enum PickleResolution {
         return table
     }()
 
+    /// The most components a table key has: longer prefixes are never looked up, so a walk costs
+    /// O(``maxSteps`` × this × the path's length) whatever the path.
+    static let maxKeyComponents: Int = aliases.keys.reduce(1) { max($0, $1.split(separator: ".").count) }
+
     /// The definitions that denylist entries resolve to: judged as the entries themselves.
     static let definitions: Set<String> = Set(
         PickleResolutionTable.definitions.split(separator: "\n").map(String.init))
 
     /// Every path the walk passes through after `path` itself (empty when the table knows no prefix of it).
     ///
-    /// Complexity: O(``maxSteps`` × components) dictionary look-ups.
+    /// Complexity: O(``maxSteps`` × ``maxKeyComponents``) dictionary look-ups.
     static func steps(from path: String) -> [String] {
         var current = path
         var seen: Set<String> = [path]
@@ -33,7 +37,7 @@ enum PickleResolution {
         for _ in 0..<maxSteps {
             let parts = current.split(separator: ".", omittingEmptySubsequences: false)
             var rewritten: String?
-            for cut in stride(from: parts.count, through: 1, by: -1) {
+            for cut in stride(from: min(parts.count, maxKeyComponents), through: 1, by: -1) {
                 let prefix = parts[..<cut].joined(separator: ".")
                 if let target = aliases[prefix] {
                     rewritten = ([target] + parts[cut...].map(String.init)).joined(separator: ".")
