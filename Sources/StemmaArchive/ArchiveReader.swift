@@ -12,6 +12,7 @@ public import StemmaCore
 /// ``ArchiveLimits`` is enforced while reading, and a truncated or corrupt archive is an error naming the file.
 public final class ArchiveReader {
     private let archive: OpaquePointer  // struct archive *, owned
+    private let descriptor: Int32  // owned; libarchive reads it but never closes it
     private let path: String
     private let limits: ArchiveLimits
     private let archiveFileSize: Int64
@@ -26,8 +27,9 @@ public final class ArchiveReader {
     /// - Throws: ``StemmaError`` (`.io` or `.archive`) naming the file.
     public init(path: String, limits: ArchiveLimits = .standard) throws(StemmaError) {
         Self.enableUTF8Names()
-        var status = stat()
-        guard stat(path, &status) == 0 else { throw StemmaError.io("open", path, errno: errno) }
+        // Opened as every input is (a named pipe is refused, not waited on), then handed to libarchive by
+        // descriptor, so the file read is the regular file that was checked.
+        let file = try RegularFile(path: path)
         guard let archive = archive_read_new() else {
             throw StemmaError(.archive, "could not allocate a reader for '\(path)'")
         }
@@ -38,13 +40,17 @@ public final class ArchiveReader {
         self.archive = archive
         self.path = path
         self.limits = limits
-        self.archiveFileSize = Int64(status.st_size)
-        guard archive_read_open_filename(archive, path, 1 << 20) == ARCHIVE_OK else {
+        self.archiveFileSize = file.size
+        self.descriptor = file.release()
+        guard archive_read_open_fd(archive, descriptor, 1 << 20) == ARCHIVE_OK else {
             throw failure("could not open '\(path)' as an archive")
         }
     }
 
-    deinit { archive_read_free(archive) }
+    deinit {
+        archive_read_free(archive)
+        close(descriptor)
+    }
 
     /// libarchive returns nil UTF-8 names for non-ASCII entries until the C locale's character type is UTF-8.
     private static let utf8Locale: Bool = { setlocale(LC_CTYPE, "C.UTF-8") != nil }()

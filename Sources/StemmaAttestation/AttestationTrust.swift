@@ -64,7 +64,7 @@ struct TrustedMaterial {
                     reasons.append("not by \(signer.name)'s CA: \(reason)")
                     continue
                 }
-                if let pattern = signer.leafSubject, !Glob.matches(pattern, leaf.subject) {
+                if let pattern = signer.leafSubject, !((try? leaf.subjectAttributes()).map(pattern.matches) ?? false) {
                     reasons.append("\(leaf.subject) does not match \(signer.name)'s leafSubject \"\(pattern)\"")
                     continue
                 }

@@ -31,21 +31,23 @@ public struct AttestationVerdict: Sendable {
         ])
     }
 
-    /// A few lines for people: the verdict, then the statement or the reasons.
+    /// A few lines for people: the verdict, then the statement or the reasons. Values from the envelope (names,
+    /// types, digests, reasons that quote them) are escaped with ``TerminalText``.
     public func text(style: TextStyle) -> String {
         var lines: [String] = []
         if isVerified {
-            lines.append("\(style.green("verified")) \(envelope)")
+            lines.append("\(style.green("verified")) \(envelope.terminalEscaped)")
         } else {
-            lines.append("\(style.red("not verified")) \(envelope)")
+            lines.append("\(style.red("not verified")) \(envelope.terminalEscaped)")
         }
-        if let predicateType { lines.append("  predicate type: \(predicateType)") }
+        if let predicateType { lines.append("  predicate type: \(predicateType.terminalEscaped)") }
         for subject in subjects {
-            let digests = subject.digests.map { "\($0.algorithm):\($0.hex)" }.joined(separator: " ")
-            lines.append("  subject: \(subject.name.isEmpty ? "_" : subject.name) \(style.dim(digests))")
+            let digests = subject.digests.map { "\($0.algorithm):\($0.hex)" }.joined(separator: " ").terminalEscaped
+            lines.append(
+                "  subject: \(subject.name.isEmpty ? "_" : subject.name.terminalEscaped) \(style.dim(digests))")
         }
-        for signer in signers { lines.append("  signed by key \(signer)") }
-        for reason in reasons { lines.append("  \(style.red("-")) \(reason)") }
+        for signer in signers { lines.append("  signed by key \(signer.terminalEscaped)") }
+        for reason in reasons { lines.append("  \(style.red("-")) \(reason.terminalEscaped)") }
         return lines.joined(separator: "\n")
     }
 }

@@ -1,3 +1,5 @@
+import StemmaCore
+
 /// Matches files against statement subjects: by name first, else by SHA-256 digest.
 enum SubjectMatch {
     /// One reason per file that matches no subject, naming the file and the envelope.
@@ -7,7 +9,9 @@ enum SubjectMatch {
         var reasons: [String] = []
         for file in files {
             let base = AttestationFile.lastComponent(file.path)
-            if let named = subjects.first(where: { $0.name == file.path || (!$0.name.isEmpty && $0.name == base) }) {
+            if let named = subjects.first(where: {
+                $0.name.isExactly(file.path) || (!$0.name.isEmpty && $0.name.isExactly(base))
+            }) {
                 guard let expected = named.sha256 else {
                     reasons.append("'\(file.path)': subject \"\(named.name)\" in '\(source)' has no sha256 digest")
                     continue

@@ -10,7 +10,8 @@ public enum BOMOutput {
     /// - Throws: ``StemmaError`` (`io`) naming the path when it cannot be written.
     public static func write(_ bytes: [UInt8], to path: String) throws(StemmaError) {
         let temporary = path + ".stemma-tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        // A new file or nothing: a named pipe or link already at the temporary name fails the write, never blocks it.
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw failure(path, errno) }
         var offset = 0
         while offset < bytes.count {

@@ -52,8 +52,10 @@ struct AttestCommand: ParsableCommand {
         if let output {
             try AttestationOutput.write(Array(text.utf8), to: output)
             Diagnostics.plain(
-                "attested \(file) as \(attestation.statement.predicateType) "
-                    + "(\(attestation.statement.subjects.count) subject(s), key \(attestation.keyid)) -> \(output)")
+                TerminalText.escaped(
+                    "attested \(file) as \(attestation.statement.predicateType) "
+                        + "(\(attestation.statement.subjects.count) subject(s), key \(attestation.keyid)) -> \(output)")
+            )
         } else {
             FileOutput.standardOutput.write(text)
         }

@@ -114,6 +114,6 @@ struct BOMCommand: ParsableCommand {
         } else {
             FileOutput.standardOutput.write(String(decoding: document.bytes, as: UTF8.self))
         }
-        for warning in document.warnings.prefix(20) { Diagnostics.plain("stemma: warning: \(warning)") }
+        for warning in document.warnings.prefix(20) { Diagnostics.warning("\(warning)") }
     }
 }

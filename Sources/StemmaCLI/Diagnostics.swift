@@ -5,14 +5,29 @@ import StemmaCore
 #endif
 
 /// Writing to the terminal: results on stdout, diagnostics and progress on stderr.
+///
+/// Error and warning texts name files and quote inputs, so they are escaped with ``TerminalText`` here: a path
+/// holding a newline or an ANSI sequence cannot forge a line on stderr either.
 enum Diagnostics {
+    /// Writes `text`, which Stemma wrote, as it is (only for text that holds no input value).
     static func plain(_ text: String) {
         FileOutput.standardError.write(text + "\n")
     }
 
+    /// Writes a multi-line message (usage text from the argument parser) with each line escaped.
+    static func lines(_ text: String) {
+        plain(TerminalText.escapedLines(text))
+    }
+
+    /// `stemma: error: TEXT`, with `text` escaped.
     static func error(_ text: String) {
         let style = TextStyle(color: Terminal.colorOnStandardError)
-        plain("stemma: \(style.red("error:")) \(text)")
+        plain("stemma: \(style.red("error:")) \(text.terminalEscaped)")
+    }
+
+    /// `stemma: warning: TEXT`, with `text` escaped.
+    static func warning(_ text: String) {
+        plain("stemma: warning: \(text.terminalEscaped)")
     }
 }
 

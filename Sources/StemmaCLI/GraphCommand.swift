@@ -37,6 +37,6 @@ struct GraphCommand: ParsableCommand {
                 JSONWriter(indent: 2).string(result.graph.jsonValue(warnings: result.warnings)) + "\n")
         case .dot: FileOutput.standardOutput.write(result.graph.dot() + "\n")
         }
-        for warning in result.warnings.prefix(20) { Diagnostics.plain("stemma: warning: \(warning)") }
+        for warning in result.warnings.prefix(20) { Diagnostics.warning("\(warning)") }
     }
 }

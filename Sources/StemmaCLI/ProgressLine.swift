@@ -15,10 +15,11 @@ final class ProgressLine: @unchecked Sendable {
     private var running = true
     private var thread: JoinableThread?
 
-    /// Starts the display if stderr is a terminal; otherwise does nothing.
+    /// Starts the display if stderr is a terminal; otherwise does nothing. `label` names a path given on the command
+    /// line, so it is shown escaped (``TerminalText``).
     init(progress: HashProgress, label: String) {
         self.progress = progress
-        self.label = label
+        self.label = label.terminalEscaped
         guard Terminal.progressOnStandardError else { return }
         thread = JoinableThread { [self] in loop() }
     }

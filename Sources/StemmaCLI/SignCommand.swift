@@ -88,7 +88,7 @@ struct SignCommand: ParsableCommand {
             FileOutput.standardOutput.write(JSONWriter(indent: 2).string(value) + "\n")
         case .text, .sarif:
             FileOutput.standardOutput.write(
-                "signed \(result.fileCount) files (\(ByteCount.describe(result.bytesHashed)), \(result.method)) -> \(result.signaturePath)\n"
+                "signed \(result.fileCount) files (\(ByteCount.describe(result.bytesHashed)), \(result.method)) -> \(result.signaturePath.terminalEscaped)\n"
                     + "root digest sha256:\(result.rootDigest)\n")
         }
     }

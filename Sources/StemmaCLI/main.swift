@@ -20,6 +20,6 @@ do {
     if status == .success {
         StemmaCommand.exit(withError: error)  // --help, --version
     }
-    Diagnostics.plain(StemmaCommand.fullMessage(for: error))
+    Diagnostics.lines(StemmaCommand.fullMessage(for: error))
     exit(2)
 }

@@ -71,12 +71,16 @@ public final class Certificate: @unchecked Sendable {
         return String(decoding: bio.contents(), as: UTF8.self)
     }
 
-    /// Whether the certificate may sign data: KeyUsage digitalSignature or ExtendedKeyUsage codeSigning,
-    /// the rule `model_signing` applies to a leaf.
+    /// Whether the certificate may sign data. With a KeyUsage extension, only `digitalSignature` allows it, whatever
+    /// the ExtendedKeyUsage says (RFC 5280 4.2.1.3: the key may be used only for the purposes KeyUsage lists);
+    /// without one, ExtendedKeyUsage `codeSigning` is needed.
+    ///
+    /// Stricter than `model_signing` 1.1.1, which accepts KeyUsage `digitalSignature` *or* EKU `codeSigning`, so it
+    /// takes a leaf whose KeyUsage is only `keyCertSign` when its EKU says `codeSigning`. A certificate whose
+    /// extensions OpenSSL cannot parse reports a KeyUsage of 0 and is refused.
     public var allowsDigitalSignature: Bool {
         let keyUsage = X509_get_key_usage(certificate)
-        let hasKeyUsage = keyUsage != UInt32.max
-        if hasKeyUsage, keyUsage & UInt32(KU_DIGITAL_SIGNATURE) != 0 { return true }
+        if keyUsage != UInt32.max { return keyUsage & UInt32(KU_DIGITAL_SIGNATURE) != 0 }
         let extendedUsage = X509_get_extended_key_usage(certificate)
         return extendedUsage != UInt32.max && extendedUsage & UInt32(XKU_CODE_SIGN) != 0
     }

@@ -16,10 +16,21 @@ public struct OMSSignatureBundle: Sendable {
         case publicKeyPEM([UInt8])
         /// Certificate mode: DER certificates, leaf first.
         case certificateChain([[UInt8]])
+
+        /// The field of `verificationMaterial` this kind is written in.
+        public var kind: String {
+            switch self {
+            case .publicKeyHint, .publicKeyPEM: return "publicKey"
+            case .certificateChain: return "x509CertificateChain"
+            }
+        }
     }
 
     /// Who signed, as the bundle states it (not yet proven).
     public var material: VerificationMaterial
+    /// The kinds of verification material the bundle holds (`publicKey`, `x509CertificateChain`, `certificate`).
+    /// A verifier must refuse anything but exactly one: `material` is then only the first of them.
+    public var materialKinds: [String]
     /// The DSSE payload type as written in the envelope.
     public var payloadType: String
     /// The decoded payload (the in-toto statement's bytes, exactly as signed).
@@ -28,8 +39,12 @@ public struct OMSSignatureBundle: Sendable {
     public var signature: [UInt8]
 
     /// Creates a bundle.
-    public init(material: VerificationMaterial, payloadType: String, payload: [UInt8], signature: [UInt8]) {
+    public init(
+        material: VerificationMaterial, payloadType: String, payload: [UInt8], signature: [UInt8],
+        materialKinds: [String]? = nil
+    ) {
         self.material = material
+        self.materialKinds = materialKinds ?? [material.kind]
         self.payloadType = payloadType
         self.payload = payload
         self.signature = signature
@@ -49,7 +64,9 @@ public struct OMSSignatureBundle: Sendable {
                 .malformedInput,
                 "'\(source)' has mediaType \"\(mediaType)\"; an OMS signature must be \"\(Self.mediaType)\"")
         }
-        let material = try parseMaterial(try fields.object("verificationMaterial"), source: source)
+        let materialValue = try fields.object("verificationMaterial")
+        let material = try parseMaterial(materialValue, source: source)
+        let kinds = ["publicKey", "x509CertificateChain", "certificate"].filter { materialValue[$0] != nil }
         let envelope = try fields.object("dsseEnvelope")
         let envelopeFields = JSONFields(envelope, source: source, context: "dsseEnvelope")
         let payloadType = try envelopeFields.string("payloadType")
@@ -60,7 +77,8 @@ public struct OMSSignatureBundle: Sendable {
         }
         let signature = try JSONFields(first, source: source, context: "dsseEnvelope.signatures[0]").base64("sig")
         guard !signature.isEmpty else { throw StemmaError(.malformedInput, "'\(source)' has an empty signature") }
-        return OMSSignatureBundle(material: material, payloadType: payloadType, payload: payload, signature: signature)
+        return OMSSignatureBundle(
+            material: material, payloadType: payloadType, payload: payload, signature: signature, materialKinds: kinds)
     }
 
     private static func parseMaterial(_ value: JSONValue, source: String) throws(StemmaError) -> VerificationMaterial {

@@ -9,9 +9,10 @@ import StemmaVerification
 enum Fixtures {
     /// The folder whose OMS root digest model_signing 1.1.1 computed as
     /// `1ed4a7d3740de7d27a0dd87653b9a319483da579ad15e198ca303014a98b1b31` (made by `model_signing sign key`
-    /// on these exact bytes). The names are chosen so path-component order differs from string order.
+    /// on these exact bytes). The names are chosen so path-component order differs from string order (and no two differ only in case,
+    /// which `integrity.ambiguous-name` refuses).
     static let knownAnswerFiles: [(String, String)] = [
-        ("README.md", "# tiny\n"), ("a-b", "1"), ("a.b", "2"), ("a/b", "3"), ("a0", "4"), ("B", "5"), ("b/c", "6"),
+        ("README.md", "# tiny\n"), ("a-b", "1"), ("a.b", "2"), ("a/b", "3"), ("a0", "4"), ("C", "5"), ("b/c", "6"),
         ("weights/empty.bin", ""), ("caf\u{e9}.txt", "7"), (".hidden", "8"),
     ]
     static let knownAnswerRootDigest = "1ed4a7d3740de7d27a0dd87653b9a319483da579ad15e198ca303014a98b1b31"

@@ -1,3 +1,4 @@
+import Foundation
 import StemmaCore
 import StemmaCrypto
 import StemmaFormats
@@ -59,6 +60,24 @@ import Testing
         let report = try verifyCrafted(
             try Fixtures.statement(resources: [("a.bin", Array("a".utf8))]), payloadType: "application/json")
         #expect(report.codes == ["signature.payload-type"])
+    }
+
+    @Test func aBundleWithBothAKeyAndACertificateChainIsRefused() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("m/a.bin", "a")
+        let keys = try TestKeys.generate("P-256", named: "k", in: folder)
+        try Fixtures.craftBundle(
+            statement: try Fixtures.statement(resources: [("a.bin", Array("a".utf8))]), key: keys.private,
+            to: folder.url("m.sig"))
+        #expect(
+            try Fixtures.verify(folder.url("m"), signature: folder.url("m.sig"), publicKey: keys.public).verdict
+                == .verified)
+        let text = String(decoding: try folder.read("m.sig"), as: UTF8.self).replacingOccurrences(
+            of: #""tlogEntries""#, with: #""x509CertificateChain":{"certificates":[{"rawBytes":"AA=="}]},"tlogEntries""#
+        )
+        try folder.write("m.sig", text)
+        let report = try Fixtures.verify(folder.url("m"), signature: folder.url("m.sig"), publicKey: keys.public)
+        #expect(report.codes == ["signature.ambiguous-material"], "\(report.findings)")
     }
 
     @Test func aValidCraftedStatementVerifies() throws {

@@ -401,8 +401,9 @@ def make_model(root: pathlib.Path, files: Optional[dict] = None) -> pathlib.Path
 
 
 TRICKY_FILES = {
-    # names that sort differently by path components vs plain code-point order
-    "a-b": 700, "a.b": 701, "a/b": 702, "a/c/d.bin": 1703, "a0": 703, "B": 704, "b/c": 705,
+    # names that sort differently by path components vs plain code-point order (no two differ only in case:
+    # a file "B" beside a folder "b" is integrity.ambiguous-name)
+    "a-b": 700, "a.b": 701, "a/b": 702, "a/c/d.bin": 1703, "a0": 703, "C": 704, "b/c": 705,
     # dotfiles at several depths, nested git-like names (only root git paths are ignored)
     ".hidden": 64, "sub/.dotfile": 65, "sub/deeper/.gitignore": b"*.tmp\n",
     # empty file

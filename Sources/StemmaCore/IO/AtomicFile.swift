@@ -8,7 +8,9 @@ public enum AtomicFile {
     /// - Throws: ``StemmaError`` `.io` naming the file.
     public static func write(_ bytes: [UInt8], to path: String) throws(StemmaError) {
         let temporary = path + ".tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        // A new file or nothing: whatever already sits at the temporary name (a named pipe would block a plain
+        // open, a link would redirect the write) makes the write fail instead.
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw StemmaError.io("create", temporary, errno: errno) }
         var written = 0
         while written < bytes.count {

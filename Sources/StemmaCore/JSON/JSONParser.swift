@@ -105,7 +105,8 @@ public struct JSONParser {
         var members: [(String, JSONValue)] = []
         // Duplicate keys are found by a linear scan while an object is small and a set once it is large:
         // a set per object was a measurable share of reading 5,000 BOMs.
-        var keys: Set<String>?
+        // Keys are told apart by bytes, as Python's json does (a `Set<String>` would merge NFC and NFD keys).
+        var keys: Set<ExactName>?
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -116,10 +117,12 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a key") }
             let key = try parseString()
             if keys != nil {
-                guard keys!.insert(key).inserted else { throw failure("duplicate key \"\(key)\"") }
+                guard keys!.insert(ExactName(key)).inserted else { throw failure("duplicate key \"\(key)\"") }
             } else {
-                guard !members.contains(where: { $0.0 == key }) else { throw failure("duplicate key \"\(key)\"") }
-                if members.count >= 16 { keys = Set(members.map(\.0) + [key]) }
+                guard !members.contains(where: { $0.0.isExactly(key) }) else {
+                    throw failure("duplicate key \"\(key)\"")
+                }
+                if members.count >= 16 { keys = Set((members.map(\.0) + [key]).map(ExactName.init)) }
             }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }

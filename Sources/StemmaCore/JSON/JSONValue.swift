@@ -31,7 +31,9 @@ public enum JSONValue: Sendable, Equatable {
     /// The member named `key` of an object, or nil for a missing key or a non-object.
     public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
-        return members.first { $0.0 == key }?.1
+        // By bytes: `"public\u{212A}ey"` (KELVIN SIGN) is `==` to `"publicKey"` as a Swift `String`, but not to
+        // Python's json, so a key spelled that way must not be read as the field.
+        return members.first { $0.0.isExactly(key) }?.1
     }
 
     /// The string, when this is a string.

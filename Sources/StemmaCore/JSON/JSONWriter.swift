@@ -68,22 +68,49 @@ public struct JSONWriter: Sendable {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
+    /// JSON's escapes for `"`, `\` and C0 controls; DEL, C1 controls and the bidirectional and separator
+    /// characters ``TerminalText`` escapes are written as `\u` escapes too, so JSON printed on a terminal cannot
+    /// move the cursor or reorder a line, while every parser still reads the exact string. Works on the UTF-8
+    /// bytes (reports can be tens of megabytes): the escaped characters above U+007F are recognised by their
+    /// two- or three-byte encodings.
     private static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20:
-                output.append(contentsOf: Array("\\u00".utf8))
-                output.append(hexDigits[Int(byte >> 4)])
-                output.append(hexDigits[Int(byte & 0xF)])
-            default: output.append(byte)
+        var text = text
+        text.withUTF8 { bytes in
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                switch byte {
+                case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+                case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+                case 0x0A: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+                case 0x0D: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+                case 0x09: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+                case 0..<0x20, 0x7F: appendEscape(UInt32(byte), into: &output)
+                case 0xC2, 0xD8, 0xE2:
+                    // A Swift string is valid UTF-8, so the continuation bytes are there and well formed.
+                    let length = byte == 0xE2 ? 3 : 2
+                    var value = UInt32(byte & (length == 3 ? 0x0F : 0x1F))
+                    for next in bytes[(index + 1)..<(index + length)] { value = value << 6 | UInt32(next & 0x3F) }
+                    if let scalar = Unicode.Scalar(value), TerminalText.needsEscape(scalar) {
+                        appendEscape(value, into: &output)
+                    } else {
+                        output.append(contentsOf: bytes[index..<(index + length)])
+                    }
+                    index += length
+                    continue
+                default: output.append(byte)
+                }
+                index += 1
             }
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendEscape(_ value: UInt32, into output: inout [UInt8]) {
+        output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u")])
+        for shift in stride(from: 12, through: 0, by: -4) {
+            output.append(hexDigits[Int((value >> UInt32(shift)) & 0xF)])
+        }
     }
 }

@@ -38,6 +38,9 @@ public struct FindingCode: Hashable, Sendable, CustomStringConvertible {
         "integrity.shard-layout-mismatch", .error, "A file's size does not match the signed shard ranges.")
     public static let unreadableFile = FindingCode(
         "integrity.unreadable-file", .error, "A file could not be read, so its digest is not proven.")
+    public static let ambiguousName = FindingCode(
+        "integrity.ambiguous-name", .error,
+        "Two names differ in bytes but unpack onto one file on macOS or Windows (NFC/NFD, NFKC or case).")
 
     // MARK: manifest: the signed statement itself
 
@@ -67,6 +70,9 @@ public struct FindingCode: Hashable, Sendable, CustomStringConvertible {
         "signature.certificate-usage", .error, "The signing certificate is not allowed to make digital signatures.")
     public static let unsupportedKey = FindingCode(
         "signature.unsupported-key", .error, "The key type is not one the format allows.")
+    public static let ambiguousMaterial = FindingCode(
+        "signature.ambiguous-material", .error,
+        "The bundle carries more than one kind of verification material (a public key and a certificate chain).")
     public static let payloadType = FindingCode(
         "signature.payload-type", .error, "The DSSE payload type is not application/vnd.in-toto+json.")
     public static let signerNotAllowed = FindingCode(
@@ -89,9 +95,11 @@ public struct FindingCode: Hashable, Sendable, CustomStringConvertible {
     public static let all: [FindingCode] =
         [
             digestMismatch, missingFile, unlistedFile, unlistedEmptyFile, fileChanged, shardLayoutMismatch,
-            unreadableFile, rootDigestMismatch, duplicateResource, unsafeResourceName, unsupportedAlgorithm,
+            unreadableFile, ambiguousName, rootDigestMismatch, duplicateResource, unsafeResourceName,
+            unsupportedAlgorithm,
             invalidStatement, emptyModel, signatureInvalid, keyMismatch, untrustedCertificate, certificateUsage,
-            unsupportedKey, payloadType, signerNotAllowed, symlink, symlinkEscape, notRegularFile, nonUTF8Name,
+            unsupportedKey, ambiguousMaterial, payloadType, signerNotAllowed, symlink, symlinkEscape, notRegularFile,
+            nonUTF8Name,
             unsafeArchiveEntry,
         ] + scanCodes
 }

@@ -13,7 +13,8 @@ public struct TextStyle: Sendable {
 }
 
 extension VerifyReport {
-    /// One line per finding, then a one-line summary.
+    /// One line per finding, then a one-line summary. Every value that came from an input (names in messages, the
+    /// model path, the signer) is escaped with ``TerminalText``, so no input can start a line or colour one.
     public func text(style: TextStyle) -> String {
         var lines: [String] = []
         for finding in findings {
@@ -23,27 +24,32 @@ extension VerifyReport {
             case .warning: label = style.yellow("warning")
             case .note: label = style.dim("note   ")
             }
-            lines.append("\(label) \(finding.message) \(style.dim("[\(finding.code)]"))")
+            lines.append("\(label) \(finding.message.terminalEscaped) \(style.dim("[\(finding.code)]"))")
         }
         let errors = findings.filter { $0.severity == .error }.count
         let warnings = findings.filter { $0.severity == .warning }.count
         var details: [String] = []
         if let signer {
-            let subject = signer.certificateSubject.map { ", \($0)" } ?? ""
-            details.append("signed by \(signer.name) (\(signer.method) \(signer.keyFingerprint.prefix(12))\(subject))")
+            let subject = signer.certificateSubject.map { ", \($0.terminalEscaped)" } ?? ""
+            details.append(
+                "signed by \(signer.name.terminalEscaped) (\(signer.method) \(signer.keyFingerprint.prefix(12))\(subject))"
+            )
         }
         if let method, let hashType {
-            details.append("\(counts.resourcesSigned) \(method == "shards" ? "shards" : "files") \(hashType)")
+            details.append(
+                "\(counts.resourcesSigned) \(method == "shards" ? "shards" : "files") \(hashType.terminalEscaped)")
         }
         details.append("\(ByteCount.describe(counts.bytesHashed)) hashed in \(format3(seconds)) s")
         switch verdict {
         case .verified:
             let note = warnings > 0 ? ", \(warnings) warning\(warnings == 1 ? "" : "s")" : ""
-            lines.append("\(style.green("VERIFIED")) \(model): \(details.joined(separator: "; "))\(note)")
+            lines.append(
+                "\(style.green("VERIFIED")) \(model.terminalEscaped): \(details.joined(separator: "; "))\(note)")
             if let rootDigest { lines.append(style.dim("root digest sha256:\(rootDigest)")) }
         case .failed:
             let count = errors == 0 ? "no trusted signer" : "\(errors) error\(errors == 1 ? "" : "s")"
-            lines.append("\(style.red("NOT VERIFIED")) \(model): \(count); \(details.joined(separator: "; "))")
+            lines.append(
+                "\(style.red("NOT VERIFIED")) \(model.terminalEscaped): \(count); \(details.joined(separator: "; "))")
         }
         return lines.joined(separator: "\n")
     }

@@ -16,23 +16,27 @@ struct TrustPolicy {
             try BoundedFile.read(path, maxBytes: 4 << 20),
             limits: JSONLimits(maxBytes: 4 << 20, maxDepth: 16, maxValues: 100_000), source: path)
         let fields = JSONFields(root, source: path, context: "the policy")
-        for key in root.objectValue?.map(\.0) ?? [] where !["schemaVersion", "description", "signers"].contains(key) {
+        // Keys are checked by bytes: "public\u{212A}eys" (KELVIN SIGN) is `==` to "publicKeys" as a Swift String.
+        for key in root.objectValue?.map(\.0) ?? []
+        where !["schemaVersion", "description", "signers"].contains(where: key.isExactly) {
             throw StemmaError(.malformedInput, "'\(path)' has an unknown field \"\(key)\"")
         }
         guard root["schemaVersion"]?.exactUInt64 == 1 else {
             throw StemmaError(.malformedInput, "'\(path)': schemaVersion must be 1")
         }
         var signers: [TrustedSigner] = []
-        var names = Set<String>()
+        var names = Set<ExactName>()
         for (index, value) in try fields.array("signers").enumerated() {
             let context = "signers[\(index)]"
             let signer = JSONFields(value, source: path, context: context)
             let name = try signer.string("name")
-            guard names.insert(name).inserted else {
+            guard names.insert(ExactName(name)).inserted else {
                 throw StemmaError(.malformedInput, "'\(path)': the signer name \"\(name)\" appears twice")
             }
             for key in value.objectValue?.map(\.0) ?? []
-            where !["name", "publicKeys", "certificateChain", "leafSubject", "models", "description"].contains(key) {
+            where !["name", "publicKeys", "certificateChain", "leafSubject", "models", "description"].contains(
+                where: key.isExactly)
+            {
                 throw StemmaError(.malformedInput, "'\(path)': \(context) has an unknown field \"\(key)\"")
             }
             var trusted = TrustedSigner(name: name)
@@ -52,7 +56,19 @@ struct TrustPolicy {
                 trusted.certificateAuthorities += try Certificate.loadPEM(
                     try BoundedFile.read(caPath, maxBytes: 4 << 20), source: caPath)
             }
-            trusted.leafSubject = try signer.optionalString("leafSubject")
+            if let pattern = try signer.optionalString("leafSubject") {
+                guard !caFiles.isEmpty else {
+                    throw StemmaError(
+                        .malformedInput, "'\(path)': \(context).leafSubject applies only with certificateChain")
+                }
+                do throws(SubjectPatternError) {
+                    trusted.leafSubject = try SubjectPattern(pattern)
+                } catch {
+                    throw StemmaError(
+                        .malformedInput,
+                        "'\(path)': \(context).leafSubject \"\(pattern)\" \(error.reason); see trust-roots/README.md")
+                }
+            }
             let models = try strings(value["models"], path: path, field: "\(context).models")
             guard !models.isEmpty else {
                 throw StemmaError(.malformedInput, "'\(path)': \(context).models must list at least one pattern")
@@ -89,7 +105,7 @@ struct TrustPolicy {
         guard let root = FileSystemPath.resolved(folder), let resolved = FileSystemPath.resolved(path) else {
             throw StemmaError(.io, "'\(policy)' names \"\(relative)\", which does not exist")
         }
-        guard resolved.hasPrefix(root + "/") else {
+        guard resolved.hasExactPrefix(root + "/") else {
             throw StemmaError(
                 .malformedInput, "'\(policy)': \"\(relative)\" leads outside the trust-roots folder (to '\(resolved)')")
         }

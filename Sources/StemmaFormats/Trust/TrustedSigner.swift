@@ -1,10 +1,6 @@
 public import StemmaCore
 public import StemmaCrypto
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Someone the user trusts to sign models: keys or CA certificates, and which models they may sign.
 public struct TrustedSigner: Sendable {
     /// The signer's name in reports (a policy name, or the file given on the command line).
@@ -13,15 +9,16 @@ public struct TrustedSigner: Sendable {
     public var publicKeys: [PublicKey] = []
     /// Trusted CA certificates the leaf must chain to (certificate mode).
     public var certificateAuthorities: [Certificate] = []
-    /// A glob the leaf's RFC 2253 subject must match, when set.
-    public var leafSubject: String?
+    /// The attributes the leaf certificate's subject must have, when set (matched attribute by attribute, never
+    /// over a flattened string).
+    public var leafSubject: SubjectPattern?
     /// Globs the model name (the statement's subject name) must match.
     public var models: [String] = ["*"]
 
     /// A signer with nothing trusted yet.
     public init(
         name: String, publicKeys: [PublicKey] = [], certificateAuthorities: [Certificate] = [],
-        leafSubject: String? = nil, models: [String] = ["*"]
+        leafSubject: SubjectPattern? = nil, models: [String] = ["*"]
     ) {
         self.name = name
         self.publicKeys = publicKeys
@@ -33,13 +30,6 @@ public struct TrustedSigner: Sendable {
     /// Whether this signer may sign a model of this name.
     public func allows(model name: String) -> Bool {
         models.contains { Glob.matches($0, name) }
-    }
-}
-
-/// Shell-style glob matching (`*`, `?`, `[...]`) through `fnmatch`.
-public enum Glob {
-    public static func matches(_ pattern: String, _ text: String) -> Bool {
-        fnmatch(pattern, text, 0) == 0
     }
 }
 

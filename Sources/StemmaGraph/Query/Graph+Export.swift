@@ -55,7 +55,10 @@ extension Graph {
         return lines.joined(separator: "\n")
     }
 
+    /// A DOT string. Control and bidi characters from names are shown as ``TerminalText`` escapes first (DOT would
+    /// keep them, and the output is often read on a terminal), then DOT's own quoting applies.
     private static func quoted(_ text: String) -> String {
-        "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
+        let visible = text.terminalEscaped
+        return "\"" + visible.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
     }
 }

@@ -38,30 +38,40 @@ extension ImpactResult {
     }
 
     /// A tree a person can read at a glance: each agent, where it lives, and the chain down to what is flagged.
+    /// Names, properties, reasons and warnings come from inventory files and advisories, so each is escaped with
+    /// ``TerminalText`` where it enters a line.
     public func text(style: TextStyle) -> String {
         var lines: [String] = []
         for flag in flagged.prefix(20) {
-            lines.append("\(style.red("FLAGGED")) \(flag.ref) (\(flag.severity.rawValue)): \(flag.reason)")
+            lines.append(
+                "\(style.red("FLAGGED")) \(flag.ref.description.terminalEscaped) (\(flag.severity.rawValue)): \(flag.reason.terminalEscaped)"
+            )
         }
         if flagged.count > 20 { lines.append("  … and \(flagged.count - 20) more flagged components") }
-        if flagged.isEmpty { lines.append("nothing in the inventory matches \(query)") }
+        if flagged.isEmpty { lines.append("nothing in the inventory matches \(query.terminalEscaped)") }
         lines.append("")
         let noun = affected.count == 1 ? "agent" : "agents"
         lines.append("\(affected.count) \(noun) affected (and \(affectedComponentCount) other components):")
         for agent in affected {
-            let place = ["owner", "account", "stage"].map { key in "\(key)=\(agent.properties[key] ?? "?")" }
+            let place = ["owner", "account", "stage"].map { key in
+                "\(key)=\((agent.properties[key] ?? "?").terminalEscaped)"
+            }
             let label =
                 agent.severity >= .high ? style.red(agent.severity.rawValue) : style.yellow(agent.severity.rawValue)
-            lines.append("  \(label) \(agent.ref)  \(style.dim(place.joined(separator: " ")))")
+            lines.append(
+                "  \(label) \(agent.ref.description.terminalEscaped)  \(style.dim(place.joined(separator: " ")))")
             for (depth, relation) in agent.relations.enumerated() {
                 let indent = String(repeating: "   ", count: depth)
-                lines.append("    \(indent)└─ \(relation.rawValue) \(agent.path[depth + 1])")
+                lines.append(
+                    "    \(indent)└─ \(relation.rawValue) \(agent.path[depth + 1].description.terminalEscaped)")
             }
         }
         if !warnings.isEmpty {
             lines.append("")
             lines.append("\(warnings.count) warning\(warnings.count == 1 ? "" : "s"):")
-            for warning in warnings.prefix(50) { lines.append("  \(style.yellow("warning")) \(warning)") }
+            for warning in warnings.prefix(50) {
+                lines.append("  \(style.yellow("warning")) \(warning.description.terminalEscaped)")
+            }
             if warnings.count > 50 { lines.append("  … \(warnings.count - 50) more (see --format json)") }
         }
         return lines.joined(separator: "\n")

@@ -111,17 +111,15 @@ public struct Inventory: Sendable {
 
     /// Reads one file: its head to recognise it, then as much as its reader needs. Nil for files no reader claims.
     static func readFile(_ listed: InventoryFile, head: inout [UInt8], limits: InventoryLimits) -> InventoryFragment? {
-        let descriptor = open(listed.path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            return .warning(listed.path, "cannot be opened: \(SystemCallError(errno: errno))")
+        let opened: RegularFile
+        do {
+            opened = try RegularFile(opening: Array(listed.path.utf8))
+        } catch {
+            return .warning(listed.path, error.reason)
         }
-        defer { close(descriptor) }
+        let descriptor = opened.descriptor
         var file = listed
-        if file.size < 0 {
-            var status = stat()
-            guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
-            file.size = Int64(status.st_size)
-        }
+        if file.size < 0 { file.size = opened.size }
         let headCount = readFully(descriptor, into: &head, count: head.count, offset: 0)
         let headBytes = Array(head.prefix(headCount))
         guard let reader = InventoryFormats.readers.first(where: { $0.recognizes(path: file.path, head: headBytes) })

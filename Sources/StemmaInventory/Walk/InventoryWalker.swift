@@ -36,7 +36,8 @@ struct InventoryWalker {
                 continue
             }
             guard status.st_mode & S_IFMT == S_IFDIR else {
-                warnings.append(InventoryWarning(source: root, message: "is neither a file nor a folder"))
+                let kind = RegularFile.kind(of: status.st_mode)
+                warnings.append(InventoryWarning(source: root, message: "is \(kind), neither a file nor a folder"))
                 continue
             }
             let rootReal = FileSystemPath.resolved(root) ?? root

@@ -45,6 +45,10 @@ enum FolderWalk {
             }
             return collected
         }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            // A named pipe would block the open that scans it; a device is nothing a loader reads as a model.
+            throw StemmaError(.io, "'\(path)' is \(RegularFile.kind(of: status.st_mode)), not a regular file or folder")
+        }
         guard access(path, R_OK) == 0 else { throw StemmaError.io("open", path, errno: errno) }
         collected.jobs.append(Job(path: path, display: path, folder: FileSystemPath.folder(of: path)))
         return collected

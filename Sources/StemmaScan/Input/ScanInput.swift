@@ -116,22 +116,9 @@ private final class OpenFile {
     }
 
     init(rawPath: [UInt8], path: String) throws(StemmaError) {
-        let descriptor = (rawPath + [0]).withUnsafeBufferPointer { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { Glibc.open($0.baseAddress!, O_RDONLY | O_CLOEXEC) }
-        }
-        guard descriptor >= 0 else { throw StemmaError.io("open", path, errno: errno) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            let saved = errno
-            close(descriptor)
-            throw StemmaError.io("stat", path, errno: saved)
-        }
-        guard status.st_mode & S_IFMT == S_IFREG else {
-            close(descriptor)
-            throw StemmaError(.io, "'\(path)' is not a regular file")
-        }
-        self.descriptor = descriptor
-        self.size = Int(status.st_size)
+        let file = try RegularFile(rawPath: rawPath, display: path)
+        self.size = Int(file.size)
+        self.descriptor = file.release()
     }
 
     deinit { close(descriptor) }

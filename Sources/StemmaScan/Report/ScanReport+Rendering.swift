@@ -39,7 +39,8 @@ extension ScanReport {
     }
 
     /// One line per finding (the worst first in each file), then one line per file that is not safe is implied by
-    /// its findings, then a summary line.
+    /// its findings, then a summary line. Paths, members and messages are escaped with ``TerminalText``: a file
+    /// name holding a newline or an ANSI sequence cannot forge a line.
     public func text(style: TextStyle) -> String {
         var lines: [String] = []
         for file in files {
@@ -57,7 +58,8 @@ extension ScanReport {
                 if let opcode = finding.evidence.opcode { where_ += " \(opcode)" }
                 var message = finding.message
                 if let spelled = finding.evidence.spelledAs { message += " (spelled \(spelled))" }
-                lines.append("\(label) \(where_): \(message) \(style.dim("[\(finding.code)]"))")
+                lines.append(
+                    "\(label) \(where_.terminalEscaped): \(message.terminalEscaped) \(style.dim("[\(finding.code)]"))")
             }
         }
         let counts = ScanVerdict.allCases.reversed().compactMap { verdict -> String? in

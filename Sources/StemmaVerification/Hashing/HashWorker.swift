@@ -23,14 +23,21 @@ struct HashWorker: ~Copyable {
 
     /// Hashes one job, checking that the file is the regular file of the size and time enumerated.
     mutating func hash(_ job: HashJob, target: HashTarget) -> HashOutcome {
-        let flags = O_RDONLY | O_CLOEXEC | (target.followsLink ? 0 : O_NOFOLLOW)
-        let descriptor = open(target.path, flags)
-        guard descriptor >= 0 else {
-            let code = errno
-            if code == ENOENT { return .failed(changed: true, reason: "disappeared while the model was verified") }
-            return .failed(changed: false, reason: "could not be opened: \(SystemCallError(errno: code))")
+        let file: RegularFile
+        do {
+            file = try RegularFile(opening: Array(target.path.utf8), followLinks: target.followsLink)
+        } catch {
+            switch error {
+            case .system(_, let code) where code == ENOENT:
+                return .failed(changed: true, reason: "disappeared while the model was verified")
+            case .system(_, let code) where code == ELOOP && !target.followsLink:
+                return .failed(changed: true, reason: "is no longer a regular file (now a symbolic link)")
+            case .system: return .failed(changed: false, reason: error.reason)
+            case .notRegular(let kind):
+                return .failed(changed: true, reason: "is no longer a regular file (now \(kind))")
+            }
         }
-        defer { close(descriptor) }
+        let descriptor = file.descriptor
         guard let before = FileIdentity(descriptor: descriptor), before.isRegular else {
             return .failed(changed: true, reason: "is no longer a regular file")
         }
@@ -46,7 +53,7 @@ struct HashWorker: ~Copyable {
         }
         if complete == nil { complete = hashDirect(descriptor: descriptor, range: range) }
         guard complete == true else { return .failed(changed: true, reason: "shrank while it was hashed") }
-        guard let after = FileIdentity(descriptor: descriptor), after == before else {
+        guard let after = FileIdentity(descriptor: file.descriptor), after == before else {
             return .failed(changed: true, reason: "changed while it was hashed")
         }
         return .digest(context.finalize())

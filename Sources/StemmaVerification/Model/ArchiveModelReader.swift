@@ -17,9 +17,11 @@ struct ArchiveModelReader {
     /// What the archive holds, keyed by model-relative path.
     struct Content {
         /// File sizes.
-        var sizes: [String: UInt64] = [:]
+        var sizes: [ExactName: UInt64] = [:]
         /// Digests per file, one per range of the layout.
-        var digests: [String: [(range: Range<UInt64>, digest: [UInt8])]] = [:]
+        var digests: [ExactName: [(range: Range<UInt64>, digest: [UInt8])]] = [:]
+        /// Names left out by the ignore rules, still checked for names that collide with them.
+        var ignoredNames: [String] = []
         var findings: [Finding] = []
         var bytesHashed: Int64 = 0
     }
@@ -34,7 +36,7 @@ struct ArchiveModelReader {
     func read(ignore: IgnoreRules, progress: HashProgress?) throws(StemmaError) -> Content {
         let reader = try ArchiveReader(path: path, limits: limits)
         var entries: [(path: String, entry: Pending)] = []
-        var seen = Set<String>()
+        var seen = Set<ExactName>()
         var content = Content()
         var context = try DigestContext(algorithm)
         while let entry = try reader.nextEntry() {
@@ -59,7 +61,7 @@ struct ArchiveModelReader {
                 entries.append((normalized, .directory))
                 continue
             }
-            guard seen.insert(normalized).inserted else {
+            guard seen.insert(ExactName(normalized)).inserted else {
                 content.findings.append(
                     Finding(
                         .unsafeArchiveEntry, "archive entry '\(normalized)' appears more than once", path: normalized))
@@ -97,26 +99,31 @@ struct ArchiveModelReader {
         let prefix = sharedTopFolder(entries)
         func strip(_ name: String) -> String? {
             guard let prefix else { return name }
-            return name.hasPrefix(prefix + "/") ? String(name.dropFirst(prefix.count + 1)) : nil
+            guard name.hasExactPrefix(prefix + "/") else { return nil }
+            return String(Substring(name.utf8.dropFirst(prefix.utf8.count + 1)))
         }
-        var files: [String: (size: UInt64, digests: [(range: Range<UInt64>, digest: [UInt8])])] = [:]
+        var files: [ExactName: (size: UInt64, digests: [(range: Range<UInt64>, digest: [UInt8])])] = [:]
         for (name, entry) in entries {
             if case .file(let size, let digests) = entry, let stripped = strip(name) {
-                files[stripped] = (size, digests)
+                files[ExactName(stripped)] = (size, digests)
             }
         }
         for (name, entry) in entries {
-            guard let stripped = strip(name), !ignore.isIgnored(stripped) else { continue }
+            guard let stripped = strip(name) else { continue }
+            guard !ignore.isIgnored(stripped) else {
+                content.ignoredNames.append(stripped)
+                continue
+            }
             switch entry {
             case .directory:
                 continue
             case .file(let size, let digests):
-                content.sizes[stripped] = size
-                content.digests[stripped] = digests
+                content.sizes[ExactName(stripped)] = size
+                content.digests[ExactName(stripped)] = digests
             case .hardLink(let target):
                 // Hard link targets are archive-root relative names of earlier entries.
                 guard case .success(let normalized) = ArchivePath.normalize(Array(target.utf8)),
-                    let strippedTarget = strip(normalized), let file = files[strippedTarget]
+                    let strippedTarget = strip(normalized), let file = files[ExactName(strippedTarget)]
                 else {
                     content.findings.append(
                         Finding(
@@ -125,8 +132,8 @@ struct ArchiveModelReader {
                             path: stripped))
                     continue
                 }
-                content.sizes[stripped] = file.size
-                content.digests[stripped] = file.digests
+                content.sizes[ExactName(stripped)] = file.size
+                content.digests[ExactName(stripped)] = file.digests
             case .symbolicLink(let target):
                 guard allowSymlinks else {
                     content.findings.append(
@@ -136,7 +143,8 @@ struct ArchiveModelReader {
                             path: stripped))
                     continue
                 }
-                guard let resolved = Self.resolveLink(stripped, target: target), let file = files[resolved] else {
+                guard let resolved = Self.resolveLink(stripped, target: target), let file = files[ExactName(resolved)]
+                else {
                     content.findings.append(
                         Finding(
                             .symlinkEscape,
@@ -144,8 +152,8 @@ struct ArchiveModelReader {
                             path: stripped))
                     continue
                 }
-                content.sizes[stripped] = file.size
-                content.digests[stripped] = file.digests
+                content.sizes[ExactName(stripped)] = file.size
+                content.digests[ExactName(stripped)] = file.digests
             }
         }
     }
@@ -153,9 +161,11 @@ struct ArchiveModelReader {
     /// The model-relative path a relative link target names, or nil if it leaves the model or is absolute.
     static func resolveLink(_ link: String, target: String) -> String? {
         guard !target.hasPrefix("/") else { return nil }
-        var parts = link.split(separator: "/").dropLast().map(String.init)
-        for component in target.split(separator: "/") where component != "." {
-            if component == ".." {
+        // Split at `/` bytes: a `/` followed by a combining mark is one `Character`.
+        var parts = link.utf8.split(separator: UInt8(ascii: "/")).dropLast().map { String(Substring($0)) }
+        for component in target.utf8.split(separator: UInt8(ascii: "/")).map(Substring.init)
+        where !component.isExactly(".") {
+            if component.isExactly("..") {
                 guard !parts.isEmpty else { return nil }
                 parts.removeLast()
             } else {
@@ -169,14 +179,14 @@ struct ArchiveModelReader {
     private func sharedTopFolder(_ entries: [(path: String, entry: Pending)]) -> String? {
         var top: Substring?
         for (name, entry) in entries {
-            let parts = name.split(separator: "/")
+            let parts = name.utf8.split(separator: UInt8(ascii: "/")).map(Substring.init)
             guard let first = parts.first else { continue }
             if parts.count == 1, case .directory = entry {
                 // the folder's own entry
             } else if parts.count == 1 {
                 return nil  // a file at the top level
             }
-            if let top, top != first { return nil }
+            if let top, !top.isExactly(first) { return nil }
             top = first
         }
         return top.map(String.init)

@@ -20,6 +20,8 @@ struct FolderScanner {
     struct Listing {
         var files: [ModelFile] = []
         var findings: [Finding] = []
+        /// Ignored entries (not descended into), so a name spelled like an ignored one is still found ambiguous.
+        var ignoredNames: [String] = []
     }
 
     func scan() throws(StemmaError) -> Listing {
@@ -47,7 +49,10 @@ struct FolderScanner {
                     continue
                 }
                 let child = relative.isEmpty ? name : relative + "/" + name
-                if ignore.isIgnored(child) { continue }
+                if ignore.isIgnored(child) {
+                    listing.ignoredNames.append(child)
+                    continue
+                }
                 var status = stat()
                 guard fstatat(descriptor, name, &status, AT_SYMLINK_NOFOLLOW) == 0 else {
                     throw StemmaError.io("stat", root + "/" + child, errno: errno)
@@ -95,7 +100,7 @@ struct FolderScanner {
             findings.append(Finding(.symlinkEscape, "'\(name)' is a symbolic link that does not resolve", path: name))
             return nil
         }
-        guard target.hasPrefix(rootReal + "/") else {
+        guard target.hasExactPrefix(rootReal + "/") else {
             findings.append(
                 Finding(.symlinkEscape, "'\(name)' is a symbolic link to '\(target)', outside the model", path: name))
             return nil

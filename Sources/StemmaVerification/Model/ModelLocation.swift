@@ -28,7 +28,8 @@ public enum ModelLocation: Sendable, Equatable {
             let lowered = path.lowercased()
             return archiveSuffixes.contains(where: { lowered.hasSuffix($0) }) ? .archive(path) : .file(path)
         default:
-            throw StemmaError(.io, "'\(path)' is neither a folder nor a regular file")
+            throw StemmaError(
+                .io, "'\(path)' is \(RegularFile.kind(of: status.st_mode)), neither a folder nor a regular file")
         }
     }
 
@@ -59,8 +60,9 @@ public enum ModelLocation: Sendable, Equatable {
         let parent = signaturePath.contains("/") ? String(signaturePath[..<signaturePath.lastIndex(of: "/")!]) : "."
         guard let parentReal = FileSystemPath.resolved(parent.isEmpty ? "/" : parent) else { return nil }
         let full = parentReal + "/" + String(signaturePath.split(separator: "/").last ?? "")
-        guard full.hasPrefix(root + "/") else { return nil }
-        return String(full.dropFirst(root.count + 1))
+        // Bytes, not `String.hasPrefix`, which would take a canonically equivalent folder for the model.
+        guard full.hasExactPrefix(root + "/") else { return nil }
+        return String(Substring(full.utf8.dropFirst(root.utf8.count + 1)))
     }
 
     /// The signature to use when none is given: `PATH/model.sig` (folder), `PATH.sig`, or `model.sig` beside PATH.

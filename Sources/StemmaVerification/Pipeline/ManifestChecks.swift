@@ -4,6 +4,9 @@ import StemmaFormats
 
 /// Checks a signed manifest before any file is touched: supported algorithms, safe and unique names, a root
 /// digest that matches the resources. A manifest that fails here is never used to open files.
+///
+/// Names are compared by their UTF-8 bytes; two names that differ in bytes but unpack onto one file on macOS or
+/// Windows (NFC/NFD, NFKC, case) make the manifest ambiguous.
 enum ManifestChecks {
     /// The digest algorithm a manifest's `hash_type` names, if Stemma can compute it.
     static func algorithm(for hashType: String) -> DigestAlgorithm? {
@@ -43,16 +46,18 @@ enum ManifestChecks {
                 ]
             }
         }()
-        var names = Set<String>()
-        let isSingleFile = manifest.resources.contains { $0.name == "." || $0.name.hasPrefix(".:") }
+        var names = Set<ExactName>()
+        var paths = NameCollisions()
+        var pathsSeen = Set<ExactName>()
+        let isSingleFile = manifest.resources.contains { isSingleFileName($0.name) }
         for resource in manifest.resources {
-            if !names.insert(resource.name).inserted {
+            if !names.insert(ExactName(resource.name)).inserted {
                 findings.append(
                     Finding(
                         .duplicateResource, "the signature lists \"\(resource.name)\" more than once",
                         path: resource.name))
             }
-            if !expectedAlgorithms.contains(resource.algorithm) {
+            if !expectedAlgorithms.contains(where: resource.algorithm.isExactly) {
                 findings.append(
                     Finding(
                         .unsupportedAlgorithm,
@@ -70,9 +75,14 @@ enum ManifestChecks {
                 findings.append(
                     Finding(
                         .unsafeResourceName, "the resource name \"\(resource.name)\" \(problem)", path: resource.name))
+            } else {
+                var path = resource.name
+                if case .shards = manifest.method, let shard = ShardName(parsing: resource.name) { path = shard.path }
+                if pathsSeen.insert(ExactName(path)).inserted { paths.add(path) }
             }
         }
-        if isSingleFile, manifest.resources.contains(where: { $0.name != "." && !$0.name.hasPrefix(".:") }) {
+        findings += paths.collisions.map { $0.finding(in: "the signature") }
+        if isSingleFile, manifest.resources.contains(where: { !isSingleFileName($0.name) }) {
             findings.append(
                 Finding(.invalidStatement, "the signature mixes a single-file resource \".\" with other files"))
         }
@@ -94,9 +104,14 @@ enum ManifestChecks {
             guard shard.end - shard.start <= size else { return "is longer than the shard size \(size)" }
             path = shard.path
         }
-        if path == "." { return isSingleFile ? nil : "is not allowed here" }
-        if path.hasPrefix("/") { return "is an absolute path" }
-        if ModelPath.components(path).contains("..") { return "contains '..'" }
+        if path.isExactly(".") { return isSingleFile ? nil : "is not allowed here" }
+        if path.hasExactPrefix("/") { return "is an absolute path" }
+        if ModelPath.components(path).contains(where: { $0.isExactly("..") }) { return "contains '..'" }
         return ModelPath.isSafeRelative(path) ? nil : "is not a safe relative path"
+    }
+
+    /// `.` or `.:start:end`: the one resource of a single-file model, as `model_signing` names it.
+    private static func isSingleFileName(_ name: String) -> Bool {
+        name.isExactly(".") || name.hasExactPrefix(".:")
     }
 }

@@ -3,6 +3,10 @@ import StemmaFormats
 
 /// Matches the files found in a model against the signed manifest: which resources to hash, and which files are
 /// missing, unlisted or cut into the wrong shards. Pure: no I/O.
+///
+/// A file matches a resource only when their names' UTF-8 bytes are equal (``ExactName``), as in `model_signing`:
+/// a file renamed to another Unicode spelling of a signed name is unlisted, and the signed name is missing.
+/// Linear in the number of files and resources.
 struct ManifestPlanner {
     /// One resource to compute and compare.
     struct Planned {
@@ -18,18 +22,19 @@ struct ManifestPlanner {
     let singleFileBaseName: String?
 
     func plan(files: [(name: String, size: UInt64)]) -> (planned: [Planned], findings: [Finding]) {
-        var expected: [String: ManifestResource] = [:]
-        for resource in manifest.resources { expected[resource.name] = resource }
+        var expected: [ExactName: ManifestResource] = [:]
+        for resource in manifest.resources { expected[ExactName(resource.name)] = resource }
         var planned: [Planned] = []
         var findings: [Finding] = []
-        var matched = Set<String>()
-        let shardsByPath = signedShardCounts()
+        var matched = Set<ExactName>()
+        let shardsByPath = signedShards()
+        let usesDot = manifest.resources.contains { $0.name.isExactly(".") || $0.name.hasExactPrefix(".:") }
         for (index, file) in files.enumerated() {
-            let resourcePath = resourcePath(for: file.name, expected: expected)
+            let resourcePath = resourcePath(for: file.name, usesDot: usesDot)
             switch manifest.method {
             case .files:
-                if let resource = expected[resourcePath] {
-                    matched.insert(resourcePath)
+                if let resource = expected[ExactName(resourcePath)] {
+                    matched.insert(ExactName(resourcePath))
                     planned.append(Planned(file: index, range: 0..<file.size, expected: resource))
                 } else if !ignoreUnsignedFiles {
                     findings.append(
@@ -41,9 +46,9 @@ struct ManifestPlanner {
                     file.size == 0
                     ? [ShardName(path: resourcePath, start: 0, end: 0)]
                     : ShardName.layout(path: resourcePath, size: file.size, shardSize: shardSize)
-                let listed = layout.filter { expected[$0.name] != nil }
-                let signedForPath = shardsByPath[resourcePath] ?? 0
-                if signedForPath == 0 {
+                let listed = layout.filter { expected[ExactName($0.name)] != nil }
+                let signedForPath = shardsByPath[ExactName(resourcePath)] ?? []
+                if signedForPath.isEmpty {
                     if file.size == 0 {
                         findings.append(
                             Finding(
@@ -58,53 +63,54 @@ struct ManifestPlanner {
                     }
                     continue
                 }
-                for shard in layout { matched.insert(shard.name) }
-                guard listed.count == layout.count, signedForPath == layout.count else {
+                for shard in layout { matched.insert(ExactName(shard.name)) }
+                guard listed.count == layout.count, signedForPath.count == layout.count else {
                     findings.append(
                         Finding(
                             .shardLayoutMismatch,
-                            "'\(file.name)' is \(file.size) bytes, which does not match the \(signedForPath) signed shards of it",
+                            "'\(file.name)' is \(file.size) bytes, which does not match the \(signedForPath.count) signed shards of it",
                             path: file.name))
-                    for resource in manifest.resources where ShardName(parsing: resource.name)?.path == resourcePath {
-                        matched.insert(resource.name)
-                    }
+                    for name in signedForPath { matched.insert(name) }
                     continue
                 }
                 for shard in layout {
                     planned.append(
-                        Planned(file: index, range: shard.start..<shard.end, expected: expected[shard.name]!))
+                        Planned(file: index, range: shard.start..<shard.end, expected: expected[ExactName(shard.name)]!)
+                    )
                 }
             }
         }
-        var missingPaths = Set<String>()
-        for resource in manifest.resources where !matched.contains(resource.name) {
+        var missingPaths = Set<ExactName>()
+        for resource in manifest.resources where !matched.contains(ExactName(resource.name)) {
             let path: String
             if case .shards = manifest.method, let shard = ShardName(parsing: resource.name) {
                 path = shard.path
             } else {
                 path = resource.name
             }
-            guard missingPaths.insert(path).inserted else { continue }
-            let shown = path == "." ? (singleFileBaseName ?? ".") : path
+            guard missingPaths.insert(ExactName(path)).inserted else { continue }
+            let shown = path.isExactly(".") ? (singleFileBaseName ?? ".") : path
             findings.append(Finding(.missingFile, "'\(shown)' is in the signature but not in the model", path: shown))
         }
         return (planned, findings)
     }
 
-    /// Signed shard count per file path, so partial coverage is noticed.
-    private func signedShardCounts() -> [String: Int] {
-        var counts: [String: Int] = [:]
+    /// The signed shard names of each file path, so partial coverage is noticed (and, when a file's shards do not
+    /// fit, all of them are accounted for without another pass over the manifest).
+    private func signedShards() -> [ExactName: [ExactName]] {
+        var shards: [ExactName: [ExactName]] = [:]
         for resource in manifest.resources {
-            if let shard = ShardName(parsing: resource.name) { counts[shard.path, default: 0] += 1 }
+            if let shard = ShardName(parsing: resource.name) {
+                shards[ExactName(shard.path), default: []].append(ExactName(resource.name))
+            }
         }
-        return counts
+        return shards
     }
 
     /// The name a file has in the manifest: its path, or for a single-file model "." or its base name,
     /// whichever the signature used.
-    private func resourcePath(for name: String, expected: [String: ManifestResource]) -> String {
+    private func resourcePath(for name: String, usesDot: Bool) -> String {
         guard let base = singleFileBaseName else { return name }
-        let usesDot = manifest.resources.contains { $0.name == "." || $0.name.hasPrefix(".:") }
         return usesDot ? "." : base
     }
 }

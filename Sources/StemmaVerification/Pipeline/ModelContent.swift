@@ -16,7 +16,7 @@ struct ModelContent {
     /// Files sorted in `model_signing` order.
     private(set) var files: [ModelFile] = []
     private(set) var findings: [Finding] = []
-    private var archiveDigests: [String: [(range: Range<UInt64>, digest: [UInt8])]] = [:]
+    private var archiveDigests: [ExactName: [(range: Range<UInt64>, digest: [UInt8])]] = [:]
     private var archiveBytes: Int64 = 0
 
     /// Lists (and, for an archive, hashes) the model.
@@ -31,6 +31,9 @@ struct ModelContent {
             let listing = try FolderScanner(root: folder, ignore: ignore, allowSymlinks: allowSymlinks).scan()
             files = listing.files
             findings = listing.findings
+            findings += NameCollisions.find(files.map(\.name) + listing.ignoredNames).map {
+                $0.finding(in: "the model")
+            }
         case .file(let path):
             var status = stat()
             guard stat(path, &status) == 0 else { throw StemmaError.io("stat", path, errno: errno) }
@@ -45,9 +48,12 @@ struct ModelContent {
                 path: path, layout: layout, algorithm: algorithm, allowSymlinks: allowSymlinks, limits: archiveLimits)
             let content = try reader.read(ignore: ignore, progress: progress)
             files = content.sizes.map {
-                ModelFile(name: $0.key, path: path, size: $0.value, modificationTime: 0, followsLink: false)
+                ModelFile(name: $0.key.string, path: path, size: $0.value, modificationTime: 0, followsLink: false)
             }
             findings = content.findings
+            findings += NameCollisions.find(files.map(\.name) + content.ignoredNames).map {
+                $0.finding(in: "the model")
+            }
             archiveDigests = content.digests
             archiveBytes = content.bytesHashed
         }
@@ -68,7 +74,7 @@ struct ModelContent {
         if case .archive = location {
             let outcomes = requests.map { request -> HashOutcome in
                 let name = files[request.file].name
-                guard let found = archiveDigests[name]?.first(where: { $0.range == request.range }) else {
+                guard let found = archiveDigests[ExactName(name)]?.first(where: { $0.range == request.range }) else {
                     return .failed(changed: false, reason: "has no digest for bytes \(request.range)")
                 }
                 return .digest(found.digest)

@@ -122,9 +122,9 @@ public enum ModelSigner {
     /// `--ignore-paths` may name a path under the model (as model_signing resolves it) or a model-relative one.
     private static func relativeIgnorePath(_ path: String, location: ModelLocation) -> String {
         let root = location.path.hasSuffix("/") ? location.path : location.path + "/"
-        var relative = path.hasPrefix(root) ? String(path.dropFirst(root.count)) : path
-        while relative.hasPrefix("./") { relative.removeFirst(2) }
-        while relative.hasSuffix("/") { relative.removeLast() }
+        var relative = path.hasExactPrefix(root) ? String(Substring(path.utf8.dropFirst(root.utf8.count))) : path
+        while relative.hasExactPrefix("./") { relative = String(Substring(relative.utf8.dropFirst(2))) }
+        while relative.hasExactSuffix("/") { relative = String(Substring(relative.utf8.dropLast())) }
         return relative
     }
 }

@@ -23,6 +23,15 @@ struct SignatureCheck {
                     "the envelope's payload type is \"\(bundle.payloadType)\", not \"\(DSSE.inTotoPayloadType)\"")
             ])
         }
+        // model_signing refuses a bundle that says who signed in two ways; so does Stemma, whichever would verify.
+        guard bundle.materialKinds.count == 1 else {
+            return .rejected([
+                Finding(
+                    .ambiguousMaterial,
+                    "the bundle's verificationMaterial holds \(bundle.materialKinds.joined(separator: " and ")); "
+                        + "a signature must carry exactly one of publicKey or x509CertificateChain")
+            ])
+        }
         let pae = DSSE.preAuthenticationEncoding(payloadType: DSSE.inTotoPayloadType, payload: bundle.payload)
         switch bundle.material {
         case .publicKeyHint(let hint):
@@ -94,6 +103,8 @@ struct SignatureCheck {
             ])
         }
         let leafKey = try leaf.publicKey()
+        // A subject that cannot be read attribute by attribute matches no leafSubject rule.
+        let leafAttributes = try? leaf.subjectAttributes()
         var findings: [Finding] = []
         var trusted: [(identity: SignerIdentity, signer: TrustedSigner)] = []
         for signer in authorities {
@@ -105,7 +116,7 @@ struct SignatureCheck {
                         "the signing certificate \(leaf.subject) does not chain to \(signer.name): \(reason)"))
                 continue
             }
-            if let pattern = signer.leafSubject, !Glob.matches(pattern, leaf.subject) {
+            if let pattern = signer.leafSubject, !(leafAttributes.map(pattern.matches) ?? false) {
                 findings.append(
                     Finding(
                         .untrustedCertificate,
@@ -117,7 +128,8 @@ struct SignatureCheck {
                 return .rejected([
                     Finding(
                         .certificateUsage,
-                        "the signing certificate \(leaf.subject) allows neither digitalSignature nor codeSigning")
+                        "the signing certificate \(leaf.subject) may not make digital signatures: its KeyUsage lacks digitalSignature, or it has no KeyUsage and no codeSigning ExtendedKeyUsage"
+                    )
                 ])
             }
             guard leafKey.type.isAllowedForModelSigning else {
