@@ -47,9 +47,11 @@ import Testing
             #expect(result.verdict == .suspicious, "\(result.findings)")
             #expect(result.findings.map(\.code) == [.scanTorchScriptCode], "\(result.findings)")
         }
-        // Outside the builders, torch.jit stays dangerous even in a TorchScript pickle.
+        // Outside the builders, torch.jit stays dangerous even in a TorchScript pickle, and so does a TorchScript
+        // path through a dangerous module's name.
         let evil = call("torch.jit._pickle", "os_system", "id")
         #expect(byContent(evil).verdict == .dangerous)
+        #expect(byContent(call("__torch__.builtins", "eval", "1")).verdict == .dangerous)
     }
 
     @Test func numpyObjectArraysAcceptPlainDataBuiltins() {

@@ -71,6 +71,16 @@ struct PicklePolicy: Sendable {
                 return "the dunder module component '\(part)' reaches interpreter internals"
             }
         }
+        if moduleParts.first == "__torch__" {
+            // A TorchScript class path names compiled code; one that walks through a dangerous module's name is
+            // not something torch.jit.save writes.
+            for part in moduleParts.dropFirst() + nameParts {
+                let text = String(part)
+                if PickleDenylist.moduleCarriers.contains(text) || PickleDenylist.modules.contains(text) {
+                    return "the TorchScript path component '\(text)' names a dangerous module"
+                }
+            }
+        }
         if nameParts.count > 1 {
             for part in nameParts {
                 let text = String(part)
