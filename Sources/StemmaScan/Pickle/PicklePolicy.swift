@@ -16,10 +16,16 @@ enum PickleRating: Equatable {
 /// (``judge(_:)``) and the allowlist applied at the pickle's end (``allows(_:in:)``).
 struct PicklePolicy: Sendable {
     let extraAllowed: Set<String>
+    /// The profile ``rate(_:)`` applies, for callers that judge one name outside a pickle (Hydra targets).
+    let profile: PickleProfile
 
-    init(extraAllowedGlobals: Set<String>) {
+    init(profile: PickleProfile = .plain, extraAllowedGlobals: Set<String>) {
+        self.profile = profile
         extraAllowed = extraAllowedGlobals
     }
+
+    /// The rating of `global` under this policy's own profile.
+    func rate(_ global: PickleGlobal) -> PickleRating { rate(global, in: profile) }
 
     /// Whether `profile`'s loader (or the signed policy) accepts the normalised `qualified` name.
     func allows(_ qualified: String, in profile: PickleProfile) -> Bool {
