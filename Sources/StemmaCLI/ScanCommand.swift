@@ -11,8 +11,9 @@ struct ScanCommand: ParsableCommand {
             or malformed, with the evidence (the imported and called globals, the pickle and opcode offset, the
             member path). Files are recognised by content, not by name. Pickles are run on an emulated pickle
             machine (protocols 0-5, stack and memo as the real unpickler keeps them) against the allowlist of the
-            loader their name implies (torch, numpy, joblib, plain data); known code-execution globals are
-            dangerous, anything else outside the allowlist suspicious. Zip (CRC errors reported, never hiding the
+            loader their own imports select (torch, TorchScript, numpy, joblib, plain data); globals that run code,
+            judged by the definition they resolve to, are dangerous, anything else outside the allowlist
+            suspicious. Zip (CRC errors reported, never hiding the
             rest), tar, gzip, xz, bzip2, zstd, PyTorch zips and legacy files, npy/npz, Keras .keras and H5,
             SavedModel, ONNX (external-data paths), safetensors and GGUF (header bounds, chat templates) are read;
             7z is never reported safe. A file that is not fully parsed, or that hits a limit, is malformed: never

@@ -198,7 +198,8 @@ def normalise_zip_times(blob):
 # Reference §6.3 normalisation step 2 (module aliases), applied after _compat_pickle for protocol < 3.
 MODULE_ALIASES = {"posix": "os", "nt": "os", "_operator": "operator", "_pickle": "pickle", "cPickle": "pickle",
                   "_io": "io", "__builtin__": "builtins", "__builtins__": "builtins", "_codecs": "codecs",
-                  "_functools": "functools", "_socket": "socket", "_posixsubprocess": "subprocess"}
+                  "_functools": "functools", "_socket": "socket", "_posixsubprocess": "subprocess",
+                  "_pyio": "io"}
 
 
 def normalise(module, name, protocol):

@@ -2,6 +2,7 @@
 `module.name(*args)` with REDUCE, the import written as a pickler of that protocol would. Expected global:
 the §6.3 normalisation of the spelled import (corpus.normalise)."""
 
+import pickle_profiles
 from corpus import normalise
 from pickle_asm import CMD, EMPTY_DICT, call, text, wrap
 
@@ -72,6 +73,34 @@ GADGETS = [
     ("pydoc", "pipepager", 4, ["x", CMD], "picklescan: pydoc.pipepager runs a command"),
 ]
 
+# Issue 10: gadgets the import path as written hides; each is dangerous once the global is judged by the
+# definition it resolves to (Tests/scan-corpus/resolution_table.py builds the table from the packages' sources)
+# or by a denylist entry for what it does.
+RESOLVED_GADGETS = [
+    ("setuptools._distutils.spawn", "spawn", 4, [CMD], "setuptools' vendored distutils (distutils.spawn)"),
+    ("_bootsubprocess", "check_output", 4, [CMD], "subprocess's bootstrap twin runs a command"),
+    ("_pyio", "open", 4, ["/tmp/stemma-test", "w"], "io's pure-Python twin opens a file for writing"),
+    ("gzip", "open", 4, ["/tmp/stemma-test", "wb"], "gzip.open writes a file"),
+    ("pathlib", "PosixPath.write_text", 4, ["/tmp/stemma-test", CMD],
+     "pathlib.PosixPath.write_text resolves to pathlib.Path.write_text"),
+    ("xml.dom.minidom", "io.open", 4, ["/tmp/stemma-test", "w"], "minidom's `io` is io: io.open writes a file"),
+    ("numpy.testing", "runstring", 4, [STMT], "numpy.testing re-exports _private.utils.runstring (exec)"),
+    ("numpy.ma.core", "np.load", 4, ["/tmp/x.npy"], "numpy.ma.core's `np` is numpy: numpy.load"),
+    ("numpy.lib._npyio_impl", "load", 4, ["/tmp/x.npy"], "numpy.load is defined in numpy.lib._npyio_impl"),
+    ("numpy.ctypeslib", "load_library", 4, ["libc", "/tmp"], "numpy.ctypeslib loads a native library"),
+    ("yaml", "unsafe_load", 4, ["!!python/object/apply:os.system ['id']"], "yaml.unsafe_load runs tags"),
+    ("jsonpickle", "decode", 4, ['{"py/reduce": []}'], "jsonpickle.decode rebuilds arbitrary objects"),
+    ("imp", "load_source", 4, ["m", "/tmp/evil.py"], "imp.load_source runs a Python file"),
+    ("_winapi", "CreateProcess", 4, [CMD], "_winapi.CreateProcess starts a process"),
+    ("urllib3", "request", 4, ["GET", URL], "urllib3 reaches the network"),
+    ("torch.utils.cpp_extension", "load_inline", 4, ["m", "int x;"], "torch cpp_extension compiles and loads C++"),
+    ("torch.fx.graph_module", "reduce_graph_module", 4, ["import os"], "torch.fx GraphModule exec()s its code"),
+    ("torch.ops", "load_library", 4, ["/tmp/evil.so"], "torch.ops.load_library loads a native library"),
+    ("torch.utils.model_zoo", "load_url", 4, [URL], "model_zoo.load_url is torch.hub.load_state_dict_from_url"),
+    ("keras.src.saving.saving_api", "load_model", 4, ["/tmp/x.keras"],
+     "Keras' internal load_model (keras.saving.load_model resolves to it)"),
+]
+
 
 def build(c):
     for module, name, protocol, args, why in GADGETS:
@@ -79,6 +108,12 @@ def build(c):
         blob = c.pickle(f"gadget {module}.{name}", wrap(body, protocol), ops=("REDUCE",))
         rel = f"pickle/gadgets/{module.replace('.', '_')}__{name.replace('.', '_')}_p{protocol}.pkl"
         c.add(rel, blob, "dangerous", why + " (§6.4 denylist)", normalise(module, name, protocol))
+    for module, name, protocol, args, why in RESOLVED_GADGETS:
+        body = call(module, name, [text(a, protocol) for a in args], protocol)
+        blob = c.pickle(f"resolved gadget {module}.{name}", wrap(body, protocol), ops=("REDUCE",))
+        rel = f"pickle/gadgets-resolved/{module.replace('.', '_')}__{name.replace('.', '_')}_p{protocol}.pkl"
+        c.add(rel, blob, "dangerous", why + " (issue 10, rule 5)", normalise(module, name, protocol))
+    pickle_profiles.build(c)
     # the call's result is POPped: the call must not vanish (item 16)
     body = call("os", "system", [text(CMD, 2)], 2) + b"0" + EMPTY_DICT
     c.add("pickle/call_result_popped_p2.pkl", c.pickle("popped", wrap(body, 2), ops=("REDUCE", "POP")),

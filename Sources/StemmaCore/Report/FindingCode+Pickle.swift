@@ -33,7 +33,13 @@ extension FindingCode {
         "pickle.protocol-anomaly", .warning, "A pickle declares its protocol twice or not at its start.")
 
     /// Every pickle code, for documentation and SARIF rule tables.
+    public static let pickleExternalArray = FindingCode(
+        "pickle.external-array", .warning,
+        "A joblib pickle (pre-0.10 NDArrayWrapper) makes joblib load another file next to it with "
+            + "np.load(allow_pickle=True); that file must be scanned too.")
+
     public static let pickleCodes: [FindingCode] = [
+        pickleExternalArray,
         pickleDangerousGlobal, pickleUnknownGlobal, pickleUnresolvableImport, pickleExtensionImport,
         picklePayloadLoader, pickleBuildOnGlobal, pickleIndirectCall, pickleNotWeightsOnly, picklePersistentID,
         pickleContainerMutation, pickleProtocolAnomaly,

@@ -7,9 +7,12 @@ extension ScanSession {
         0x8A, 0x0A, 0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19,
     ]
 
-    /// Scans a pickle stream (all its stacked pickles) with the profile its name and context suggest.
+    /// Scans a pickle stream (all its stacked pickles). A container that fixes the loader (a PyTorch zip or
+    /// tar) fixes the profile; otherwise each pickle's own imports choose it (rule 4), and the name only
+    /// breaks a tie.
     func scanPickle(_ input: ScanInput, name: String, hint: LoaderHint) -> (format: String, [ScanFinding]) {
         var profile = Self.profile(for: name, hint: hint)
+        var byContent = hint == .none || hint == .compressed
         var trailing = hint == .legacyTorch
         var format = "pickle"
         let head = (try? input.bytes(at: 0, count: 14)) ?? []
@@ -18,9 +21,12 @@ extension ScanSession {
             profile = .torch
             trailing = true
             format = "pytorch-legacy"
+            byContent = false
         }
+        // The trace names the fallback profile; each pickle's imports may still select another (byContent).
         record("pickle(\(profile.rawValue)\(trailing ? ",trailing" : ""))")
-        let scanner = PickleScanner(profile: profile, limits: limits, extraAllowedGlobals: extraAllowedGlobals)
+        let scanner = PickleScanner(
+            profile: profile, limits: limits, extraAllowedGlobals: extraAllowedGlobals, selectsByContent: byContent)
         let result = scanner.scan(input, allowTrailingData: trailing)
         var findings = result.findings
         if format == "pytorch-legacy" && result.pickleCount < 5 {
@@ -34,7 +40,7 @@ extension ScanSession {
         return (format, findings)
     }
 
-    /// The extension only picks the loader profile; content decides whether to scan.
+    /// The profile a name suggests, for pickles whose imports select none; content decides whether to scan.
     static func profile(for name: String, hint: LoaderHint) -> PickleProfile {
         switch hint {
         case .torch, .tensorRecord, .legacyTorch: return .torch
@@ -68,7 +74,9 @@ extension ScanSession {
             record("npy")
             record("pickle(numpy)")
             let scanner = PickleScanner(profile: .numpy, limits: limits, extraAllowedGlobals: extraAllowedGlobals)
-            return ("npy", scanner.scan(data).findings)
+            // `numpy.lib.format.read_array` calls `pickle.load` once and never reads past that pickle's STOP (a
+            // py2 `np.save` leaves a newline there). Bytes that start another pickle are scanned all the same.
+            return ("npy", scanner.scan(data, allowTrailingData: true).findings)
         }
         record("npy")
         if let needed = header.dataBytes, needed > data.count {

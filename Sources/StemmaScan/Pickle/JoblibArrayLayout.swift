@@ -16,6 +16,20 @@ struct JoblibArrayLayout {
             guard !product.overflow else { return nil }
             count = product.partialValue
         }
+        guard let itemSize = JoblibArrayLayout.itemSize(of: descr) else { return nil }
+        let total = count.multipliedReportingOverflow(by: itemSize)
+        guard !total.overflow else { return nil }
+        byteCount = total.partialValue
+        holdsObjects = descr.hasPrefix("O") || descr.dropFirst().hasPrefix("O")
+        switch state["numpy_array_alignment_bytes"] {
+        case nil, .noneValue?: padded = false
+        default: padded = true
+        }
+    }
+
+    /// The item size a numpy type string fixes (`<i8` 8, `|S5` 5, `<U5` 20), or nil for the types whose size
+    /// depends on more than the string (structured `V`, unknown kinds).
+    static func itemSize(of descr: String) -> Int? {
         var text = Substring(descr)
         if let first = text.first, "<>|=".contains(first) { text = text.dropFirst() }
         guard let kind = text.first, let digits = Int(text.dropFirst()), digits > 0 else { return nil }
@@ -25,14 +39,7 @@ struct JoblibArrayLayout {
         case "U": unit = 4
         default: return nil  // structured ("V") dtypes may hold objects in their fields
         }
-        let itemSize = digits.multipliedReportingOverflow(by: unit)
-        let total = count.multipliedReportingOverflow(by: itemSize.partialValue)
-        guard !itemSize.overflow, !total.overflow else { return nil }
-        byteCount = total.partialValue
-        holdsObjects = kind == "O"
-        switch state["numpy_array_alignment_bytes"] {
-        case nil, .noneValue?: padded = false
-        default: padded = true
-        }
+        let size = digits.multipliedReportingOverflow(by: unit)
+        return size.overflow ? nil : size.partialValue
     }
 }

@@ -29,6 +29,11 @@ enum PickleDenylist {
         // unsafe-formats.md §6.4 and §4
         "mailcap", "torch.package", "_interpreters", "_xxsubinterpreters", "_posixshmem", "mlflow.projects",
         "_sys", "_os", "antigravity",
+        // issue 10: gadgets that came out only suspicious (distutils as setuptools vendors it, subprocess's
+        // bootstrap twin, legacy importers, Windows process creation, network clients, native code loaders,
+        // torch's C++ extension builder and FX code execution, serialisers that run code)
+        "setuptools._distutils", "_bootsubprocess", "imp", "_winapi", "urllib3", "jsonpickle",
+        "numpy.ctypeslib", "torch.utils.cpp_extension", "torch.fx.graph_module",
     ]
 
     /// Single callables (or attribute paths) that are dangerous; a longer path below one matches too.
@@ -48,6 +53,17 @@ enum PickleDenylist {
         "operator.methodcaller", "pkgutil.resolve_name", "codecs.open", "numpy.load", "numpy.lib.npyio.load",
         "numpy.fromfile", "numpy.loadtxt", "numpy.genfromtxt", "pandas.read_pickle", "keras.models.load_model",
         "keras.saving.load_model", "tensorflow.keras.models.load_model", "zlib.decompress",
+        // issue 10: file writers, YAML's code-running loaders, torch's native library loaders, Keras internals
+        "gzip.open", "gzip.GzipFile", "bz2.open", "bz2.BZ2File", "lzma.open", "lzma.LZMAFile",
+        "pathlib.Path.write_text", "pathlib.Path.write_bytes", "pathlib.Path.open", "pathlib.Path.touch",
+        "pathlib.Path.mkdir", "pathlib.Path.unlink", "pathlib.Path.rmdir", "pathlib.Path.rename",
+        "pathlib.Path.replace", "pathlib.Path.symlink_to", "pathlib.Path.hardlink_to", "pathlib.Path.chmod",
+        "xml.dom.minidom.Node.writexml", "xml.dom.minidom.Document.writexml", "yaml.unsafe_load",
+        "yaml.unsafe_load_all", "yaml.load", "yaml.load_all", "yaml.UnsafeLoader", "yaml.Loader",
+        "yaml.constructor.UnsafeConstructor", "torch.ops.load_library", "torch._ops._Ops.load_library",
+        "torch.classes.load_library", "torch._classes._Classes.load_library",
+        "keras.src.saving.saving_lib.load_model", "keras.src.legacy.saving.legacy_h5_format.load_model_from_hdf5",
+        "torch.fx.graph_module._exec_with_source",
     ]
 
     /// Callables that load another payload: calling one is dangerous even when the inner bytes look benign.
@@ -57,7 +73,8 @@ enum PickleDenylist {
         "joblib.load", "joblib.numpy_pickle.load", "dill.loads", "dill.load", "marshal.loads", "marshal.load",
         "zlib.decompress", "keras.models.load_model", "keras.saving.load_model",
         "tensorflow.keras.models.load_model", "cloudpickle.loads", "cloudpickle.load", "pandas.read_pickle",
-        "_pickle.loads", "_pickle.load",
+        "_pickle.loads", "_pickle.load", "yaml.unsafe_load", "yaml.unsafe_load_all", "yaml.load", "yaml.load_all",
+        "jsonpickle.decode", "keras.src.saving.saving_api.load_model",
     ]
 
     /// `builtins` names that cannot run code (fickling's `SAFE_BUILTINS`); every other builtin is dangerous

@@ -15,6 +15,8 @@ struct PickleGlobal: Hashable {
         "posix": "os", "nt": "os", "_operator": "operator", "_pickle": "pickle", "cPickle": "pickle", "_io": "io",
         "__builtin__": "builtins", "__builtins__": "builtins", "_codecs": "codecs", "_functools": "functools",
         "_socket": "socket", "_posixsubprocess": "subprocess",
+        // io's pure-Python implementation: the same open() and FileIO.
+        "_pyio": "io",
     ]
 
     /// Normalises `module` / `name` as CPython's `find_class(fix_imports=True)` does for `protocol`, then applies

@@ -21,24 +21,7 @@ extension PickleMachine {
         add(code, verdict, message)
     }
 
-    /// One finding for every import of the pickle that is not allowlisted, with its first call if any.
-    mutating func flushImports() {
-        for imported in imports where imported.rating != .allowed {
-            findings.add(finding(for: imported))
-            if profile == .torch && !notedWeightsOnly {
-                notedWeightsOnly = true
-                findings.add(
-                    ScanFinding(
-                        .pickleNotWeightsOnly, .suspicious,
-                        "\(imported.global.qualified) is outside torch.load(weights_only=True)'s allowlist",
-                        evidence: evidence(for: imported)))
-            }
-        }
-        imports.removeAll()
-        importIndex.removeAll()
-    }
-
-    private func evidence(for imported: PickleImport) -> ScanEvidence {
+    func evidence(for imported: PickleImport) -> ScanEvidence {
         var detail: String? = nil
         if let callOffset = imported.callOffset, let callOpcode = imported.callOpcode {
             detail = "called by \(callOpcode.name) at offset \(callOffset)"
@@ -52,14 +35,20 @@ extension PickleMachine {
             detail: detail)
     }
 
-    private func finding(for imported: PickleImport) -> ScanFinding {
+    func finding(for imported: PickleImport) -> ScanFinding {
         let name = imported.global.qualified
         let verb = imported.isCalled ? "calls" : "imports"
         var evidence = evidence(for: imported)
-        if imported.isCalled && PickleDenylist.payloadLoaders.contains(name) {
-            return ScanFinding(
-                .picklePayloadLoader, .dangerous, "calls \(name), which loads and runs another payload",
-                evidence: evidence)
+        if imported.isCalled {
+            let loader =
+                PickleDenylist.payloadLoaders.contains(name)
+                ? name : PickleResolution.steps(from: name).first(where: PickleDenylist.payloadLoaders.contains)
+            if let loader {
+                let via = loader == name ? "" : " (\(loader))"
+                return ScanFinding(
+                    .picklePayloadLoader, .dangerous, "calls \(name)\(via), which loads and runs another payload",
+                    evidence: evidence)
+            }
         }
         switch imported.rating {
         case .allowed, .unknown:

@@ -70,8 +70,8 @@ extension PickleMachine {
             throw .limit("more than \(PickleMachine.maxDistinctImports) distinct imports in one pickle")
         }
         let global = PickleGlobal(module: module, name: name, protocol: protocolVersion)
-        var rating = policy.rate(global)
-        if truncated && rating == .allowed { rating = .unknown }
+        // The allowlist is applied at the pickle's end, when its profile is known.
+        let rating = policy.judge(global)
         let index = Int32(truncatingIfNeeded: imports.count)
         imports.append(
             PickleImport(global: global, rating: rating, truncated: truncated, offset: opcodeOffset, opcode: opcode))
@@ -92,6 +92,13 @@ extension PickleMachine {
     ) -> PickleValue {
         if case .global(let index) = callee {
             markCalled(index, opcode)
+            // `copyreg._reconstructor(cls, base, state)` makes an instance of `cls` (protocol < 2 objects).
+            if case .tuple(let items) = arguments, case .global(let cls)? = items.first, Int(index) < imports.count,
+                Int(cls) < imports.count, imports[Int(index)].global.qualified == "copyreg._reconstructor"
+            {
+                markCalled(cls, opcode)
+                return .instance(cls)
+            }
             if case .tuple(let items) = arguments, case .text(let descr)? = items.first, Int(index) < imports.count,
                 imports[Int(index)].global.qualified == "numpy.dtype"
             {
@@ -107,11 +114,16 @@ extension PickleMachine {
     /// code (modelscan#85), which no data needs.
     mutating func build(on target: PickleValue, state: PickleValue) throws(PickleFault) {
         if case .numpyDType(let descr) = target { checkDTypeState(descr, state: state) }
-        if case .instance(let index) = target, Int(index) < imports.count,
-            imports[Int(index)].global.qualified == PickleMachine.joblibWrapper
-        {
-            try readJoblibArray()
-            return
+        if case .instance(let index) = target, Int(index) < imports.count {
+            let kind = imports[Int(index)].global.qualified
+            if kind == PickleMachine.joblibWrapper {
+                try readJoblibArray()
+                return
+            }
+            if PickleProfile.joblibCompatWrappers.contains(kind) {
+                checkExternalArray(kind)
+                return
+            }
         }
         guard case .global(let index) = target, Int(index) < imports.count else { return }
         markCalled(index, .build)
@@ -132,10 +144,13 @@ extension PickleMachine {
     /// BINPERSID and PERSID: PyTorch expects `("storage", <storage class>, key, location, numel)` (plus a view
     /// for the legacy format); anything else goes to a loader's custom `persistent_load`.
     mutating func persistentID(_ id: PickleValue) throws(PickleFault) {
-        if !(profile == .torch && isTorchStorageID(id)) {
-            let what =
-                if profile == .torch { "is not a ('storage', …) tuple" } else { "is not expected by this loader" }
-            note(.picklePersistentID, .suspicious, "a persistent id (\(id.kindName)) \(what)")
+        if deferred.persistentID == nil {
+            deferred.persistentID = PickleDeferredNotes.Event(
+                offset: opcodeOffset, opcode: currentOpcode, what: id.kindName)
+        }
+        if deferred.foreignPersistentID == nil && !isTorchStorageID(id) {
+            deferred.foreignPersistentID = PickleDeferredNotes.Event(
+                offset: opcodeOffset, opcode: currentOpcode, what: id.kindName)
         }
         try push(.persistent)
     }
@@ -143,7 +158,7 @@ extension PickleMachine {
     private func isTorchStorageID(_ id: PickleValue) -> Bool {
         guard case .tuple(let items) = id, items.count == 5 || items.count == 6,
             case .text("storage") = items[0], case .global(let index) = items[1], Int(index) < imports.count,
-            imports[Int(index)].rating == .allowed
+            !imports[Int(index)].truncated, policy.allows(imports[Int(index)].global.qualified, in: .torch)
         else { return false }
         switch (items[2], items[3], items[4]) {
         case (.text, .text, .int): break
@@ -159,14 +174,20 @@ extension PickleMachine {
     /// SETITEM(S), APPEND(S) and ADDITEMS on something other than a dict, list or set literal call methods of
     /// arbitrary objects; PyTorch's weights_only loader corrupts memory on them (CVE-2026-24747).
     mutating func checkMutation(of target: PickleValue, _ opcode: PickleOpcode) {
+        let forEveryProfile: Bool
         switch (opcode, target) {
         case (.setitem, .dict), (.setitems, .dict), (.append, .list), (.appends, .list), (.additems, .set): return
         case (.setitem, .instance(let index)), (.setitems, .instance(let index)):
             let kind = Int(index) < imports.count ? imports[Int(index)].global.qualified : ""
-            if profile != .torch || kind == "collections.OrderedDict" || kind == "collections.Counter" { return }
-        case (_, .global): break
-        default: if profile != .torch { return }
+            if kind == "collections.OrderedDict" || kind == "collections.Counter" { return }
+            forEveryProfile = false
+        case (_, .global): forEveryProfile = true
+        default: forEveryProfile = false
         }
-        note(.pickleContainerMutation, .suspicious, "\(opcode.name) adds items to a \(target.kindName)")
+        // Only the first of each kind is kept: the message is built once, off the hot path.
+        if forEveryProfile ? deferred.mutation != nil : deferred.torchMutation != nil { return }
+        let seen = PickleDeferredNotes.Event(
+            offset: opcodeOffset, opcode: opcode, what: "\(opcode.name) adds items to a \(target.kindName)")
+        if forEveryProfile { deferred.mutation = seen } else { deferred.torchMutation = seen }
     }
 }

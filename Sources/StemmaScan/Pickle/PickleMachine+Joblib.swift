@@ -11,7 +11,7 @@ extension PickleMachine {
     /// SETITEM(S) into a dict that sits right above a wrapper instance: the wrapper's state, kept by key.
     mutating func captureJoblibState(from mark: Int) {
         guard mark >= 2, case .dict = stack[mark - 1], case .instance(let index) = stack[mark - 2],
-            Int(index) < imports.count, imports[Int(index)].global.qualified == PickleMachine.joblibWrapper
+            Int(index) < imports.count, PickleProfile.joblibWrappers.contains(imports[Int(index)].global.qualified)
         else { return }
         var position = mark
         while position + 1 < stack.count {
@@ -20,15 +20,60 @@ extension PickleMachine {
         }
     }
 
-    /// BUILD on a `numpy.dtype`: a state with fields or object flags on a non-object type string makes sizes
-    /// untrustworthy (numpy would read the array differently), so raw arrays are no longer skipped.
+    /// BUILD on a `numpy.dtype`: its state `(version, byteorder, subarray, names, fields, elsize, alignment,
+    /// flags[, metadata])` can give the dtype another stored item size than its type string says (a subarray
+    /// shape, fields, an `elsize` for a flexible type) or objects; joblib then reads `count × itemsize` bytes of
+    /// the real dtype. Array sizes are trusted only for states that keep the type string's size (rule 5: never
+    /// skip bytes whose size the pickle does not fix); otherwise no array is skipped and the bytes are parsed.
     mutating func checkDTypeState(_ descr: String, state: PickleValue) {
-        guard case .tuple(let items) = state, items.count >= 8 else { return }
-        if descr.hasPrefix("O") || descr.hasPrefix("|O") { return }
-        // Fields, or the NPY_ITEM_HASOBJECT flag (bit 0), would make numpy read objects where the type string
-        // says raw data.
-        if case .noneValue = items[4], case .int(let flags?) = items[7], flags & 1 == 0 { return }
-        trustsDTypes = false
+        guard case .tuple(let items) = state, items.count == 8 || items.count == 9 else {
+            trustsDTypes = false
+            return
+        }
+        switch (items[2], items[3], items[4], items[5], items[7]) {
+        case (.noneValue, .noneValue, .noneValue, .int(let elsize?), .int(let flags?)):
+            // NPY_ITEM_HASOBJECT (bit 0) on a non-object type string makes numpy read objects.
+            let objectDescr = descr.hasPrefix("O") || descr.hasPrefix("|O")
+            if !objectDescr && flags & 1 != 0 { trustsDTypes = false }
+            // numpy takes a flexible type's (S, U, V) elsize as its item size, 0 included (nothing to read, while
+            // the type string says 8); only -1 or the type string's own size keeps the skip honest.
+            if elsize != -1 && JoblibArrayLayout.itemSize(of: descr).map({ Int64($0) }) != elsize {
+                trustsSizes = false
+            }
+        default:
+            trustsDTypes = false
+        }
+    }
+
+    /// BUILD on a pre-0.10 wrapper: joblib will `np.load(os.path.join(folder of the pickle, filename),
+    /// allow_pickle=True)` (or inflate it, for `ZNDArrayWrapper`). A bare file name stays in the model's folder,
+    /// where the folder scan reads it too: suspicious. A path (separators, `..`, absolute) or a name the pickle
+    /// does not spell out reaches any file: dangerous.
+    mutating func checkExternalArray(_ kind: String) {
+        let state = joblibState
+        joblibState = [:]
+        let wrapper = kind.split(separator: ".").last.map(String.init) ?? kind
+        guard case .text(let name)? = state["filename"] else {
+            add(
+                .picklePayloadLoader, .dangerous,
+                "\(wrapper) makes joblib np.load(allow_pickle=True) a file the pickle does not name as a constant",
+                opcode: .build)
+            return
+        }
+        let bare =
+            !name.isEmpty && name != "." && name != ".." && !name.contains("/") && !name.contains("\\")
+            && !name.contains("\u{0}") && !name.contains(":")
+        if bare {
+            add(
+                .pickleExternalArray, .suspicious,
+                "\(wrapper) makes joblib np.load('\(name)', allow_pickle=True) from the pickle's folder; scan that file too",
+                opcode: .build, detail: name)
+        } else {
+            add(
+                .picklePayloadLoader, .dangerous,
+                "\(wrapper) makes joblib np.load('\(name)', allow_pickle=True), a path outside the pickle's folder",
+                opcode: .build, detail: name)
+        }
     }
 
     /// Reads (skips or scans) the array data that follows a wrapper's BUILD.
@@ -38,12 +83,15 @@ extension PickleMachine {
         joblibArrayOffset = reader.position
         guard trustsDTypes, let layout = JoblibArrayLayout(state: state) else { return }
         if layout.padded && !layout.holdsObjects { try reader.skip(Int(reader.byte())) }
+        // A resized item: joblib reads a number of bytes the type string does not give; the bytes are parsed
+        // as what follows instead (they are opcodes to joblib when it reads fewer).
+        guard trustsSizes || layout.holdsObjects else { return }
         let start = reader.position
         if layout.holdsObjects {
             guard depth < limits.maxNestedPickleDepth else {
                 throw .limit("a joblib object array pickle nested more than \(limits.maxNestedPickleDepth) deep")
             }
-            let scanner = PickleScanner(profile: profile, limits: limits, policy: policy)
+            let scanner = PickleScanner(profile: .joblib, limits: limits, policy: policy, selectsByContent: true)
             let input = reader.input.slice(offset: start, count: reader.remaining)
             let result = scanner.scan(input, allowTrailingData: true, depth: depth + 1, maxPickles: 1)
             attach(result.findings, place: "in the joblib object array pickle at offset \(start)")

@@ -87,7 +87,8 @@ extension PickleMachine {
             }
             return
         }
-        let scanner = PickleScanner(profile: profile, limits: limits, policy: policy)
+        // `pickle.loads` of a constant: its own imports choose its profile, the outer one's by default.
+        let scanner = PickleScanner(profile: fallbackProfile, limits: limits, policy: policy, selectsByContent: true)
         let result = scanner.scan(input, allowTrailingData: false, depth: depth + 1)
         let broken = result.findings.contains(where: \.stopsTheScan)
         let complete = !broken && (headed || result.opcodeCount >= 3)

@@ -9,7 +9,11 @@ import StemmaCore
 struct PickleMachine {
     var reader: PickleReader
     let policy: PicklePolicy
-    let profile: PickleProfile
+    /// The profile when the imports select none (rule 4), and whether they may.
+    let fallbackProfile: PickleProfile
+    let selectsByContent: Bool
+    /// The profile of the current pickle: chosen from its imports at its end (``flushImports()``).
+    var profile: PickleProfile
     let limits: ScanLimits
     /// How many pickles this one is nested in (0 for a file's own pickles).
     let depth: Int
@@ -42,14 +46,24 @@ struct PickleMachine {
     var joblibState: [String: PickleValue] = [:]
     /// False once a numpy dtype's state makes array sizes untrustworthy.
     var trustsDTypes = true
+    /// False once a numpy dtype's state gives an item size other than its type string's (rule 5).
+    var trustsSizes = true
     /// Constants scanned as nested pickles so far.
     var nestedScans = 0
     /// Whether the torch profile's weights_only note was made for this stream.
     var notedWeightsOnly = false
 
-    init(reader: PickleReader, policy: PicklePolicy, profile: PickleProfile, limits: ScanLimits, depth: Int) {
+    /// Profile-dependent observations, judged once the pickle's profile is known.
+    var deferred = PickleDeferredNotes()
+
+    init(
+        reader: PickleReader, policy: PicklePolicy, profile: PickleProfile, selectsByContent: Bool,
+        limits: ScanLimits, depth: Int
+    ) {
         self.reader = reader
         self.policy = policy
+        self.fallbackProfile = profile
+        self.selectsByContent = selectsByContent
         self.profile = profile
         self.limits = limits
         self.depth = depth
@@ -71,6 +85,8 @@ struct PickleMachine {
         importIndex.removeAll()
         noted.removeAll()
         joblibState = [:]
+        deferred = PickleDeferredNotes()
+        profile = fallbackProfile
     }
 
     /// Runs one pickle up to and including its STOP.

@@ -4,27 +4,80 @@ public enum PickleProfile: String, Sendable, CaseIterable {
     /// `_reconstruct` and `scalar` for numpy values inside checkpoints.
     case torch
     /// numpy object arrays: `numpy.core/_core.multiarray._reconstruct` and `scalar`, `numpy.ndarray`,
-    /// `numpy.dtype`.
+    /// `numpy.dtype`, and the plain-data globals (`np.load` unpickles object arrays with no restriction, and
+    /// protocol 2 writes bytes as `_codecs.encode`, ranges as `builtins.range`).
     case numpy
     /// Plain data: no imports, or `collections.OrderedDict/defaultdict`, builtin containers and scalars,
     /// `_codecs.encode`, `copyreg._reconstructor`, `datetime` constructors.
     case plain
     /// `plain` plus `numpy` (joblib and pandas pickles).
     case joblib
+    /// A TorchScript archive's pickles (`torch.jit.load`): `torch` plus the `torch.jit._pickle` list builders;
+    /// the `__torch__.*` classes they name are compiled from the archive's code, reported as
+    /// `scan.torchscript-code`.
+    case torchscript
 
     /// The normalised `module.qualname` globals this loader accepts.
     var allowedGlobals: Set<String> {
         switch self {
         case .torch: return PickleProfile.torchAllowed
-        case .numpy: return PickleProfile.numpyGlobals
+        case .numpy: return PickleProfile.numpyAllowed
         case .plain: return PickleProfile.plainGlobals
         case .joblib: return PickleProfile.joblibAllowed
+        case .torchscript: return PickleProfile.torchScriptAllowed
         }
     }
+
+    /// Rule 4: the profile a pickle's own imports select (normalised `module.qualname` names).
+    ///
+    /// The imports of one pickle are all known at its STOP, and that is when the choice is made: a joblib
+    /// wrapper makes it joblib, a `__torch__` class or `torch.jit._pickle` builder TorchScript, any other
+    /// `torch` import torch, a `numpy` import numpy. Otherwise (or when the container fixes the loader, as a
+    /// PyTorch zip does) `fallback` stays; a TorchScript pickle inside a PyTorch zip is still TorchScript.
+    static func select(imports: some Sequence<String>, fallback: PickleProfile, fixed: Bool) -> PickleProfile {
+        var sawTorch = false
+        var sawNumpy = false
+        var sawJoblib = false
+        for name in imports {
+            if name.hasPrefix("__torch__.") || name.hasPrefix("torch.jit._pickle.") { return .torchscript }
+            if name.hasPrefix("torch.") { sawTorch = true }
+            if name.hasPrefix("numpy.") { sawNumpy = true }
+            if joblibWrappers.contains(name) { sawJoblib = true }
+        }
+        if fixed { return fallback }
+        if sawJoblib { return .joblib }
+        if sawTorch { return .torch }
+        if sawNumpy && fallback != .joblib && fallback != .torch { return .numpy }
+        return fallback
+    }
+
+    /// joblib's wrappers, the compatibility ones (which make joblib read another file) included.
+    static let joblibWrappers: Set<String> = joblibGlobals.union(PickleProfile.joblibCompatWrappers)
+
+    /// joblib < 0.10's wrappers (and their later home in `numpy_pickle_compat`): joblib calls
+    /// `np.load(path, allow_pickle=True)` (or reads a zlib file) on a path the pickle names, so they are on no
+    /// allowlist; the VM checks the path they name.
+    static let joblibCompatWrappers: Set<String> = [
+        "joblib.numpy_pickle_compat.NDArrayWrapper", "joblib.numpy_pickle_compat.ZNDArrayWrapper",
+        "joblib.numpy_pickle.NDArrayWrapper", "joblib.numpy_pickle.ZNDArrayWrapper",
+        "sklearn.externals.joblib.numpy_pickle.NDArrayWrapper",
+        "sklearn.externals.joblib.numpy_pickle.ZNDArrayWrapper",
+    ]
+
+    /// `torch.jit._pickle`'s builders: each returns its argument (torch/jit/_pickle.py).
+    static let torchScriptBuilders: Set<String> = [
+        "torch.jit._pickle.build_intlist", "torch.jit._pickle.build_tensorlist",
+        "torch.jit._pickle.build_doublelist", "torch.jit._pickle.build_boollist",
+        "torch.jit._pickle.build_tensor_from_id", "torch.jit._pickle.restore_type_tag",
+    ]
 
     // Built once: scanners are made per file, and a folder can hold thousands of small pickles.
     private static let torchAllowed = torchGlobals.union(numpyGlobals)
     private static let joblibAllowed = plainGlobals.union(numpyGlobals).union(joblibGlobals)
+    private static let numpyAllowed = plainGlobals.union(numpyGlobals)
+    private static let torchScriptAllowed = torchAllowed.union(torchScriptBuilders)
+    /// Every profile's allowlist together.
+    static let anyAllowed = torchScriptAllowed.union(joblibAllowed)
 
     private static let numpyGlobals: Set<String> = [
         "numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct",
@@ -33,10 +86,9 @@ public enum PickleProfile: String, Sendable, CaseIterable {
         "numpy.core.numeric._frombuffer", "numpy._core.numeric._frombuffer",
     ]
 
-    /// joblib's own wrappers around numpy arrays (`joblib.dump` writes one per array).
+    /// joblib's own wrappers around numpy arrays (`joblib.dump` writes one per array, followed by its bytes).
     static let joblibGlobals: Set<String> = [
-        "joblib.numpy_pickle.NumpyArrayWrapper", "joblib.numpy_pickle_compat.NDArrayWrapper",
-        "joblib.numpy_pickle_compat.ZNDArrayWrapper", "sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper",
+        "joblib.numpy_pickle.NumpyArrayWrapper", "sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper",
     ]
 
     private static let plainGlobals: Set<String> = [

@@ -10,24 +10,31 @@ import StemmaCore
 /// The input is read through one window of at most 1 MiB and never copied whole, so memory is bounded by the
 /// window, the limits on stack and memo, and the findings (at most 256 of each verdict).
 public struct PickleScanner: Sendable {
-    /// The loader whose allowlist applies.
+    /// The loader whose allowlist applies when the pickle's own imports do not select one (or, when
+    /// `selectsByContent` is false, always, except that TorchScript pickles are TorchScript).
     public let profile: PickleProfile
+    /// Whether each pickle's imports choose its profile (rule 4); false when the container fixes the loader.
+    public let selectsByContent: Bool
     /// Bounds on opcodes, memo, stack and nesting.
     public let limits: ScanLimits
     let policy: PicklePolicy
 
     /// A scanner for `profile`; `extraAllowedGlobals` adds normalised `module.qualname` names to its allowlist
     /// (from a signed policy, for example).
-    public init(profile: PickleProfile, limits: ScanLimits = .standard, extraAllowedGlobals: Set<String> = []) {
+    public init(
+        profile: PickleProfile, limits: ScanLimits = .standard, extraAllowedGlobals: Set<String> = [],
+        selectsByContent: Bool = false
+    ) {
         self.init(
-            profile: profile, limits: limits,
-            policy: PicklePolicy(profile: profile, extraAllowedGlobals: extraAllowedGlobals))
+            profile: profile, limits: limits, policy: PicklePolicy(extraAllowedGlobals: extraAllowedGlobals),
+            selectsByContent: selectsByContent)
     }
 
-    init(profile: PickleProfile, limits: ScanLimits, policy: PicklePolicy) {
+    init(profile: PickleProfile, limits: ScanLimits, policy: PicklePolicy, selectsByContent: Bool) {
         self.profile = profile
         self.limits = limits
         self.policy = policy
+        self.selectsByContent = selectsByContent
     }
 
     /// Scans every pickle of a (possibly stacked) stream.
@@ -46,8 +53,8 @@ public struct PickleScanner: Sendable {
             byteCount: max(16, min(1 << 20, input.count)), alignment: 16)
         defer { window.deallocate() }
         var machine = PickleMachine(
-            reader: PickleReader(input: input, window: window), policy: policy, profile: profile, limits: limits,
-            depth: depth)
+            reader: PickleReader(input: input, window: window), policy: policy, profile: profile,
+            selectsByContent: selectsByContent, limits: limits, depth: depth)
         var pickles = 0
         var endOffset = 0
         while machine.reader.position < input.count && pickles < maxPickles {
