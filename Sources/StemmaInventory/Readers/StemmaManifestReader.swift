@@ -49,11 +49,44 @@ public enum StemmaManifestReader: InventoryReader {
         }
         var fragment = InventoryFragment()
         if let list = document["components"]?.sequence {
-            for item in list.prefix(100_000) { component(item, path: path, into: &fragment) }
+            checkKeys(document.node, known: documentKeys, path: path, into: &fragment)
+            for item in list.prefix(100_000) {
+                checkKeys(item, known: componentKeys, path: path, into: &fragment)
+                component(item, path: path, into: &fragment)
+            }
         } else {
+            checkKeys(document.node, known: documentKeys + componentKeys, path: path, into: &fragment)
             component(document.node, path: path, into: &fragment)
         }
         return fragment
+    }
+
+    /// The keys of a manifest document around its components.
+    static let documentKeys = ["stemma", "components"]
+
+    /// The keys of one component (`schemas/component.schema.json`).
+    static let componentKeys =
+        [
+            "kind", "name", "version", "purl", "owner", "stage", "account", "license", "source", "description", "team",
+            "properties", "artifacts", "dependsOn",
+        ] + shortcuts.map(\.key)
+
+    /// A key Stemma does not read is most often a typo (`model:` for `models:`) that would drop an edge without a
+    /// word: warn, naming the nearest known key. Bounded: at most 20 warnings per document.
+    private static func checkKeys(
+        _ node: YAMLTree, known: [String], path: String, into fragment: inout InventoryFragment
+    ) {
+        guard let mapping = node.mapping else { return }
+        var warned = 0
+        for (key, _) in mapping.prefix(10_000) where !known.contains(key) && warned < 20 {
+            warned += 1
+            let shown = "`\(key.prefix(100))`"
+            let hint =
+                KeySuggestion.nearest(key, in: known).map { "did you mean `\($0)`?" }
+                ?? "Stemma reads " + known.map { "`\($0)`" }.joined(separator: ", ")
+            fragment.warnings.append(
+                InventoryWarning(source: path, message: "unknown manifest key \(shown) is ignored; \(hint)"))
+        }
     }
 
     private static func component(_ node: YAMLTree, path: String, into fragment: inout InventoryFragment) {
