@@ -6,7 +6,8 @@ import Testing
     static let modelSpellings = [
         "meta-llama/Llama-3.1-8B", "model:meta-llama/Llama-3.1-8B", "pkg:huggingface/meta-llama/Llama-3.1-8B",
         "hf://meta-llama/Llama-3.1-8B", "hf://models/meta-llama/Llama-3.1-8B", "models--meta-llama--Llama-3.1-8B",
-        "https://huggingface.co/meta-llama/Llama-3.1-8B", "package:huggingface/meta-llama/Llama-3.1-8B",
+        "https://huggingface.co/meta-llama/Llama-3.1-8B", "HTTPS://WWW.HuggingFace.co/meta-llama/Llama-3.1-8B?x=1#y",
+        "package:huggingface/meta-llama/Llama-3.1-8B",
         "META-LLAMA/llama-3.1-8b", "pkg:huggingface/Meta-Llama/LLAMA-3.1-8B",
     ]
 

@@ -21,13 +21,24 @@ public struct HuggingFaceID: Sendable, Hashable {
     public static func explicit(_ text: String) -> HuggingFaceID? {
         guard text.utf8.count <= 2048 else { return nil }
         if text.hasPrefix("hf://") { return path(text.dropFirst(5)) }
-        for host in [
-            "https://huggingface.co/", "http://huggingface.co/", "https://hf.co/", "hf.co/", "huggingface.co/",
-        ]
-        where text.hasPrefix(host) {
-            return path(text.dropFirst(host.count))
-        }
+        if let rest = hubURLPath(text) { return path(rest) }
         return cacheFolder(text)
+    }
+
+    /// The path of a `huggingface.co` or `hf.co` URL (scheme optional, scheme and host in any case, `www.`
+    /// allowed), without its query or fragment.
+    private static func hubURLPath(_ text: String) -> Substring? {
+        var rest = Substring(text)
+        for scheme in ["https://", "http://"] where rest.prefix(scheme.utf8.count).lowercased() == scheme {
+            rest = rest.dropFirst(scheme.utf8.count)
+            break
+        }
+        guard let slash = rest.firstIndex(of: "/") else { return nil }
+        let host = rest[..<slash].lowercased()
+        guard ["huggingface.co", "www.huggingface.co", "hf.co"].contains(host) else { return nil }
+        rest = rest[rest.index(after: slash)...]
+        if let end = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) { rest = rest[..<end] }
+        return rest
     }
 
     /// `models--org--name` or `datasets--org--name`: the hub cache's folder names. The Hub forbids `--` inside
@@ -47,7 +58,7 @@ public struct HuggingFaceID: Sendable, Hashable {
     /// The path after `hf://` or the Hub's host: `[datasets/|models/]org/name[@REV][/more…]`. Spaces, docs and
     /// other pages of the site are not repositories Stemma tracks.
     private static func path(_ text: Substring) -> HuggingFaceID? {
-        var segments = text.split(separator: "/", omittingEmptySubsequences: false)
+        var segments = text.split(separator: "/", omittingEmptySubsequences: true)
         var kind = NodeKind.model
         if let first = segments.first, first == "datasets" || first == "models" {
             kind = first == "datasets" ? .dataset : .model

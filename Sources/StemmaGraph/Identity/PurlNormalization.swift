@@ -32,8 +32,12 @@ enum PurlNormalization {
     static func version(_ version: String, type: String?) -> String {
         switch type {
         case "huggingface":
-            return version.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 102) })
-                ? version.lowercased() : version
+            // Lowercase a commit hash only when it has capitals, so the usual lowercase hash is not copied.
+            let bytes = version.utf8
+            guard bytes.contains(where: { $0 >= 65 && $0 <= 70 }),
+                bytes.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 102) })
+            else { return version }
+            return version.lowercased()
         case "oci" where version.lowercased().hasPrefix("sha256:"): return version.lowercased()
         default: return version
         }
