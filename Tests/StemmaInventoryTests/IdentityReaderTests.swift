@@ -104,6 +104,22 @@ import Testing
         #expect(messages.count == 2)
     }
 
+    @Test func keysOfDependsOnAndArtifactEntriesAreChecked() {
+        let fragment = manifest(
+            "kind: model\nname: m\ndependsOn:\n  - {ref: \"org/base\", relaton: adapter}\nartifacts:\n  - {path: a, sha: x}"
+        )
+        let messages = fragment.warnings.map(\.message)
+        #expect(messages.contains("unknown manifest key `relaton` is ignored; did you mean `relation`?"))
+        #expect(messages.contains { $0.hasPrefix("unknown manifest key `sha` is ignored") })
+    }
+
+    @Test func unknownKeyWarningsAreBoundedPerDocument() {
+        let items = (0..<5000).map { "  - {kind: model, name: m\($0), modle: [x/y]}" }.joined(separator: "\n")
+        let fragment = manifest("components:\n" + items)
+        #expect(fragment.warnings.count == 20)
+        #expect(fragment.components.count == 5000)
+    }
+
     @Test func aBareHubIDInAManifestIsTheHubModel() {
         let fragment = manifest(
             "kind: agent\nname: x\nmodels: [meta-llama/Llama-3.1-8B]\ndatasets: [acme-ml/aml-alerts]")

@@ -48,14 +48,16 @@ public enum StemmaManifestReader: InventoryReader {
             return .warning(path, "has manifest version \"\(marker)\"; this Stemma reads component/v1")
         }
         var fragment = InventoryFragment()
+        var budget = 20
         if let list = document["components"]?.sequence {
-            checkKeys(document.node, known: documentKeys, path: path, into: &fragment)
+            checkKeys(document.node, known: documentKeys, path: path, budget: &budget, into: &fragment)
             for item in list.prefix(100_000) {
-                checkKeys(item, known: componentKeys, path: path, into: &fragment)
+                checkComponentKeys(item, known: componentKeys, path: path, budget: &budget, into: &fragment)
                 component(item, path: path, into: &fragment)
             }
         } else {
-            checkKeys(document.node, known: documentKeys + componentKeys, path: path, into: &fragment)
+            checkComponentKeys(
+                document.node, known: documentKeys + componentKeys, path: path, budget: &budget, into: &fragment)
             component(document.node, path: path, into: &fragment)
         }
         return fragment
@@ -71,15 +73,27 @@ public enum StemmaManifestReader: InventoryReader {
             "properties", "artifacts", "dependsOn",
         ] + shortcuts.map(\.key)
 
-    /// A key Stemma does not read is most often a typo (`model:` for `models:`) that would drop an edge without a
-    /// word: warn, naming the nearest known key. Bounded: at most 20 warnings per document.
-    private static func checkKeys(
-        _ node: YAMLTree, known: [String], path: String, into fragment: inout InventoryFragment
+    /// A component's keys, and those of its `dependsOn` and `artifacts` entries.
+    private static func checkComponentKeys(
+        _ node: YAMLTree, known: [String], path: String, budget: inout Int, into fragment: inout InventoryFragment
     ) {
-        guard let mapping = node.mapping else { return }
-        var warned = 0
-        for (key, _) in mapping.prefix(10_000) where !known.contains(key) && warned < 20 {
-            warned += 1
+        checkKeys(node, known: known, path: path, budget: &budget, into: &fragment)
+        for (key, entryKeys) in [("dependsOn", ["ref", "relation"]), ("artifacts", ["path", "sha256"])] {
+            for entry in node[key]?.sequence?.prefix(100_000) ?? [] where budget > 0 {
+                checkKeys(entry, known: entryKeys, path: path, budget: &budget, into: &fragment)
+            }
+        }
+    }
+
+    /// A key Stemma does not read is most often a typo (`model:` for `models:`) that would drop an edge without a
+    /// word: warn, naming the nearest known key. `budget` bounds the warnings of one document (20).
+    private static func checkKeys(
+        _ node: YAMLTree, known: [String], path: String, budget: inout Int, into fragment: inout InventoryFragment
+    ) {
+        guard budget > 0, let mapping = node.mapping else { return }
+        for (key, _) in mapping.prefix(10_000) where !known.contains(key) {
+            guard budget > 0 else { return }
+            budget -= 1
             let shown = "`\(key.prefix(100))`"
             let hint =
                 KeySuggestion.nearest(key, in: known).map { "did you mean `\($0)`?" }
