@@ -77,11 +77,13 @@ enum FormatReaderSupport {
         return ComponentRef(kind: hub.kind ?? .model, ecosystem: "huggingface", name: hub.id)
     }
 
-    /// A reference written as a Hugging Face URL, a purl, or `KIND:NAME[@VERSION]`.
+    /// A reference written as a Hugging Face URL, a purl, `KIND:NAME[@VERSION]`, `hf://…` or a hub cache folder
+    /// name. A bare name (`org/name`) gives nil: the caller knows which kind its field names.
     static func reference(_ text: String) -> ComponentRef? {
         let trimmed = text.trimmedText
         if let hub = huggingFaceRef(url: trimmed) { return hub }
         if trimmed.lowercased().hasPrefix("http://") || trimmed.lowercased().hasPrefix("https://") { return nil }
+        guard trimmed.contains(":") || HuggingFaceID.cacheFolder(trimmed) != nil else { return nil }
         return ComponentRef(parsing: trimmed)
     }
 
