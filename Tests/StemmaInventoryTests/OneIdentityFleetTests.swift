@@ -168,6 +168,21 @@ import Testing
         #expect(try Self.answer("tool:fetch", inventory: folder.path).agents.isEmpty)
     }
 
+    @Test(arguments: [("Org/Name", "org/name"), ("org/name", "ORG/NAME")])
+    func theFirstDeclarationBySortedPathGivesTheSpelling(_ first: String, _ second: String) throws {
+        let folder = try TemporaryFolder()
+        // `a/` only mentions the model, before either declaration; `b/` declares it first, `c/` again.
+        _ = try folder.write("a/stemma.yaml", "stemma: component/v1\nkind: agent\nname: user\nmodels: [\"Org/NAME\"]")
+        _ = try folder.write("c/stemma.yaml", "stemma: component/v1\nkind: model\npurl: pkg:huggingface/\(second)")
+        _ = try folder.write("b/stemma.yaml", "stemma: component/v1\nkind: model\nname: \(first)")
+        let graph = Inventory().read([folder.path]).graph
+        let models = graph.nodes.filter { $0.ref.kind == .model }
+        #expect(models.map(\.ref.description) == ["pkg:huggingface/\(first)"])
+        #expect(models.first?.sources.count == 3)
+        let answer = try Self.answer("hf://oRg/nAmE", inventory: folder.path)
+        #expect(answer.agents == ["agent:user"])
+    }
+
     @Test func theAdapterTagMakesTheEdgeAnAdapter() throws {
         let folder = try TemporaryFolder()
         try Self.writeFleet(Self.spellings[4], in: folder)
