@@ -47,6 +47,15 @@ import Testing
         #expect(ComponentRef(parsing: "corpus:acme/kb")?.description == "corpus:acme/kb")
     }
 
+    @Test func aSpellingThatDoesNotSayTakesTheKindOfWhereItIsWritten() throws {
+        #expect(ComponentRef(parsing: "hf://acme/txns", defaultKind: .dataset)?.kind == .dataset)
+        #expect(ComponentRef(parsing: "dataset:hf://acme/txns")?.description == "pkg:huggingface/datasets/acme/txns")
+        #expect(ComponentRef(parsing: "hf://acme/txns")?.kind == .model)
+        // A spelling that says it is a dataset is one wherever it is written.
+        #expect(ComponentRef(parsing: "model:datasets--acme--txns")?.kind == .dataset)
+        #expect(ComponentRef(parsing: "hf://datasets/acme/txns", defaultKind: .model)?.kind == .dataset)
+    }
+
     @Test func revisionsComeAlongAndCommitHashesAreLowercase() throws {
         let hash = "0E9E39F249A16976918F6564B8830BC894C89659"
         let spellings = [

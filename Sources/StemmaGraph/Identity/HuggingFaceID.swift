@@ -5,7 +5,8 @@
 /// `dataset:org/name`, `pkg:huggingface/datasets/org/name`, `hf://datasets/org/name`, `datasets--org--name`.
 /// ``ComponentRef`` sends every model and dataset name through here, so they all become the same node.
 public struct HuggingFaceID: Sendable, Hashable {
-    /// `.model` or `.dataset`; nil when the spelling does not say (`org/name`), so the caller's kind stands.
+    /// `.model` or `.dataset`; nil when the spelling does not say (`org/name`, `hf://org/name`), so the caller's
+    /// kind stands (a bare query takes the model, as the Hub does).
     public var kind: NodeKind?
     /// `org/name`, or `name` for the few legacy repositories without an owner (`gpt2`).
     public var id: String
@@ -59,7 +60,7 @@ public struct HuggingFaceID: Sendable, Hashable {
     /// other pages of the site are not repositories Stemma tracks.
     private static func path(_ text: Substring) -> HuggingFaceID? {
         var segments = text.split(separator: "/", omittingEmptySubsequences: true)
-        var kind = NodeKind.model
+        var kind: NodeKind?  // a path without `datasets/` or `models/` leaves the kind to the caller
         if let first = segments.first, first == "datasets" || first == "models" {
             kind = first == "datasets" ? .dataset : .model
             segments.removeFirst()

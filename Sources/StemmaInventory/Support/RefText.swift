@@ -25,9 +25,8 @@ enum RefText {
             return ref.unversioned
         }
         if let hub = HuggingFaceID.explicit(id) {
-            // A card's `datasets:` may give a dataset URL without saying so in the path: the field says it.
-            guard hub.kind == kind || (kind == .dataset && !id.hasPrefix("models--") && !id.contains("/models/"))
-            else { return nil }
+            // A card's `datasets:` may give a URL without `datasets/` in its path: the field says what it is.
+            guard hub.kind == nil || hub.kind == kind else { return nil }
             return ComponentRef(kind: kind, ecosystem: "huggingface", name: hub.id)
         }
         while id.hasSuffix("/") { id.removeLast() }
