@@ -16,7 +16,9 @@ import Testing
         #expect(types.filter { $0 == "machine-learning-model" }.count == 39)
         #expect(types.filter { $0 == "data" }.count == 16)
         #expect(types.filter { $0 == "library" }.count == 18)
-        #expect(bom["services"]?.arrayValue?.count == 25)
+        // 25 named tools and MCP servers, plus `tool:sanctions-screen`, which two manifests name and which is no
+        // longer merged with the MCP server that a third agent's config calls `sanctions-screen`.
+        #expect(bom["services"]?.arrayValue?.count == 26)
         let refs = components.compactMap { $0["bom-ref"]?.stringValue }
         #expect(refs == refs.sorted())
         for component in components {
@@ -58,7 +60,9 @@ import Testing
     @Test func toolsAreServicesWithEndpoints() throws {
         let bom = try BOMGenerator.cycloneDX(FleetBOM.request()).json
         let services = try #require(bom["services"]?.arrayValue)
-        let sanctions = try #require(services.first { $0["bom-ref"] == .string("tool:sanctions-screen") })
+        // The MCP server is named by its URL, not by its config key (`sanctions-screen`).
+        let sanctions = try #require(
+            services.first { $0["bom-ref"] == .string("tool:https://sanctions.acme-bank.internal/mcp") })
         #expect(sanctions["endpoints"] == .array([.string("https://sanctions.acme-bank.internal/mcp")]))
         let components = try #require(bom["components"]?.arrayValue)
         #expect(!components.contains { $0["bom-ref"]?.stringValue?.hasPrefix("tool:") == true })

@@ -17,7 +17,7 @@ import Testing
         #expect(document["@context"] == .string("https://spdx.org/rdf/3.0.1/spdx-context.jsonld"))
         #expect(Self.count(document, type: "ai_AIPackage") == 39)
         #expect(Self.count(document, type: "dataset_DatasetPackage") == 16)
-        #expect(Self.count(document, type: "software_Package") == 48 + 25 + 18)
+        #expect(Self.count(document, type: "software_Package") == 48 + 26 + 18)  // agents, tools, packages
         #expect(Self.count(document, type: "SpdxDocument") == 1)
         #expect(Self.count(document, type: "software_Sbom") == 1)
         let info = try #require(Self.graph(document).first)

@@ -28,30 +28,34 @@ import Testing
         let folder = FormatFixture.folder
         #expect(
             edges(fragment) == [
-                "agent-of(\(folder)) uses-tool tool:filesystem (declared)",
-                "tool:filesystem requires-package pkg:npm/@modelcontextprotocol/server-filesystem (inferred)",
-                "agent-of(\(folder)) uses-tool tool:fetch (declared)",
-                "tool:fetch requires-package pkg:pypi/mcp-server-fetch@2025.4.7 (inferred)",
-                "agent-of(\(folder)) uses-tool tool:github (declared)",
-                "tool:github requires-package pkg:oci/ghcr.io/github/github-mcp-server (inferred)",
-                "agent-of(\(folder)) uses-tool tool:vector-kb (declared)",
+                "agent-of(\(folder)) uses-tool tool:pkg:npm/@modelcontextprotocol/server-filesystem (declared)",
+                "tool:pkg:npm/@modelcontextprotocol/server-filesystem requires-package pkg:npm/@modelcontextprotocol/server-filesystem (inferred)",
+                "agent-of(\(folder)) uses-tool tool:pkg:pypi/mcp-server-fetch@2025.4.7 (declared)",
+                "tool:pkg:pypi/mcp-server-fetch@2025.4.7 requires-package pkg:pypi/mcp-server-fetch@2025.4.7 (inferred)",
+                "agent-of(\(folder)) uses-tool tool:pkg:oci/ghcr.io/github/github-mcp-server (declared)",
+                "tool:pkg:oci/ghcr.io/github/github-mcp-server requires-package pkg:oci/ghcr.io/github/github-mcp-server (inferred)",
+                "agent-of(\(folder)) uses-tool tool:\(folder)#vector-kb (declared)",
             ])
         #expect(
             properties(fragment) == [
-                "tool:filesystem": [
-                    "format": "mcp-config", "transport": "stdio", "command": "npx", "pinned": "false",
+                "tool:pkg:npm/@modelcontextprotocol/server-filesystem": [
+                    "format": "mcp-config", "server-name": "filesystem", "transport": "stdio", "command": "npx",
+                    "pinned": "false",
                     "package": "pkg:npm/@modelcontextprotocol/server-filesystem",
                 ],
-                "tool:fetch": [
-                    "format": "mcp-config", "transport": "stdio", "command": "uvx", "pinned": "true",
+                "tool:pkg:pypi/mcp-server-fetch@2025.4.7": [
+                    "format": "mcp-config", "server-name": "fetch", "transport": "stdio", "command": "uvx",
+                    "pinned": "true",
                     "package": "pkg:pypi/mcp-server-fetch@2025.4.7",
                 ],
-                "tool:github": [
-                    "format": "mcp-config", "transport": "stdio", "command": "docker", "pinned": "false",
+                "tool:pkg:oci/ghcr.io/github/github-mcp-server": [
+                    "format": "mcp-config", "server-name": "github", "transport": "stdio", "command": "docker",
+                    "pinned": "false",
                     "package": "pkg:oci/ghcr.io/github/github-mcp-server", "env": "GITHUB_PERSONAL_ACCESS_TOKEN",
                 ],
-                "tool:vector-kb": [
-                    "format": "mcp-config", "transport": "stdio", "command": "python", "module": "acme_kb_mcp",
+                "tool:\(folder)#vector-kb": [
+                    "format": "mcp-config", "server-name": "vector-kb", "transport": "stdio", "command": "python",
+                    "module": "acme_kb_mcp",
                     "env": "OPENAI_API_KEY",
                 ],
             ])
@@ -61,17 +65,20 @@ import Testing
         let path = FormatFixture.path("mcp.project.mcp.json")
         let fragment = MCPConfigReader.read(path: path, bytes: try FormatFixture.bytes("mcp.project.mcp.json"))
         #expect(fragment.warnings.isEmpty)
+        let folder = FormatFixture.folder
         #expect(
             properties(fragment) == [
-                "tool:shared-server": [
-                    "format": "mcp-config", "transport": "http", "url": "https://example.com/mcp",
-                    "headers": "Authorization",
+                "tool:https://example.com/mcp": [
+                    "format": "mcp-config", "server-name": "shared-server", "transport": "http",
+                    "url": "https://example.com/mcp", "headers": "Authorization",
                 ],
-                "tool:legacy-remote": [
-                    "format": "mcp-config", "transport": "sse", "url": "https://mcp.example.org/sse",
+                "tool:https://mcp.example.org/sse": [
+                    "format": "mcp-config", "server-name": "legacy-remote", "transport": "sse",
+                    "url": "https://mcp.example.org/sse",
                 ],
-                "tool:local-db": [
-                    "format": "mcp-config", "transport": "stdio", "command": "node", "env": "DATABASE_URL",
+                "tool:\(folder)#local-db": [
+                    "format": "mcp-config", "server-name": "local-db", "transport": "stdio", "command": "node",
+                    "env": "DATABASE_URL",
                 ],
             ])
         let values = fragment.components.flatMap(\.properties.values)
@@ -86,13 +93,17 @@ import Testing
         let folder = FormatFixture.folder
         #expect(
             edges(fragment) == [
-                "agent-of(\(folder)) uses-tool tool:perplexity (declared)",
-                "tool:perplexity requires-package pkg:npm/server-perplexity-ask@0.1.3 (inferred)",
-                "agent-of(\(folder)) uses-tool tool:github (declared)",
+                "agent-of(\(folder)) uses-tool tool:pkg:npm/server-perplexity-ask@0.1.3 (declared)",
+                "tool:pkg:npm/server-perplexity-ask@0.1.3 requires-package pkg:npm/server-perplexity-ask@0.1.3 (inferred)",
+                "agent-of(\(folder)) uses-tool tool:https://api.githubcopilot.com/mcp (declared)",
             ])
-        #expect(properties(fragment)["tool:perplexity"]?["pinned"] == "true")
-        #expect(properties(fragment)["tool:perplexity"]?["env"] == "PERPLEXITY_API_KEY")
-        #expect(properties(fragment)["tool:github"]?["url"] == "https://api.githubcopilot.com/mcp/")
+        let perplexity = properties(fragment)["tool:pkg:npm/server-perplexity-ask@0.1.3"]
+        #expect(perplexity?["pinned"] == "true")
+        #expect(perplexity?["env"] == "PERPLEXITY_API_KEY")
+        #expect(perplexity?["server-name"] == "perplexity")
+        #expect(
+            properties(fragment)["tool:https://api.githubcopilot.com/mcp"]?["url"]
+                == "https://api.githubcopilot.com/mcp/")
     }
 
     @Test func readsARegistryServerJSON() throws {
@@ -141,7 +152,7 @@ import Testing
         #expect(broken.warnings.map(\.source) == ["m.json"])
         let odd = MCPConfigReader.read(path: "m.json", bytes: Array(#"{"mcpServers": {"a": 1, "b": {}}}"#.utf8))
         #expect(odd.warnings.count == 2)
-        #expect(odd.components.map(\.ref.description) == ["tool:b"])
+        #expect(odd.components.map(\.ref.description) == ["tool:.#b"])
     }
 
     @Test func remoteURLsLoseTheirCredentials() {

@@ -47,7 +47,8 @@ import Testing
             edges(fragment) == [
                 "\(agent) uses-model pkg:huggingface/acme/cx-llama@4f2a", "\(agent) uses-tool tool:crm-lookup",
                 "\(agent) spawns agent:fraud-score", "\(agent) retrieves-from corpus:kb@2026-10",
-                "\(agent) requires-package pkg:pypi/langchain@0.0.130", "\(agent) trained-on dataset:acme/tickets",
+                "\(agent) requires-package pkg:pypi/langchain@0.0.130",
+                "\(agent) trained-on pkg:huggingface/datasets/acme/tickets",
             ])
         #expect(fragment.warnings.isEmpty)
     }

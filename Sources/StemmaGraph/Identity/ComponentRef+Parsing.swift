@@ -2,9 +2,12 @@ import StemmaCore
 
 extension ComponentRef {
     /// Parses a reference as users write it: a purl (`pkg:pypi/langchain@0.0.130`, `pkg:huggingface/org/name`),
-    /// `KIND:NAME[@VERSION]` (`model:`, `dataset:`, `corpus:`, `package:`, `tool:`, `agent:`), or `sha256:HEX`.
+    /// `KIND:NAME[@VERSION]` (`model:`, `dataset:`, `corpus:`, `package:`, `tool:`, `agent:`), `KIND:PURL`
+    /// (`tool:pkg:npm/server-fetch`), `sha256:HEX`, or a Hugging Face spelling (`hf://org/name`,
+    /// `hf://datasets/org/name`, `https://huggingface.co/org/name`, `models--org--name`, `datasets--org--name`).
     ///
-    /// - Parameter defaultKind: the kind for a bare name (no prefix); nil refuses bare names.
+    /// - Parameter defaultKind: the kind for a bare name (no prefix); nil reads a bare `org/name` as the Hugging
+    ///   Face model, as the Hub does, and refuses other bare names.
     /// - Returns: nil when the text is none of these.
     public init?(parsing text: String, defaultKind: NodeKind? = nil) {
         let trimmed = text.trimmedWhitespace
@@ -20,19 +23,37 @@ extension ComponentRef {
             self = parsed
             return
         }
+        if let hub = HuggingFaceID.explicit(trimmed) {
+            let kind = hub.kind ?? (defaultKind == .dataset ? .dataset : .model)
+            self.init(kind: kind, ecosystem: "huggingface", name: hub.id, version: hub.revision)
+            return
+        }
         if let colon = trimmed.firstIndex(of: ":"), let kind = NodeKind(rawValue: String(trimmed[..<colon])),
             kind != .artifact
         {
-            let (name, version) = Self.splitVersion(String(trimmed[trimmed.index(after: colon)...]))
+            let body = String(trimmed[trimmed.index(after: colon)...])
+            if body.hasPrefix("pkg:") {
+                guard let parsed = Self.purl(String(body.dropFirst(4))) else { return nil }
+                self =
+                    parsed.kind == kind
+                    ? parsed
+                    : ComponentRef(kind: kind, ecosystem: parsed.ecosystem, name: parsed.name, version: parsed.version)
+                return
+            }
+            let (name, version) = Self.splitVersion(body)
             guard !name.isEmpty else { return nil }
             let ecosystem: String? = (kind == .package) ? Self.ecosystemPrefix(name)?.0 : nil
             let bareName = (kind == .package) ? (Self.ecosystemPrefix(name)?.1 ?? name) : name
             self.init(kind: kind, ecosystem: ecosystem, name: bareName, version: version)
             return
         }
-        guard let defaultKind else { return nil }
         let (name, version) = Self.splitVersion(trimmed)
         guard !name.isEmpty else { return nil }
+        guard let defaultKind else {
+            guard HuggingFaceID.repoID(Substring(name), allowOwnerless: false) != nil else { return nil }
+            self.init(kind: .model, ecosystem: "huggingface", name: name, version: version)
+            return
+        }
         self.init(kind: defaultKind, name: name, version: version)
     }
 

@@ -3,7 +3,8 @@ import StemmaCore
 /// The identity of a graph node: a kind, an ecosystem where one applies, a name and an optional version.
 ///
 /// Names are normalised where the ecosystem says so (PyPI names per PEP 503, npm lowercase) and kept as written
-/// elsewhere (Hugging Face ids are case-sensitive). A ref without a version names every version.
+/// elsewhere. Hugging Face ids keep their spelling but compare without case, as the Hub resolves them. A ref
+/// without a version names every version.
 public struct ComponentRef: Hashable, Sendable, Comparable, CustomStringConvertible {
     public let kind: NodeKind
     /// `pypi`, `npm`, `huggingface`, `oci`, … or nil for Stemma-local names.
@@ -11,14 +12,65 @@ public struct ComponentRef: Hashable, Sendable, Comparable, CustomStringConverti
     public let name: String
     public let version: String?
 
-    /// Creates a ref, normalising the name for its ecosystem.
+    /// The name as identity compares it: case-folded for Hugging Face, whose Hub resolves names regardless of
+    /// case; the same as ``name`` everywhere else. Two refs that differ only in the case of a Hugging Face name are
+    /// equal, and the graph keeps the spelling of the first document that declared the repository.
+    let matchName: String
+
+    /// Creates a ref through the canonicaliser (`docs/component-manifest.md`, "Identity"): every reader and the
+    /// query build refs here, so every spelling of one component gives one identity.
+    ///
+    /// - A model or dataset without an ecosystem whose name is a Hugging Face id (`org/name`), a hub cache folder
+    ///   (`models--org--name`), `hf://…` or a `huggingface.co` URL is that Hugging Face repository.
+    /// - The `huggingface` ecosystem names a model, or a dataset when the name starts with `datasets/`.
+    /// - Names and versions follow their purl type's rules (PyPI per PEP 503, npm and OCI lowercase, …).
     public init(kind: NodeKind, ecosystem: String? = nil, name: String, version: String? = nil) {
+        var kind = kind
         let lowered = ecosystem?.lowercased()
+        var ecosystem = (lowered?.isEmpty ?? true) ? nil : lowered.map(PurlNormalization.type)
+        var name = name.trimmedWhitespace
+        var version = version?.trimmedWhitespace
+        if version?.isEmpty ?? false { version = nil }
+        if ecosystem == "huggingface" {
+            if name.hasPrefix("datasets/") {
+                kind = .dataset
+                name.removeFirst(9)
+            } else if name.hasPrefix("models/") {
+                name.removeFirst(7)
+            }
+            if kind == .package { kind = .model }
+        } else if ecosystem == nil, kind == .model || kind == .dataset, let hub = Self.huggingFace(name) {
+            ecosystem = "huggingface"
+            kind = hub.kind ?? kind
+            name = hub.id
+            if version == nil { version = hub.revision }
+        }
         self.kind = kind
-        self.ecosystem = (lowered?.isEmpty ?? true) ? nil : lowered
-        self.name = Self.normalize(name: name, ecosystem: self.ecosystem)
-        let trimmed = version?.trimmedWhitespace
-        self.version = (trimmed?.isEmpty ?? true) ? nil : trimmed
+        self.ecosystem = ecosystem
+        self.name = Self.normalize(name: name, ecosystem: ecosystem)
+        self.version = version.map { PurlNormalization.version($0, type: ecosystem) }
+        self.matchName = ecosystem == "huggingface" ? HuggingFaceID.folded(self.name) : self.name
+    }
+
+    /// A model or dataset name that is a Hugging Face repository: an explicit spelling, or `org/name`.
+    private static func huggingFace(_ name: String) -> HuggingFaceID? {
+        if let explicit = HuggingFaceID.explicit(name) { return explicit }
+        guard name.utf8.contains(UInt8(ascii: "/")),
+            let id = HuggingFaceID.repoID(Substring(name), allowOwnerless: false)
+        else { return nil }
+        return HuggingFaceID(kind: nil, id: id, revision: nil)
+    }
+
+    public static func == (lhs: ComponentRef, rhs: ComponentRef) -> Bool {
+        lhs.kind == rhs.kind && lhs.matchName == rhs.matchName && lhs.ecosystem == rhs.ecosystem
+            && lhs.version == rhs.version
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(ecosystem)
+        hasher.combine(matchName)
+        hasher.combine(version)
     }
 
     /// An artifact: the bytes with this SHA-256 (lowercase hex).
@@ -59,12 +111,7 @@ public struct ComponentRef: Hashable, Sendable, Comparable, CustomStringConverti
     }
 
     static func normalize(name: String, ecosystem: String?) -> String {
-        let trimmed = name.trimmedWhitespace
-        switch ecosystem {
-        case "pypi": return pep503(trimmed)
-        case "npm", "oci", "docker": return trimmed.lowercased()
-        default: return trimmed
-        }
+        PurlNormalization.name(name.trimmedWhitespace, type: ecosystem)
     }
 
     /// The same component without a version: the name-level node.
@@ -76,8 +123,15 @@ public struct ComponentRef: Hashable, Sendable, Comparable, CustomStringConverti
         let suffix = version.map { "@" + $0 } ?? ""
         if kind == .artifact { return "sha256:" + name }
         if let ecosystem {
-            if ecosystem == "huggingface" && kind == .dataset { return "pkg:huggingface/datasets/\(name)\(suffix)" }
-            return "pkg:\(ecosystem)/\(name)\(suffix)"
+            if ecosystem == "huggingface" {
+                if kind == .dataset { return "pkg:huggingface/datasets/\(name)\(suffix)" }
+                if kind == .model { return "pkg:huggingface/\(name)\(suffix)" }
+            } else if kind == .package {
+                return "pkg:\(ecosystem)/\(name)\(suffix)"
+            }
+            // Another kind with a package's coordinates (an MCP server that runs `npx pkg`): `tool:pkg:npm/pkg`.
+            let purl = ecosystem == "huggingface" ? "pkg:huggingface/\(name)" : "pkg:\(ecosystem)/\(name)"
+            return "\(kind.rawValue):\(purl)\(suffix)"
         }
         return "\(kind.rawValue):\(name)\(suffix)"
     }

@@ -5,7 +5,8 @@
 public struct Graph: Sendable {
     /// One node.
     public struct Node: Sendable {
-        public let ref: ComponentRef
+        /// The identity, in the spelling of the first document that declared it.
+        public internal(set) var ref: ComponentRef
         /// Properties merged from every record of this component (first writer wins per key).
         public internal(set) var properties: [String: String]
         /// Documents that described it.

@@ -7,6 +7,8 @@ public struct GraphBuilder: Sendable {
     private var pendingFolderEdges: [(folder: String, edge: EdgeRecord)] = []
     private var agentsByFolder: [String: Int32] = [:]
     private var edgeKeys = Set<EdgeKey>()
+    /// Nodes whose spelling came from a document that declared the component (not one that only mentioned it).
+    private var declaredSpelling = Set<Int32>()
     public private(set) var warnings: [InventoryWarning] = []
 
     private struct EdgeKey: Hashable {
@@ -22,6 +24,7 @@ public struct GraphBuilder: Sendable {
         warnings += fragment.warnings
         for component in fragment.components {
             let id = node(component.ref, properties: component.properties, source: component.source)
+            adoptSpelling(id, component.ref)
             if component.ref.kind == .agent {
                 let folder = FileSystemPath.folder(of: component.source)
                 if agentsByFolder[folder] == nil { agentsByFolder[folder] = id }
@@ -82,6 +85,11 @@ public struct GraphBuilder: Sendable {
         }
         for (name, versions) in graph.versionsByName {
             guard let nameLevel = graph.index[name] else { continue }
+            // Only mentioned, never declared (a `base_model` naming a repository whose card is in the hub cache):
+            // the name-level node shows the spelling of the first declared version.
+            if !declaredSpelling.contains(nameLevel), let declared = versions.first(where: declaredSpelling.contains) {
+                graph.nodes[Int(nameLevel)].ref = graph.nodes[Int(declared)].ref.unversioned
+            }
             for version in versions {
                 link(nameLevel, version, .anyVersion, Evidence(source: "identity", status: .inferred))
             }
@@ -101,6 +109,15 @@ public struct GraphBuilder: Sendable {
         graph.reverseEdges.append([])
         graph.index[ref] = id
         return id
+    }
+
+    /// Refs that differ only in the case of a Hugging Face name are one node; it shows the spelling of the
+    /// first document that declared the component. Fragments arrive sorted by path, so "first" is the same in
+    /// every run, whatever order the files were read in. A mere mention (a `base_model`, a manifest's list)
+    /// gives the spelling only until a declaration arrives.
+    private mutating func adoptSpelling(_ id: Int32, _ ref: ComponentRef) {
+        guard declaredSpelling.insert(id).inserted else { return }
+        if graph.nodes[Int(id)].ref.name != ref.name { graph.nodes[Int(id)].ref = ref }
     }
 
     private mutating func merge(_ id: Int32, properties: [String: String], source: String) {

@@ -4,7 +4,7 @@ public import StemmaGraph
 ///
 /// Identity comes from where the card is: in the hub cache (`models--ORG--NAME/snapshots/REV/README.md`) the repo
 /// id and revision; in a plain folder, the folder's name. Model cards give lineage (`base_model` with
-/// `base_model_relation`), training data (`datasets`) and evaluation data (`model-index`, which does not carry
+/// `base_model_relation`, and the Hub's `base_model:adapter:…` / `quantized` / `merge` / `finetune` tags), training data (`datasets`) and evaluation data (`model-index`, which does not carry
 /// risk); dataset cards give `source_datasets`.
 public enum HuggingFaceCardReader: InventoryReader {
     public static let formatName = "hf-card"
@@ -66,7 +66,9 @@ public enum HuggingFaceCardReader: InventoryReader {
         let evidence = Evidence(source: path, status: .declared)
         let bases = document.strings("base_model")
         let declaredRelation = document.string("base_model_relation").flatMap { Relation(loose: $0) }
+        let tagged = taggedBases(document.strings("tags"))
         let relation = declaredRelation ?? (bases.count > 1 ? .mergedFrom : .fineTunedFrom)
+        var linked = Set<ComponentRef>()
         for base in bases.prefix(256) {
             guard let ref = RefText.huggingFaceModel(base) else {
                 fragment.warnings.append(
@@ -74,7 +76,14 @@ public enum HuggingFaceCardReader: InventoryReader {
                         source: path, message: "base_model \"\(base.prefix(100))\" is not a Hugging Face model id"))
                 continue
             }
-            fragment.edges.append(EdgeRecord(from: model, to: ref, relation: relation, evidence: evidence))
+            // The Hub derives `base_model:adapter:…` tags from the relation; a card that states the tag but not
+            // `base_model_relation` is an adapter (or quantization, merge) all the same.
+            let stated = declaredRelation ?? tagged.first { $0.ref == ref }?.relation ?? relation
+            linked.insert(ref)
+            fragment.edges.append(EdgeRecord(from: model, to: ref, relation: stated, evidence: evidence))
+        }
+        for tag in tagged where linked.insert(tag.ref).inserted {
+            fragment.edges.append(EdgeRecord(from: model, to: tag.ref, relation: tag.relation, evidence: evidence))
         }
         for dataset in document.strings("datasets").prefix(1024) {
             guard let ref = RefText.huggingFaceDataset(dataset) else { continue }
@@ -85,6 +94,27 @@ public enum HuggingFaceCardReader: InventoryReader {
             fragment.edges.append(EdgeRecord(from: model, to: ref, relation: .evaluatedOn, evidence: evidence))
         }
         return fragment
+    }
+
+    /// The Hub's lineage tags: `base_model:adapter:ORG/NAME`, `base_model:quantized:…`, `base_model:merge:…` and
+    /// `base_model:finetune:…` (the plain `base_model:ORG/NAME` tag repeats `base_model` and adds no relation).
+    private static func taggedBases(_ tags: [String]) -> [(ref: ComponentRef, relation: Relation)] {
+        var found: [(ref: ComponentRef, relation: Relation)] = []
+        for tag in tags.prefix(10_000) where tag.hasPrefix("base_model:") && found.count < 256 {
+            let rest = tag.dropFirst(11)
+            guard let colon = rest.firstIndex(of: ":") else { continue }
+            let relation: Relation
+            switch rest[..<colon] {
+            case "adapter": relation = .adapterOf
+            case "quantized": relation = .quantizedFrom
+            case "merge": relation = .mergedFrom
+            case "finetune": relation = .fineTunedFrom
+            default: continue
+            }
+            guard let ref = RefText.huggingFaceModel(String(rest[rest.index(after: colon)...])) else { continue }
+            found.append((ref, relation))
+        }
+        return found
     }
 
     /// `model-index[].results[].dataset.type` (the dataset's Hub id), bounded.

@@ -4,9 +4,10 @@ public import StemmaGraph
 /// Reads MCP client configurations and MCP Registry `server.json` files into tool nodes.
 ///
 /// - Client configs (Claude Desktop, Cursor, Claude Code `.mcp.json`: `mcpServers`; VS Code `.vscode/mcp.json`:
-///   `servers`): each server becomes `tool:<server name>` with an edge `uses-tool` from the agent of the
-///   config's folder, and, when its launch command names a package (``MCPLaunchCommand``), a `requires-package`
-///   edge (`inferred`) to it; an unpinned one sets the property `pinned: false`. Remote servers keep their URL.
+///   `servers`): each server becomes a tool named by what it runs (``identity(name:launched:url:folder:)``),
+///   with an edge `uses-tool` from the agent of the config's folder, and, when its launch command names a
+///   package (``MCPLaunchCommand``), a `requires-package` edge (`inferred`) to it; an unpinned one sets the
+///   property `pinned: false`. The config key is kept as the property `server-name`.
 /// - Registry `server.json`: `tool:<name>@<version>` with `requires-package` edges (`declared`) to its npm,
 ///   PyPI, OCI and NuGet packages and an `.mcpb` bundle's `fileSha256` as an artifact.
 ///
@@ -73,30 +74,34 @@ public enum MCPConfigReader: InventoryReader {
 
     private static func readServer(name: String, entry: JSONValue, folder: String, path: String) -> InventoryFragment {
         var fragment = InventoryFragment()
-        let tool = ComponentRef(kind: .tool, name: name)
-        var properties = ["format": formatName]
+        var properties = ["format": formatName, "server-name": name]
         let command = entry["command"]?.stringValue
         let url = entry["url"]?.stringValue ?? entry["serverUrl"]?.stringValue
         properties["transport"] = entry["type"]?.stringValue ?? (url != nil && command == nil ? "http" : "stdio")
         properties["url"] = url.map(FormatReaderSupport.redactedURL)
         properties["env"] = names(entry["env"])
         properties["headers"] = names(entry["headers"])
+        var launched: MCPLaunchPackage?
         if let command {
             properties["command"] = FormatReaderSupport.fileName(of: command)
             let arguments = (entry["args"]?.arrayValue ?? []).compactMap(\.stringValue)
-            if let launched = MCPLaunchCommand.package(command: command, arguments: arguments) {
+            launched = MCPLaunchCommand.package(command: command, arguments: arguments)
+            if let launched {
                 properties["package"] = launched.ref.description
                 properties["pinned"] = String(launched.pinned)
-                fragment.edges.append(
-                    EdgeRecord(
-                        from: tool, to: launched.ref, relation: .requiresPackage,
-                        evidence: Evidence(source: path, status: .inferred)))
             } else if let module = pythonModule(command: command, arguments: arguments) {
                 properties["module"] = module
             }
         } else if url == nil {
             fragment.warnings.append(
                 InventoryWarning(source: path, message: "MCP server '\(name)' has neither a command nor a url"))
+        }
+        let tool = identity(name: name, launched: launched, url: command == nil ? url : nil, folder: folder)
+        if let launched {
+            fragment.edges.append(
+                EdgeRecord(
+                    from: tool, to: launched.ref, relation: .requiresPackage,
+                    evidence: Evidence(source: path, status: .inferred)))
         }
         fragment.components.append(ComponentRecord(ref: tool, properties: properties, source: path))
         fragment.edges.insert(
@@ -105,6 +110,32 @@ public enum MCPConfigReader: InventoryReader {
                 evidence: Evidence(source: path, status: .declared)),
             at: 0)
         return fragment
+    }
+
+    /// A server is what it runs, never what a config calls it: two configs' `fetch` servers, one launching
+    /// `uvx mcp-server-fetch` and the other `npx evil-fetch`, are two tools, and the same package launched under
+    /// two names is one. A launched package gives `tool:pkg:npm/NAME[@VERSION]` (an image `tool:pkg:oci/…`), a
+    /// remote server its URL (`tool:https://host/path`, without credentials, query or fragment). Local code
+    /// (`python -m server`, `node ./index.js`) has no name outside its folder, so its config key is qualified by
+    /// the config's folder (`tool:FOLDER#KEY`).
+    static func identity(name: String, launched: MCPLaunchPackage?, url: String?, folder: String) -> ComponentRef {
+        if let launched {
+            return ComponentRef(
+                kind: .tool, ecosystem: launched.ref.ecosystem, name: launched.ref.name, version: launched.ref.version)
+        }
+        if let url, let remote = canonicalURL(url) { return ComponentRef(kind: .tool, name: remote) }
+        return ComponentRef(kind: .tool, name: folder + "#" + name)
+    }
+
+    /// A redacted URL with its scheme and host in lowercase (they are case-insensitive) and no trailing `/`.
+    static func canonicalURL(_ text: String) -> String? {
+        var url = FormatReaderSupport.redactedURL(text)
+        guard let schemeEnd = url.firstRange(of: "://") else { return nil }
+        let authorityEnd = url[schemeEnd.upperBound...].firstIndex(of: "/") ?? url.endIndex
+        url = url[..<authorityEnd].lowercased() + url[authorityEnd...]
+        while url.hasSuffix("/") && url.utf8.count > 1 { url.removeLast() }
+        guard !url.contains("@") else { return nil }  // `@` would read as a version
+        return url
     }
 
     /// The member names of an object (`env`, `headers`), sorted and comma-joined; never the values.

@@ -48,12 +48,59 @@ public enum StemmaManifestReader: InventoryReader {
             return .warning(path, "has manifest version \"\(marker)\"; this Stemma reads component/v1")
         }
         var fragment = InventoryFragment()
+        var budget = 20
         if let list = document["components"]?.sequence {
-            for item in list.prefix(100_000) { component(item, path: path, into: &fragment) }
+            checkKeys(document.node, known: documentKeys, path: path, budget: &budget, into: &fragment)
+            for item in list.prefix(100_000) {
+                checkComponentKeys(item, known: componentKeys, path: path, budget: &budget, into: &fragment)
+                component(item, path: path, into: &fragment)
+            }
         } else {
+            checkComponentKeys(
+                document.node, known: documentKeys + componentKeys, path: path, budget: &budget, into: &fragment)
             component(document.node, path: path, into: &fragment)
         }
         return fragment
+    }
+
+    /// The keys of a manifest document around its components.
+    static let documentKeys = ["stemma", "components"]
+
+    /// The keys of one component (`schemas/component.schema.json`).
+    static let componentKeys =
+        [
+            "kind", "name", "version", "purl", "owner", "stage", "account", "license", "source", "description", "team",
+            "properties", "artifacts", "dependsOn",
+        ] + shortcuts.map(\.key)
+
+    /// A component's keys, and those of its `dependsOn` and `artifacts` entries.
+    private static func checkComponentKeys(
+        _ node: YAMLTree, known: [String], path: String, budget: inout Int, into fragment: inout InventoryFragment
+    ) {
+        checkKeys(node, known: known, path: path, budget: &budget, into: &fragment)
+        for (key, entryKeys) in [("dependsOn", ["ref", "relation"]), ("artifacts", ["path", "sha256"])] {
+            for entry in node[key]?.sequence?.prefix(100_000) ?? [] where budget > 0 {
+                checkKeys(entry, known: entryKeys, path: path, budget: &budget, into: &fragment)
+            }
+        }
+    }
+
+    /// A key Stemma does not read is most often a typo (`model:` for `models:`) that would drop an edge without a
+    /// word: warn, naming the nearest known key. `budget` bounds the warnings of one document (20).
+    private static func checkKeys(
+        _ node: YAMLTree, known: [String], path: String, budget: inout Int, into fragment: inout InventoryFragment
+    ) {
+        guard budget > 0, let mapping = node.mapping else { return }
+        for (key, _) in mapping.prefix(10_000) where !known.contains(key) {
+            guard budget > 0 else { return }
+            budget -= 1
+            let shown = "`\(key.prefix(100))`"
+            let hint =
+                KeySuggestion.nearest(key, in: known).map { "did you mean `\($0)`?" }
+                ?? "Stemma reads " + known.map { "`\($0)`" }.joined(separator: ", ")
+            fragment.warnings.append(
+                InventoryWarning(source: path, message: "unknown manifest key \(shown) is ignored; \(hint)"))
+        }
     }
 
     private static func component(_ node: YAMLTree, path: String, into fragment: inout InventoryFragment) {

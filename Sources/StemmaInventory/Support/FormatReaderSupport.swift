@@ -70,32 +70,20 @@ enum FormatReaderSupport {
     /// A Hugging Face repository named by a URL (`https://huggingface.co/org/name/...`,
     /// `https://huggingface.co/datasets/org/name`, `hf.co/...`): a model or dataset ref without a version.
     static func huggingFaceRef(url text: String) -> ComponentRef? {
-        var rest = Substring(text.trimmedText)
-        for scheme in ["https://", "http://"] where rest.lowercased().hasPrefix(scheme) {
-            rest = rest.dropFirst(scheme.count)
-        }
-        if let end = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) { rest = rest[..<end] }
-        var segments = rest.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        guard let host = segments.first?.lowercased(),
-            ["huggingface.co", "www.huggingface.co", "hf.co"].contains(host)
+        let trimmed = text.trimmedText
+        guard !trimmed.hasPrefix("hf://"), !trimmed.hasPrefix("models--"), !trimmed.hasPrefix("datasets--"),
+            let hub = HuggingFaceID.explicit(trimmed)
         else { return nil }
-        segments.removeFirst()
-        var kind = NodeKind.model
-        if segments.first == "datasets" {
-            kind = .dataset
-            segments.removeFirst()
-        } else if let first = segments.first, ["spaces", "docs", "blog", "api", "papers"].contains(first) {
-            return nil
-        }
-        guard segments.count >= 2 else { return nil }
-        return ComponentRef(kind: kind, ecosystem: "huggingface", name: segments[0] + "/" + segments[1])
+        return ComponentRef(kind: hub.kind ?? .model, ecosystem: "huggingface", name: hub.id)
     }
 
-    /// A reference written as a Hugging Face URL, a purl, or `KIND:NAME[@VERSION]`.
+    /// A reference written as a Hugging Face URL, a purl, `KIND:NAME[@VERSION]`, `hf://…` or a hub cache folder
+    /// name. A bare name (`org/name`) gives nil: the caller knows which kind its field names.
     static func reference(_ text: String) -> ComponentRef? {
         let trimmed = text.trimmedText
         if let hub = huggingFaceRef(url: trimmed) { return hub }
         if trimmed.lowercased().hasPrefix("http://") || trimmed.lowercased().hasPrefix("https://") { return nil }
+        guard trimmed.contains(":") || HuggingFaceID.cacheFolder(trimmed) != nil else { return nil }
         return ComponentRef(parsing: trimmed)
     }
 
