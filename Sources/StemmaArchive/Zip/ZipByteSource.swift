@@ -35,8 +35,8 @@ extension ZipByteSource {
 
 /// A zip file on disk, read with `pread`.
 ///
-/// Opened with `O_NONBLOCK` and checked with `fstat` on the descriptor, so a named pipe or device named `.zip`
-/// is refused instead of blocking.
+/// Opened through ``RegularFile`` (`O_NONBLOCK`, then `fstat` on the descriptor), so a named pipe or device named
+/// `.zip` is refused instead of blocking.
 public final class ZipFile: ZipByteSource {
     /// The file's size when it was opened.
     public let count: Int
@@ -47,24 +47,10 @@ public final class ZipFile: ZipByteSource {
     /// Opens `path`.
     /// - Throws: ``StemmaError`` `.io` naming the path when it cannot be opened or is not a regular file.
     public init(path: String) throws(StemmaError) {
-        var descriptor: Int32
-        repeat {
-            descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
-        } while descriptor < 0 && errno == EINTR
-        guard descriptor >= 0 else { throw StemmaError.io("open", path, errno: errno) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            let saved = errno
-            Glibc.close(descriptor)
-            throw StemmaError.io("stat", path, errno: saved)
-        }
-        guard status.st_mode & S_IFMT == S_IFREG else {
-            Glibc.close(descriptor)
-            throw StemmaError(.io, "'\(path)' is not a regular file")
-        }
-        self.descriptor = descriptor
-        self.count = Int(status.st_size)
+        let file = try RegularFile(path: path)
+        self.count = Int(file.size)
         self.path = path
+        self.descriptor = file.release()
     }
 
     deinit { Glibc.close(descriptor) }
