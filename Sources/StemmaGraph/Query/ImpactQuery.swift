@@ -17,7 +17,11 @@ public struct ImpactQuery: Sendable {
         for flag in flagged {
             let ids = graph.ids(matching: flag.ref)
             if ids.isEmpty {
-                warnings.append(InventoryWarning(source: "query", message: "\(flag.ref) is not in the inventory"))
+                // A typo must be visible: name the refs that look like it (not for digests, which have no near miss).
+                let nearest = flag.ref.kind == .artifact ? [] : NearestRefs.nearest(to: flag.ref, in: graph)
+                let hint = nearest.isEmpty ? "" : "; nearest: " + nearest.map(\.description).joined(separator: ", ")
+                warnings.append(
+                    InventoryWarning(source: "query", message: "\(flag.ref) is not in the inventory\(hint)"))
             }
             for id in ids {
                 seeds.append((id, flag))
@@ -31,7 +35,6 @@ public struct ImpactQuery: Sendable {
         var parentRelation = [Relation?](repeating: nil, count: count)
         var origin = [Int32](repeating: -1, count: count)
         var severity = [ImpactSeverity?](repeating: nil, count: count)
-        var reachedComponents = 0
 
         for level in ImpactSeverity.allCases {  // critical first
             var queue: [Int32] = []
@@ -53,15 +56,15 @@ public struct ImpactQuery: Sendable {
                     queue.append(edge.node)
                 }
             }
-            reachedComponents += queue.count
         }
 
-        var affected: [AffectedAgent] = []
-        for id in 0..<count where severity[id] != nil && graph.nodes[id].ref.kind == .agent {
-            // A versionless reference to an agent that is declared with a version is an alias, not another agent.
+        var affected: [AffectedComponent] = []
+        var agentCount = 0
+        for id in 0..<count where severity[id] != nil {
+            // A versionless reference to a component declared with a version is an alias, not another component.
             let ref = graph.nodes[id].ref
             if ref.version == nil, graph.versionsByName[ref] != nil { continue }
-            var path = [graph.nodes[id].ref]
+            var path = [ref]
             var relations: [Relation] = []
             var step = Int32(id)
             while parent[Int(step)] >= 0 {
@@ -69,15 +72,15 @@ public struct ImpactQuery: Sendable {
                 step = parent[Int(step)]
                 path.append(graph.node(step).ref)
             }
+            if ref.kind == .agent { agentCount += 1 }
             affected.append(
-                AffectedAgent(
-                    ref: graph.nodes[id].ref, severity: severity[id]!, path: path, relations: relations,
+                AffectedComponent(
+                    ref: ref, severity: severity[id]!, path: path, relations: relations,
                     flaggedBy: graph.node(origin[id]).ref, properties: graph.nodes[id].properties))
         }
-        affected.sort { ($0.severity, $1.ref) > ($1.severity, $0.ref) }
-        let agentCount = affected.count
+        affected.sort(by: AffectedComponent.reportOrder)
         return ImpactResult(
             query: query, flagged: resolvedFlags.sorted { $0.ref < $1.ref }, affected: affected,
-            affectedComponentCount: reachedComponents - agentCount, warnings: warnings)
+            affectedAgentCount: agentCount, affectedComponentCount: affected.count - agentCount, warnings: warnings)
     }
 }
