@@ -80,7 +80,10 @@ struct ImpactCommand: ParsableCommand {
 
     @Option(
         name: .customLong("fail-on"),
-        help: "Exit 1 when an affected agent is at or above this severity (critical, high, medium, low, any).")
+        help: """
+            Exit 1 when an affected agent is at or above this severity (critical, high, medium, low, any); \
+            unknown severity counts as any level.
+            """)
     var failOn: FailOn?
 
     @Option(help: "List only affected components of this kind (agent, model, dataset, corpus, package, tool, any).")
@@ -139,10 +142,10 @@ struct ImpactCommand: ParsableCommand {
             FileOutput.standardOutput.write(result.text(style: TextStyle(color: Terminal.colorOnStandardOutput)) + "\n")
         }
         // The gate looks at every affected agent, whatever --kind lists.
-        if let failOn, outcome.result.hasAgent(atLeast: failOn.threshold) {
-            let count = outcome.result.agents.filter { a in failOn.threshold.map { a.severity >= $0 } ?? true }.count
+        if let failOn, case let failing = outcome.result.agents(atLeast: failOn.threshold), !failing.isEmpty {
             Diagnostics.warning(
-                "\(count) affected agent\(count == 1 ? "" : "s") at or above --fail-on \(failOn.rawValue); exit 1")
+                "\(failing.count) affected agent\(failing.count == 1 ? "" : "s") at or above --fail-on \(failOn.rawValue); exit 1"
+            )
             throw ExitCode(1)
         }
     }

@@ -49,11 +49,14 @@ public struct ImpactResult: Sendable {
         return result
     }
 
-    /// Whether an affected agent is at or above `threshold` (any affected agent when `threshold` is nil): the
-    /// `--fail-on` gate.
-    public func hasAgent(atLeast threshold: ImpactSeverity?) -> Bool {
-        affected.contains { component in
-            component.ref.kind == .agent && (threshold.map { component.severity >= $0 } ?? true)
+    /// The affected agents at or above `threshold` (every affected agent when it is nil): what the `--fail-on`
+    /// gate fails on. An agent reached only by an advisory of unknown severity counts at every threshold, since
+    /// that advisory may be critical: the gate fails closed.
+    public func agents(atLeast threshold: ImpactSeverity?) -> [AffectedComponent] {
+        affected.filter { component in
+            guard component.ref.kind == .agent else { return false }
+            guard let threshold else { return true }
+            return component.severity == .unknown || component.severity >= threshold
         }
     }
 }
