@@ -66,13 +66,13 @@ public enum RequirementsReader: InventoryReader {
                 case "-r", "--requirement", "-c", "--constraint":
                     lock.warn("line \(line.number): includes '\(value ?? "")', which is not followed from here")
                 case "-e", "--editable":
-                    if let editable = editable(value, line: line.number) {
-                        packages.append(editable)
-                    } else {
-                        lock.warn("line \(line.number): editable requirement '\(value ?? "")' names no #egg=; skipped")
-                    }
+                    let named = editable(value, line: line.number)
+                    if let named { packages.append(named) }
+                    let what = "line \(line.number): editable requirement '\(value ?? "")'"
                     if hashMode {
-                        lock.warn("line \(line.number): editable requirement '\(value ?? "")' has no hash")
+                        lock.warn(named == nil ? "\(what) has no hash; skipped" : "\(what) has no hash")
+                    } else if named == nil {
+                        lock.warn("\(what) names no package (#egg=); skipped")
                     }
                 default: break
                 }
