@@ -90,4 +90,37 @@ import Testing
         #expect(NearestRefs.nearest(to: long, in: graph).isEmpty)
         #expect(clock.now - started < .seconds(5))
     }
+
+    @Test func aLongFineTuneChainIsAnsweredInLinearWork() {
+        // 20,000 models, each fine-tuned from the one before, and an agent on the last: every model is affected,
+        // and whole paths for each would be 200 million steps.
+        let count = 20_000
+        var edges: [EdgeRecord] = [
+            EdgeRecord(
+                from: Self.ref("agent:end"), to: Self.ref("model:m\(count - 1)"), relation: .usesModel,
+                evidence: ImpactQueryTests.evidence)
+        ]
+        for index in 1..<count {
+            edges.append(
+                EdgeRecord(
+                    from: Self.ref("model:m\(index)"), to: Self.ref("model:m\(index - 1)"), relation: .fineTunedFrom,
+                    evidence: ImpactQueryTests.evidence))
+        }
+        var builder = GraphBuilder()
+        builder.add(InventoryFragment(edges: edges))
+        let graph = builder.build().graph
+        let clock = ContinuousClock()
+        let started = clock.now
+        let result = ImpactQuery(graph: graph).run(
+            query: "m0", flagged: [FlaggedComponent(ref: Self.ref("model:m0"), severity: .high, reason: "r")])
+        #expect(clock.now - started < .seconds(10))
+        #expect(result.affectedAgentCount == 1 && result.affectedComponentCount == count)
+        let agent = result.affected[0]
+        #expect(agent.ref.description == "agent:end" && agent.path.count == count + 1 && !agent.pathTruncated)
+        let far = result.affected.first { $0.ref.description == "model:m\(count - 1)" }
+        #expect(far?.pathTruncated == true && far?.relations.count == ImpactQuery.maxComponentPathSteps)
+        #expect(far?.flaggedBy.description == "model:m0")
+        let near = result.affected.first { $0.ref.description == "model:m3" }
+        #expect(near?.pathTruncated == false && near?.path.last?.description == "model:m0")
+    }
 }

@@ -6,6 +6,8 @@
 /// the shortest path to that thing. A visited set makes cycles harmless. O(nodes + edges) in all.
 public struct ImpactQuery: Sendable {
     public let graph: Graph
+    /// The longest path reported for a component that is not an agent; longer ones are cut (``AffectedComponent/pathTruncated``).
+    public static let maxComponentPathSteps = 256
 
     public init(graph: Graph) { self.graph = graph }
 
@@ -67,7 +69,9 @@ public struct ImpactQuery: Sendable {
             var path = [ref]
             var relations: [Relation] = []
             var step = Int32(id)
-            while parent[Int(step)] >= 0 {
+            // Every component of a 100,000-model fine-tune chain is affected: whole paths for each would be
+            // quadratic, so a component's path stops after a bound (an agent's is whole, as it always was).
+            while parent[Int(step)] >= 0 && (ref.kind == .agent || relations.count < Self.maxComponentPathSteps) {
                 relations.append(parentRelation[Int(step)]!)
                 step = parent[Int(step)]
                 path.append(graph.node(step).ref)
@@ -76,7 +80,8 @@ public struct ImpactQuery: Sendable {
             affected.append(
                 AffectedComponent(
                     ref: ref, severity: severity[id]!, path: path, relations: relations,
-                    flaggedBy: graph.node(origin[id]).ref, properties: graph.nodes[id].properties))
+                    flaggedBy: graph.node(origin[id]).ref, properties: graph.nodes[id].properties,
+                    pathTruncated: parent[Int(step)] >= 0))
         }
         affected.sort(by: AffectedComponent.reportOrder)
         return ImpactResult(

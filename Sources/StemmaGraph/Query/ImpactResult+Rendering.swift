@@ -27,6 +27,7 @@ extension ImpactResult {
                 ("path", .array(component.path.map { .string($0.description) })),
                 ("relations", .array(component.relations.map { .string($0.rawValue) })),
                 ("flaggedBy", .string(component.flaggedBy.description)),
+                ("pathTruncated", .bool(component.pathTruncated)),
                 (
                     "properties",
                     .object(component.properties.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
@@ -104,6 +105,11 @@ extension ImpactResult {
             let indent = String(repeating: "   ", count: depth)
             lines.append(
                 "    \(indent)└─ \(relation.rawValue) \(component.path[depth + 1].description.terminalEscaped)")
+        }
+        if component.pathTruncated {
+            lines.append(
+                "    … (path cut after \(component.relations.count) steps; flagged by \(component.flaggedBy.description.terminalEscaped))"
+            )
         }
     }
 }

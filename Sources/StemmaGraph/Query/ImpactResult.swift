@@ -3,7 +3,7 @@ public struct AffectedComponent: Sendable {
     public var ref: ComponentRef
     /// The highest severity among the flagged components that reach it.
     public var severity: ImpactSeverity
-    /// From the component down to the flagged component, both included.
+    /// From the component down to the flagged component, both included (unless ``pathTruncated``).
     public var path: [ComponentRef]
     /// The relation of each step: `relations[i]` links `path[i]` to `path[i + 1]`.
     public var relations: [Relation]
@@ -11,6 +11,9 @@ public struct AffectedComponent: Sendable {
     public var flaggedBy: ComponentRef
     /// Owner, account, stage and whatever else the inventory said about the component.
     public var properties: [String: String]
+    /// Whether ``path`` was cut after ``ImpactQuery/maxComponentPathSteps`` steps (components other than agents
+    /// only); ``flaggedBy`` still names what flagged it.
+    public var pathTruncated = false
 
     /// Agents first (they are what a team owns and ships), then most severe, then by ref.
     static func reportOrder(_ a: AffectedComponent, _ b: AffectedComponent) -> Bool {
