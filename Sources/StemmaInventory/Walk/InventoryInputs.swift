@@ -65,7 +65,7 @@ public enum InventoryInputs {
             }
         }
         guard let first = paths.first(where: { unrecognised.contains(normalised($0)) }) else { return }
-        var message = "nothing in --inventory '\(first)' was recognised"
+        var message = "nothing in --inventory '\(first)' was recognised and read"
         if result.filesSeen == 0 && paths.count == 1 {
             message += " (it holds no files)"
         } else {
