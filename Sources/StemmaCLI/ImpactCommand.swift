@@ -86,7 +86,10 @@ struct ImpactCommand: ParsableCommand {
             """)
     var failOn: FailOn?
 
-    @Option(help: "List only affected components of this kind (agent, model, dataset, corpus, package, tool, any).")
+    @Option(
+        help:
+            "List only affected components of this kind (agent, model, dataset, corpus, package, tool, artifact, any)."
+    )
     var kind: KindFilter = .any
 
     @Option(help: "Output: text (a tree) or json (schemas/impact-report.schema.json).")
@@ -137,7 +140,9 @@ struct ImpactCommand: ParsableCommand {
             FileOutput.standardOutput.write(JSONWriter(indent: 2).string(result.jsonValue()) + "\n")
             // The text output prints its warnings; a JSON reader in CI may never look, so a query that matched
             // nothing (and the nearest refs) also goes to stderr.
-            for warning in result.warnings where warning.source == "query" { Diagnostics.warning("\(warning)") }
+            let unmatched = result.warnings.filter { $0.source == "query" }
+            for warning in unmatched.prefix(20) { Diagnostics.warning("\(warning)") }
+            if unmatched.count > 20 { Diagnostics.warning("\(unmatched.count - 20) more flags not in the inventory") }
         case .text, .sarif:
             FileOutput.standardOutput.write(result.text(style: TextStyle(color: Terminal.colorOnStandardOutput)) + "\n")
         }
