@@ -32,6 +32,7 @@ import Testing
             (["impact", Self.llama, "--inventory", "/no/such/dir"], "'/no/such/dir' cannot be read"),
             (["impact", Self.llama, "--inventory", empty.path], "Stemma reads stemma.yaml manifests"),
             (["impact", Self.llama, "--inventory", prose.path], "was recognised"),
+            (["impact", Self.llama, "--inventory", "README.md"], "'README.md' was recognised"),
             (["impact", Self.llama, "--inventory", "examples/fleet", "--inventory", empty.path], empty.path),
             (["impact", "--advisories", "README.md", "--inventory", "examples/fleet"], "holds no OSV advisory"),
             (["impact", "--advisories", empty.path, "--inventory", "examples/fleet"], "holds no OSV advisory"),
