@@ -6,16 +6,18 @@ import StemmaInventory
 public enum BOMGenerator {
     /// Reads the inventory (and advisories) the request names and builds the BOM.
     /// - Throws: ``StemmaError`` (`usage`) for a bad serial number, timestamp or an agent not in the inventory;
-    ///   (`io`/`malformedInput`) when an advisory path cannot be read at all.
+    ///   (`io`/`malformedInput`) when an inventory or advisory path cannot be read at all, or an inventory path
+    ///   gives the graph nothing (unless ``BOMRequest/allowEmpty``).
     public static func cycloneDX(_ request: BOMRequest) throws(StemmaError) -> BOMDocument {
         try check(request)
         if request.advisories.isEmpty {
-            let inventory = Inventory(limits: request.limits).read(request.inventory)
+            let inventory = try readInventory(request)
             return try cycloneDX(graph: inventory.graph, request: request, warnings: inventory.warnings)
         }
         var impact = ImpactRequest(query: nil, queryText: nil, inventory: request.inventory)
         impact.advisories = request.advisories
         impact.limits = request.limits
+        impact.allowEmpty = request.allowEmpty
         let outcome = try ImpactAnalysis.run(impact)
         return try cycloneDX(
             graph: outcome.inventory.graph, flagged: outcome.result.flagged, request: request,
@@ -36,6 +38,15 @@ public enum BOMGenerator {
         members.insert(("serialNumber", .string(serial)), at: 3)
         let json = JSONValue.object(members)
         return BOMDocument(json: json, bytes: JSONWriter(indent: 2).bytes(json) + [0x0A], warnings: warnings)
+    }
+
+    /// Reads the request's inventory, refusing paths that do not exist and, unless empty is allowed, paths that
+    /// give the graph nothing.
+    static func readInventory(_ request: BOMRequest) throws(StemmaError) -> Inventory.Result {
+        try InventoryInputs.requireReadable(request.inventory, option: "--inventory")
+        let inventory = Inventory(limits: request.limits).read(request.inventory)
+        if !request.allowEmpty { try InventoryInputs.requireRecognised(inventory, paths: request.inventory) }
+        return inventory
     }
 
     private static func check(_ request: BOMRequest) throws(StemmaError) {

@@ -19,6 +19,9 @@ public struct BOMRequest: Sendable {
     /// The name of the fleet's application component; nil uses the first inventory folder's name.
     public var fleetName: String?
     public var limits = InventoryLimits()
+    /// Whether an inventory that gives the graph nothing still gets a (nearly empty) document; without it such an
+    /// inventory is an error, so a mistyped folder never becomes an empty BOM.
+    public var allowEmpty = false
 
     /// Creates a request for the whole inventory.
     public init(inventory: [String]) { self.inventory = inventory }

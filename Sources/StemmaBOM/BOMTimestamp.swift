@@ -15,6 +15,16 @@ enum BOMTimestamp {
         return newest
     }
 
+    /// The timestamp of a BOM read from `sources`: their newest modification time; for a document with no source
+    /// (an empty inventory, `--allow-empty`) that of the inventory paths themselves, and failing that the current
+    /// time, never 1970.
+    static func chosen(sources: some Sequence<String>, inputs: [String]) -> String {
+        var seconds = newestModification(of: sources)
+        if seconds <= 0 { seconds = newestModification(of: inputs) }
+        if seconds <= 0 { seconds = Int(time(nil)) }
+        return format(seconds: seconds)
+    }
+
     /// `seconds` as RFC 3339 UTC without fractions (`2026-11-27T03:55:55Z`).
     static func format(seconds: Int) -> String {
         var time = time_t(seconds)

@@ -13,7 +13,7 @@ enum BOMVulnerabilities {
             let impact = ImpactQuery(graph: graph).run(query: key, flagged: flags)
             var affected = Set(flags.map(\.ref.description).filter(listed.contains))
             guard !affected.isEmpty else { continue }
-            affected.formUnion(impact.affected.map(\.ref.description).filter(listed.contains))
+            affected.formUnion(impact.agents.map(\.ref.description).filter(listed.contains))
             let severity = flags.map(\.severity).max() ?? .unknown
             var members: [(String, JSONValue)] = [("id", .string(key))]
             if let advisory = flags[0].advisory {

@@ -43,7 +43,7 @@ struct CycloneDXAssembly {
         var sources = Set<String>()
         for id in listedIDs + (root.map { [$0] } ?? []) { sources.formUnion(graph.node(id).sources) }
         let timestamp =
-            request.timestamp ?? BOMTimestamp.format(seconds: BOMTimestamp.newestModification(of: sources.sorted()))
+            request.timestamp ?? BOMTimestamp.chosen(sources: sources.sorted(), inputs: request.inventory)
         let tool = JSONValue.object([
             ("type", .string("application")), ("name", .string("stemma")), ("version", .string(StemmaVersion.current)),
         ])

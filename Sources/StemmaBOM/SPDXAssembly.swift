@@ -86,7 +86,7 @@ struct SPDXAssembly {
         if let timestamp = request.timestamp { return timestamp }
         var sources = Set<String>()
         for id in listed { sources.formUnion(graph.node(id).sources) }
-        return BOMTimestamp.format(seconds: BOMTimestamp.newestModification(of: sources.sorted()))
+        return BOMTimestamp.chosen(sources: sources.sorted(), inputs: request.inventory)
     }
 
     // MARK: - Elements

@@ -6,10 +6,11 @@ extension BOMGenerator {
     /// Reads the inventory the request names and builds an SPDX 3.0.1 JSON-LD document (Core, Software, AI and
     /// Dataset profiles) of the fleet or of one agent.
     /// - Throws: ``StemmaError`` (`usage`) for a bad serial number or timestamp, an agent not in the inventory, or
-    ///   advisories (SPDX 3 security elements are not written yet).
+    ///   advisories (SPDX 3 security elements are not written yet); (`io`/`malformedInput`) when an inventory path
+    ///   cannot be read or, without ``BOMRequest/allowEmpty``, gives the graph nothing.
     public static func spdx(_ request: BOMRequest) throws(StemmaError) -> BOMDocument {
         try checkSPDX(request)
-        let inventory = Inventory(limits: request.limits).read(request.inventory)
+        let inventory = try readInventory(request)
         return try spdx(graph: inventory.graph, request: request, warnings: inventory.warnings)
     }
 

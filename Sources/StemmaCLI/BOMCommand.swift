@@ -27,6 +27,10 @@ struct BOMCommand: ParsableCommand {
             The output is deterministic: the serial number is derived from the content and the timestamp is the
             modification time of the newest input document (or --timestamp).
 
+            An --inventory path that does not exist or cannot be read, or in which nothing was recognised, exits 2:
+            a mistyped folder never becomes an empty BOM. --allow-empty accepts an inventory that gives nothing
+            (an empty BOM, timestamped with the inventory folder's modification time).
+
             Exit status: 0 written, 2 could not.
 
             Examples:
@@ -69,6 +73,9 @@ struct BOMCommand: ParsableCommand {
     @Option(help: "Where to write the BOM (default: standard output).")
     var output: String?
 
+    @Flag(name: .customLong("allow-empty"), help: "Write an empty BOM when nothing in the inventory is recognised.")
+    var allowEmpty = false
+
     func validate() throws {
         guard bundle != nil || !inventory.isEmpty else {
             throw ValidationError("give a BUNDLE, or at least one --inventory folder or file")
@@ -88,6 +95,7 @@ struct BOMCommand: ParsableCommand {
         request.specVersion = CycloneDXVersion(rawValue: specVersion) ?? .v1_6
         request.serialNumber = serialNumber
         request.timestamp = timestamp
+        request.allowEmpty = allowEmpty
         if let agent {
             guard let ref = ComponentRef(parsing: agent, defaultKind: .agent) else {
                 throw StemmaError(.usage, "--agent \"\(agent)\" is not a reference (agent:NAME[@VERSION])")

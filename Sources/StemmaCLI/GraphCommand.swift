@@ -8,6 +8,9 @@ struct GraphCommand: ParsableCommand {
         commandName: "graph",
         abstract: "Export the whole supply-chain graph read from an inventory.",
         discussion: """
+            An --inventory path that does not exist or cannot be read, or in which nothing was recognised, exits 2;
+            --allow-empty accepts the second (then an empty graph, exit 0).
+
             Examples:
               stemma graph --inventory fleet/ --format json > graph.json
               stemma graph --inventory fleet/ --format dot | dot -Tsvg > graph.svg
@@ -25,12 +28,17 @@ struct GraphCommand: ParsableCommand {
     @Option(help: "Output: json (nodes, edges with evidence, warnings) or dot (Graphviz).")
     var format: GraphFormat = .json
 
+    @Flag(name: .customLong("allow-empty"), help: "Write an empty graph when nothing in the inventory is recognised.")
+    var allowEmpty = false
+
     func validate() throws {
         guard !inventory.isEmpty else { throw ValidationError("give at least one --inventory folder or file") }
     }
 
     func run() throws {
+        try InventoryInputs.requireReadable(inventory, option: "--inventory")
         let result = Inventory().read(inventory)
+        if !allowEmpty { try InventoryInputs.requireRecognised(result, paths: inventory) }
         switch format {
         case .json:
             FileOutput.standardOutput.write(

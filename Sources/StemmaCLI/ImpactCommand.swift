@@ -19,11 +19,17 @@ struct ImpactCommand: ParsableCommand {
             KIND:NAME[@VERSION] (model:, dataset:, corpus:, package:, tool:, agent:) or sha256:HEX. Without a
             version every version is flagged.
 
-            Exit status: 0 the query ran (whether or not agents are affected), 2 it could not.
+            JSON and text list every affected component with its kind, agents first; --kind keeps one kind.
+
+            Exit status: 0 the query ran; 1 --fail-on was given and an affected agent is at or above that severity;
+            2 it could not run (a path that does not exist or cannot be read, an inventory in which nothing was
+            recognised, --advisories that hold no OSV advisory, a bad reference). A query that matches nothing in
+            the inventory is an answer (0), with a warning naming the nearest refs.
 
             Examples:
               stemma impact pkg:huggingface/meta-llama/Llama-3.1-8B --inventory ~/.cache/huggingface/hub --inventory boms/
-              stemma impact --advisories osv/ --inventory fleet/ --format json
+              stemma impact --advisories osv/ --inventory fleet/ --format json --fail-on high
+              stemma impact pkg:pypi/torch --inventory fleet/ --kind model
               stemma impact sha256:9f2c… --inventory fleet/ --revoked revoked.txt
             """
     )
@@ -43,8 +49,48 @@ struct ImpactCommand: ParsableCommand {
     @Option(name: .customLong("flag"), help: "Flag a component by hand (repeatable), like QUERY.")
     var flags: [String] = []
 
-    @Option(help: "Severity of the query and of --flag components: critical, high, medium or low.")
-    var severity: String = "critical"
+    /// A severity a query or a flag can be given.
+    enum AssumedSeverity: String, ExpressibleByArgument, CaseIterable {
+        case critical, high, medium, low
+    }
+
+    /// The `--fail-on` threshold.
+    enum FailOn: String, ExpressibleByArgument, CaseIterable {
+        case critical, high, medium, low, any
+
+        /// The lowest severity that fails; nil for any affected agent.
+        var threshold: ImpactSeverity? { self == .any ? nil : ImpactSeverity(rawValue: rawValue) }
+    }
+
+    /// The kinds `--kind` keeps.
+    enum KindFilter: String, ExpressibleByArgument, CaseIterable {
+        case agent, model, dataset, corpus, package, tool, artifact, any
+
+        var kinds: Set<NodeKind> { self == .any ? Set(NodeKind.allCases) : [NodeKind(rawValue: rawValue)!] }
+    }
+
+    @Option(
+        name: .customLong("assume-severity"),
+        help: "Severity given to the query and to --flag components (advisories carry their own).")
+    var assumeSeverity: AssumedSeverity?
+
+    /// The old spelling of `--assume-severity`, which users of `trivy --severity` read as a filter.
+    @Option(name: .customLong("severity"), help: .hidden)
+    var deprecatedSeverity: AssumedSeverity?
+
+    @Option(
+        name: .customLong("fail-on"),
+        help: """
+            Exit 1 when an affected agent is at or above this severity (critical, high, medium, low, any); \
+            unknown severity counts as any level.
+            """)
+    var failOn: FailOn?
+
+    @Option(
+        help:
+            "List only affected components of this kind (agent, model, dataset, corpus, package, tool, artifact, any)."
+    )
+    var kind: KindFilter = .any
 
     @Option(help: "Output: text (a tree) or json (schemas/impact-report.schema.json).")
     var format: OutputFormat = .text
@@ -54,8 +100,8 @@ struct ImpactCommand: ParsableCommand {
         guard query != nil || !advisories.isEmpty || !revoked.isEmpty || !flags.isEmpty else {
             throw ValidationError("give a QUERY, --advisories, --revoked or --flag: something to look for")
         }
-        guard ["critical", "high", "medium", "low"].contains(severity.lowercased()) else {
-            throw ValidationError("--severity must be critical, high, medium or low")
+        if assumeSeverity != nil && deprecatedSeverity != nil {
+            throw ValidationError("--severity is the old spelling of --assume-severity: give only --assume-severity")
         }
         if format == .sarif { throw ValidationError("impact prints text or json") }
     }
@@ -74,7 +120,13 @@ struct ImpactCommand: ParsableCommand {
         var request = ImpactRequest(query: ref, queryText: query, inventory: inventory)
         request.advisories = advisories
         request.revocationLists = revoked
-        request.severity = ImpactSeverity(word: severity)
+        if deprecatedSeverity != nil {
+            Diagnostics.warning(
+                "--severity is deprecated: it sets the severity assumed for the query and --flag, not a filter or a "
+                    + "threshold; use --assume-severity (and --fail-on to fail a build)")
+        }
+        let assumed = assumeSeverity ?? deprecatedSeverity ?? .critical
+        request.severity = ImpactSeverity(rawValue: assumed.rawValue) ?? .critical
         for flag in flags {
             guard let parsed = ComponentRef(parsing: flag) else {
                 throw StemmaError(.usage, "--flag \"\(flag)\" is not a reference")
@@ -82,11 +134,24 @@ struct ImpactCommand: ParsableCommand {
             request.manualFlags.append(parsed)
         }
         let outcome = try ImpactAnalysis.run(request)
+        let result = outcome.result.filtered(to: kind.kinds)
         switch format {
-        case .json: FileOutput.standardOutput.write(JSONWriter(indent: 2).string(outcome.result.jsonValue()) + "\n")
+        case .json:
+            FileOutput.standardOutput.write(JSONWriter(indent: 2).string(result.jsonValue()) + "\n")
+            // The text output prints its warnings; a JSON reader in CI may never look, so a query that matched
+            // nothing (and the nearest refs) also goes to stderr.
+            let unmatched = result.warnings.filter { $0.source == "query" }
+            for warning in unmatched.prefix(20) { Diagnostics.warning("\(warning)") }
+            if unmatched.count > 20 { Diagnostics.warning("\(unmatched.count - 20) more flags not in the inventory") }
         case .text, .sarif:
-            FileOutput.standardOutput.write(
-                outcome.result.text(style: TextStyle(color: Terminal.colorOnStandardOutput)) + "\n")
+            FileOutput.standardOutput.write(result.text(style: TextStyle(color: Terminal.colorOnStandardOutput)) + "\n")
+        }
+        // The gate looks at every affected agent, whatever --kind lists.
+        if let failOn, case let failing = outcome.result.agents(atLeast: failOn.threshold), !failing.isEmpty {
+            Diagnostics.warning(
+                "\(failing.count) affected agent\(failing.count == 1 ? "" : "s") at or above --fail-on \(failOn.rawValue); exit 1"
+            )
+            throw ExitCode(1)
         }
     }
 }

@@ -20,7 +20,11 @@ import Testing
     }
 
     private func agents(_ report: JSONValue) -> Set<String> {
-        Set(report["affected"]?.arrayValue?.compactMap { $0["ref"]?.stringValue } ?? [])
+        Set(
+            report["affected"]?.arrayValue?.filter { $0["kind"] == .string("agent") }.compactMap {
+                $0["ref"]?.stringValue
+            }
+                ?? [])
     }
 
     static let affectedByLlama: Set<String> = [

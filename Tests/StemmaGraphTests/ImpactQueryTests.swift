@@ -52,7 +52,7 @@ import Testing
     private func affected(_ query: String, severity: ImpactSeverity = .critical) -> [String: AffectedAgent] {
         let result = ImpactQuery(graph: Self.fleet).run(
             query: query, flagged: [FlaggedComponent(ref: Self.ref(query), severity: severity, reason: "test")])
-        return Dictionary(uniqueKeysWithValues: result.affected.map { ($0.ref.name, $0) })
+        return Dictionary(uniqueKeysWithValues: result.agents.map { ($0.ref.name, $0) })
     }
 
     @Test func aCompromisedBaseReachesEveryDescendantAgent() {
@@ -139,7 +139,8 @@ import Testing
         let (graph, warnings) = builder.build()
         let result = ImpactQuery(graph: graph).run(
             query: "t", flagged: [FlaggedComponent(ref: Self.ref("pkg:pypi/torch"), severity: .high, reason: "r")])
-        #expect(result.affected.map(\.ref.name) == ["bot"])
+        #expect(result.agents.map(\.ref.name) == ["bot"])
+        #expect(result.affected.map(\.ref.description) == ["agent:bot", "pkg:pypi/torch@2.5.1"])
         #expect(warnings.contains { $0.message.contains("no agent is declared") })
     }
 

@@ -133,3 +133,46 @@ enum LockfileFixture {
         #expect(fragment.edges.map(LockfileFixture.text).first?.hasPrefix("agent(.)") == true)
     }
 }
+
+/// `pip freeze` output: no hashes, read by name and content.
+@Suite struct PipFreezeRequirementsTests {
+    static let freeze = """
+        # pip freeze > requirements.txt
+        certifi==2024.8.30
+        LangChain==0.0.130 ; python_version >= "3.8"
+        -e git+https://github.com/acme/tool.git@0123abcd#egg=acme_tool
+        -e /home/me/scratch
+        torch @ file:///wheels/torch-2.5.1-cp312-none-linux_x86_64.whl
+        requests>=2
+
+        """
+
+    @Test func aFreezeFileIsRecognisedByItsNameAndContent() {
+        let head = Array(Self.freeze.utf8)
+        for name in ["requirements.txt", "app/requirements-dev.txt", "requirements_prod.txt", "REQUIREMENTS.TXT"] {
+            #expect(RequirementsReader.recognizes(path: name, head: head), "\(name)")
+        }
+        // Another name, or prose in a requirements file, is not claimed.
+        #expect(!RequirementsReader.recognizes(path: "notes.txt", head: head))
+        #expect(!RequirementsReader.recognizes(path: "deps/freeze.txt", head: head))
+        let prose = Array("Install with: pip install -r requirements.txt\nThen run it.\n".utf8)
+        #expect(!RequirementsReader.recognizes(path: "requirements.txt", head: prose))
+        #expect(!RequirementsReader.recognizes(path: "requirements.txt", head: Array("# only comments\n".utf8)))
+    }
+
+    @Test func aFreezeFileGivesPinnedPackagesWithoutHashWarnings() {
+        let fragment = RequirementsReader.read(path: "bot/requirements.txt", bytes: Array(Self.freeze.utf8))
+        #expect(
+            fragment.components.map(\.ref.description) == [
+                "pkg:pypi/certifi@2024.8.30", "pkg:pypi/langchain@0.0.130", "pkg:pypi/acme-tool", "pkg:pypi/torch",
+                "pkg:pypi/requests",
+            ])
+        #expect(fragment.components[1].properties["marker"] == #"python_version >= "3.8""#)
+        #expect(fragment.components[2].properties["source"] == "git+https://github.com/acme/tool.git@0123abcd")
+        #expect(
+            fragment.warnings.map(\.message) == [
+                "line 5: editable requirement '/home/me/scratch' names no package (#egg=); skipped",
+                "line 7: 'requests' is not pinned with == (>=2); recorded by name only",
+            ])
+    }
+}

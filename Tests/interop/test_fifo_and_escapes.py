@@ -149,15 +149,19 @@ def test_verify_attestation_envelope_and_subject_that_are_fifos(signed, key, tmp
 
 def test_impact_inventory_and_advisories_that_are_fifos(signed, tmp_path):
     fifo = signed[3]
-    # An inventory path that cannot be read is a warning naming it (the rest of the inventory is still read).
+    # An inventory path that cannot be read stops the job, naming it: no answer comes from an unread input.
     res = run("impact", "pkg:pypi/x", "--inventory", fifo, "--format", "json")
-    assert res.rc == 0, res.describe()
-    warnings = json.loads(res.stdout)["warnings"]
-    assert any(str(fifo) in w and FIFO_WORDS in w for w in warnings), res.describe()
-    # A FIFO listed inside an inventory folder is never opened.
+    assert res.rc == 2 and str(fifo) in res.stderr and FIFO_WORDS in res.stderr, res.describe()
+    assert res.stdout == "", res.describe()
+    # A FIFO listed inside an inventory folder is never opened (the run ends, without a hang); with nothing else
+    # in the folder, nothing was recognised, which is exit 2 too.
     inventory = tmp_path / "inventory"
     inventory.mkdir()
     os.mkfifo(inventory / "requirements.txt")
+    res = run("impact", "pkg:pypi/x", "--inventory", inventory)
+    assert res.rc == 2 and "was recognised" in res.stderr, res.describe()
+    (inventory / "agent").mkdir()
+    (inventory / "agent" / "stemma.yaml").write_text("stemma: component/v1\nkind: agent\nname: a\n")
     assert run("impact", "pkg:pypi/x", "--inventory", inventory).rc == 0
     # Advisories that cannot be read stop the job.
     res = run("impact", "--advisories", fifo, "--inventory", inventory)
@@ -221,7 +225,7 @@ def test_impact_text_escapes_an_agent_name_and_json_keeps_it(tmp_path):
     assert "owner=team\\x1b[2J" in text.stdout, text.describe()
     report = json.loads(run("impact", "pkg:huggingface/acme/base-model", "--inventory", tmp_path / "agents",
                             "--format", "json").stdout)
-    names = [a["name"] for a in report["affected"]]
+    names = [a["name"] for a in report["affected"] if a["kind"] == "agent"]
     assert names == ["bot\n\x1b[32mnothing affected\x1b[0m\u202e"], report
     assert report["affected"][0]["properties"]["owner"] == "team\x1b[2J", report
     dot = run("graph", "--inventory", tmp_path / "agents", "--format", "dot")

@@ -11,6 +11,8 @@ import support
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 REPORT_SCHEMA = json.loads((ROOT / "schemas" / "verify-report.schema.json").read_text())
 POLICY_SCHEMA = json.loads((ROOT / "schemas" / "trust-policy.schema.json").read_text())
+IMPACT_SCHEMA = json.loads((ROOT / "schemas" / "impact-report.schema.json").read_text())
+FLEET = ROOT / "examples" / "fleet"
 
 
 def _validate(instance, schema):
@@ -64,3 +66,25 @@ def test_blake2b_signature_from_the_api_verifies(tmp_path, key):
     support.flip_byte(model / "config.json")
     support.assert_rejected(support.stemma_verify(model, "--signature", sig, "--public-key", key.public,
                                                   "--format", "json"), "integrity.digest-mismatch")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        ["pkg:huggingface/meta-llama/Llama-3.1-8B"],
+        ["pkg:huggingface/meta-llama/Llama-3.1-8B", "--kind", "model"],
+        ["pkg:huggingface/meta-lama/Llama-3.1-8B"],
+        ["--advisories", str(FLEET / "advisories")],
+    ],
+)
+def test_impact_reports_match_the_schema(query):
+    res = support.stemma("impact", *query, "--inventory", FLEET, "--format", "json")
+    assert res.rc == 0, res.describe()
+    report = json.loads(res.stdout)
+    assert report["schemaVersion"] == 2
+    _validate(report, IMPACT_SCHEMA)
+    kinds = [component["kind"] for component in report["affected"]]
+    # Agents come first, and every affected component is named, not only agents.
+    assert kinds == sorted(kinds, key=lambda kind: kind != "agent")
+    if query[0].startswith("pkg:huggingface/meta-llama") and "--kind" not in query:
+        assert report["affectedAgents"] == 22 and "model" in kinds

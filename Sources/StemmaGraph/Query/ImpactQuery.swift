@@ -6,6 +6,8 @@
 /// the shortest path to that thing. A visited set makes cycles harmless. O(nodes + edges) in all.
 public struct ImpactQuery: Sendable {
     public let graph: Graph
+    /// The longest path reported for a component that is not an agent; longer ones are cut (``AffectedComponent/pathTruncated``).
+    public static let maxComponentPathSteps = 256
 
     public init(graph: Graph) { self.graph = graph }
 
@@ -17,7 +19,11 @@ public struct ImpactQuery: Sendable {
         for flag in flagged {
             let ids = graph.ids(matching: flag.ref)
             if ids.isEmpty {
-                warnings.append(InventoryWarning(source: "query", message: "\(flag.ref) is not in the inventory"))
+                // A typo must be visible: name the refs that look like it (not for digests, which have no near miss).
+                let nearest = flag.ref.kind == .artifact ? [] : NearestRefs.nearest(to: flag.ref, in: graph)
+                let hint = nearest.isEmpty ? "" : "; nearest: " + nearest.map(\.description).joined(separator: ", ")
+                warnings.append(
+                    InventoryWarning(source: "query", message: "\(flag.ref) is not in the inventory\(hint)"))
             }
             for id in ids {
                 seeds.append((id, flag))
@@ -31,7 +37,6 @@ public struct ImpactQuery: Sendable {
         var parentRelation = [Relation?](repeating: nil, count: count)
         var origin = [Int32](repeating: -1, count: count)
         var severity = [ImpactSeverity?](repeating: nil, count: count)
-        var reachedComponents = 0
 
         for level in ImpactSeverity.allCases {  // critical first
             var queue: [Int32] = []
@@ -53,31 +58,34 @@ public struct ImpactQuery: Sendable {
                     queue.append(edge.node)
                 }
             }
-            reachedComponents += queue.count
         }
 
-        var affected: [AffectedAgent] = []
-        for id in 0..<count where severity[id] != nil && graph.nodes[id].ref.kind == .agent {
-            // A versionless reference to an agent that is declared with a version is an alias, not another agent.
+        var affected: [AffectedComponent] = []
+        var agentCount = 0
+        for id in 0..<count where severity[id] != nil {
+            // A versionless reference to a component declared with a version is an alias, not another component.
             let ref = graph.nodes[id].ref
             if ref.version == nil, graph.versionsByName[ref] != nil { continue }
-            var path = [graph.nodes[id].ref]
+            var path = [ref]
             var relations: [Relation] = []
             var step = Int32(id)
-            while parent[Int(step)] >= 0 {
+            // Every component of a 100,000-model fine-tune chain is affected: whole paths for each would be
+            // quadratic, so a component's path stops after a bound (an agent's is whole, as it always was).
+            while parent[Int(step)] >= 0 && (ref.kind == .agent || relations.count < Self.maxComponentPathSteps) {
                 relations.append(parentRelation[Int(step)]!)
                 step = parent[Int(step)]
                 path.append(graph.node(step).ref)
             }
+            if ref.kind == .agent { agentCount += 1 }
             affected.append(
-                AffectedAgent(
-                    ref: graph.nodes[id].ref, severity: severity[id]!, path: path, relations: relations,
-                    flaggedBy: graph.node(origin[id]).ref, properties: graph.nodes[id].properties))
+                AffectedComponent(
+                    ref: ref, severity: severity[id]!, path: path, relations: relations,
+                    flaggedBy: graph.node(origin[id]).ref, properties: graph.nodes[id].properties,
+                    pathTruncated: parent[Int(step)] >= 0))
         }
-        affected.sort { ($0.severity, $1.ref) > ($1.severity, $0.ref) }
-        let agentCount = affected.count
+        affected.sort(by: AffectedComponent.reportOrder)
         return ImpactResult(
             query: query, flagged: resolvedFlags.sorted { $0.ref < $1.ref }, affected: affected,
-            affectedComponentCount: reachedComponents - agentCount, warnings: warnings)
+            affectedAgentCount: agentCount, affectedComponentCount: affected.count - agentCount, warnings: warnings)
     }
 }

@@ -24,62 +24,80 @@ enum AdvisoryFlags {
         return (flags, warnings)
     }
 
-    /// Every advisory under the paths; unreadable single records are warnings, an unreadable path is an error.
+    /// Every advisory under the paths; unreadable single records in a folder or archive are warnings, an
+    /// unreadable path, or one that holds no OSV advisory at all (`--advisories README.md`), is an error.
     static func load(_ paths: [String], limits: InventoryLimits) throws(StemmaError) -> (
         [OSVAdvisory], [InventoryWarning]
     ) {
         var advisories: [OSVAdvisory] = []
         var warnings: [InventoryWarning] = []
-        func parse(_ bytes: [UInt8], source: String) {
+        var parsed = 0
+        func parse(_ bytes: [UInt8], _ source: String) {
             do {
                 let advisory = try OSVAdvisory.parse(bytes, source: source)
+                parsed += 1
                 if !advisory.isWithdrawn { advisories.append(advisory) }
             } catch {
                 warnings.append(InventoryWarning(source: source, message: error.message))
             }
         }
         for path in paths {
+            let (parsedBefore, warningsBefore) = (parsed, warnings.count)
             if path.lowercased().hasSuffix(".zip") {
-                let reader = try ArchiveReader(path: path)
-                while let entry = try reader.nextEntry() {
-                    guard case .regularFile = entry.kind, entry.displayName.hasSuffix(".json") else { continue }
-                    var bytes: [UInt8] = []
-                    var tooLarge = false
-                    try reader.readData { chunk in
-                        if bytes.count + chunk.count > limits.maxDocumentBytes {
-                            tooLarge = true
-                        } else {
-                            bytes.append(contentsOf: chunk)
-                        }
-                    }
-                    if tooLarge {
+                try readArchive(path, limits: limits) { bytes, source in
+                    if let bytes {
+                        parse(bytes, source)
+                    } else {
                         warnings.append(
                             InventoryWarning(
-                                source: "\(path):\(entry.displayName)",
-                                message: "is larger than \(limits.maxDocumentBytes) bytes; skipped"))
-                    } else {
-                        parse(bytes, source: "\(path):\(entry.displayName)")
+                                source: source, message: "is larger than \(limits.maxDocumentBytes) bytes; skipped"))
                     }
                 }
-                continue
-            }
-            let (files, walkWarnings) = InventoryWalker(limits: limits).walk([path])
-            warnings += walkWarnings
-            if files.isEmpty && !walkWarnings.isEmpty {
-                throw StemmaError(.io, "cannot read the advisories at '\(path)': \(walkWarnings[0].message)")
-            }
-            for file in files where file.path.lowercased().hasSuffix(".json") || files.count == 1 {
-                guard file.size <= Int64(limits.maxDocumentBytes) else {
-                    warnings.append(InventoryWarning(source: file.path, message: "is \(file.size) bytes; skipped"))
-                    continue
+            } else {
+                let (files, walkWarnings) = InventoryWalker(limits: limits).walk([path])
+                warnings += walkWarnings
+                if files.isEmpty && !walkWarnings.isEmpty {
+                    throw StemmaError(.io, "cannot read the advisories at '\(path)': \(walkWarnings[0].message)")
                 }
-                do {
-                    parse(try BoundedFile.read(file.path, maxBytes: limits.maxDocumentBytes), source: file.path)
-                } catch {
-                    warnings.append(InventoryWarning(source: file.path, message: error.message))
+                for file in files where file.path.lowercased().hasSuffix(".json") || files.count == 1 {
+                    guard file.size <= Int64(limits.maxDocumentBytes) else {
+                        warnings.append(InventoryWarning(source: file.path, message: "is \(file.size) bytes; skipped"))
+                        continue
+                    }
+                    do {
+                        parse(try BoundedFile.read(file.path, maxBytes: limits.maxDocumentBytes), file.path)
+                    } catch {
+                        warnings.append(InventoryWarning(source: file.path, message: error.message))
+                    }
                 }
+            }
+            // A path that gave no advisory is not what --advisories declares (README.md, an empty folder, the
+            // wrong export): answering "nothing is vulnerable" from it would be a false pass.
+            if parsed == parsedBefore {
+                let why = warnings.dropFirst(warningsBefore).first.map { " (\($0.description))" } ?? ""
+                throw StemmaError(.malformedInput, "--advisories '\(path)' holds no OSV advisory\(why)")
             }
         }
         return (advisories, warnings)
+    }
+
+    /// Hands each `.json` member of an OSV export archive to `visit`, with nil bytes for one over the size limit.
+    private static func readArchive(
+        _ path: String, limits: InventoryLimits, visit: ([UInt8]?, String) -> Void
+    ) throws(StemmaError) {
+        let reader = try ArchiveReader(path: path)
+        while let entry = try reader.nextEntry() {
+            guard case .regularFile = entry.kind, entry.displayName.hasSuffix(".json") else { continue }
+            var bytes: [UInt8] = []
+            var tooLarge = false
+            try reader.readData { chunk in
+                if bytes.count + chunk.count > limits.maxDocumentBytes {
+                    tooLarge = true
+                } else {
+                    bytes.append(contentsOf: chunk)
+                }
+            }
+            visit(tooLarge ? nil : bytes, "\(path):\(entry.displayName)")
+        }
     }
 }

@@ -11,10 +11,15 @@ public enum ImpactAnalysis {
     }
 
     /// Runs the analysis.
-    /// - Throws: ``StemmaError`` when an advisory path or revocation list cannot be read at all (malformed single
-    ///   advisories are warnings).
+    /// - Throws: ``StemmaError`` when an inventory path, advisory path or revocation list does not exist or cannot
+    ///   be read, when an inventory path gives the graph nothing (unless ``ImpactRequest/allowEmpty``), or when an
+    ///   advisory path holds no advisory (malformed single advisories in a folder are warnings).
     public static func run(_ request: ImpactRequest) throws(StemmaError) -> Outcome {
+        try InventoryInputs.requireReadable(request.inventory, option: "--inventory")
+        try InventoryInputs.requireReadable(request.advisories, option: "--advisories")
+        try InventoryInputs.requireReadable(request.revocationLists, option: "--revoked", foldersAllowed: false)
         let inventory = Inventory(limits: request.limits).read(request.inventory)
+        if !request.allowEmpty { try InventoryInputs.requireRecognised(inventory, paths: request.inventory) }
         var flags: [FlaggedComponent] = []
         var warnings = inventory.warnings
         if let query = request.query {

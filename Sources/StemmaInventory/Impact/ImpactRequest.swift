@@ -17,6 +17,9 @@ public struct ImpactRequest: Sendable {
     /// The severity given to the query and to manual flags.
     public var severity: ImpactSeverity = .critical
     public var limits = InventoryLimits()
+    /// Whether an inventory path that gives the graph nothing is accepted (`bom`/`graph --allow-empty`); `impact`
+    /// never accepts it.
+    public var allowEmpty = false
 
     public init(query: ComponentRef?, queryText: String?, inventory: [String]) {
         self.query = query

@@ -2,23 +2,31 @@ import StemmaCore
 public import StemmaGraph
 
 /// `requirements.txt` files in pip's hash-checking mode (`name==version --hash=sha256:…`), as `pip-compile
-/// --generate-hashes` and `uv pip compile --generate-hashes` write them.
+/// --generate-hashes` and `uv pip compile --generate-hashes` write them, and `pip freeze` output (`name==version`
+/// lines without hashes, `-e` editables, `name @ url`, comments, environment markers) in a file named
+/// `requirements*.txt`.
 ///
 /// Each requirement becomes a package pinned at its `==` version with the SHA-256 digests of its `--hash`
 /// options as artifacts; extras, markers and the `--index-url` (kept as `source`) become properties. Requirement
 /// files list no dependencies between packages, so the only edges are from the folder's agent. A requirement
-/// that is not pinned gives a warning and a name-level ref; one without a hash gives a warning (pip would refuse
-/// it); `-r` and `-c` includes and `-e` editables are not followed.
+/// that is not pinned gives a warning and a name-level ref; in a file that uses hashes, one without a hash gives
+/// a warning (pip would refuse it); `-r` and `-c` includes are not followed, and an `-e` editable is recorded by
+/// its `#egg=` name (with its URL as `source`) when it has one.
 public enum RequirementsReader: InventoryReader {
     /// `requirements-hashes`.
     public static let formatName = "requirements-hashes"
 
-    /// A `--hash` option in the head, and every other line an option, a comment or a requirement.
+    /// A `--hash` option in the head, or a name `requirements*.txt`; and every other line an option, a comment or
+    /// a requirement, with at least one requirement.
     public static func recognizes(path: String, head: [UInt8]) -> Bool {
-        // Cheap byte checks first: this runs for every file of a 155,000-file inventory.
-        guard ByteSearch.contains(head, "--hash"), !head.contains(0) else { return false }
+        // Cheap checks first: this runs for every file of a 155,000-file inventory.
+        guard !head.contains(0) else { return false }
+        let hashed = ByteSearch.contains(head, "--hash")
+        guard hashed || isRequirementsName(path) else { return false }
         let text = String(decoding: head, as: UTF8.self)
-        guard text.contains("--hash=") || text.contains("--hash ") else { return false }
+        if hashed && !isRequirementsName(path) {
+            guard text.contains("--hash=") || text.contains("--hash ") else { return false }
+        }
         var lines = text.split(separator: "\n")
         if !text.hasSuffix("\n") && head.count >= 64 << 10 { lines = lines.dropLast() }  // may be cut short
         var requirements = 0
@@ -31,16 +39,25 @@ public enum RequirementsReader: InventoryReader {
         return requirements > 0
     }
 
+    /// `requirements.txt`, `requirements-dev.txt`, `requirements_prod.txt`, … (what `pip freeze >` is sent to).
+    static func isRequirementsName(_ path: String) -> Bool {
+        let name = path.split(separator: "/").last.map { $0.lowercased() } ?? ""
+        return name.hasPrefix("requirements") && name.hasSuffix(".txt")
+    }
+
     /// Reads the requirements; text that is not UTF-8 gives one warning and nothing else.
     public static func read(path: String, bytes: [UInt8]) -> InventoryFragment {
         guard !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) else {
             return .warning(path, "is not UTF-8 text, so it is not read as a requirements file")
         }
         var lock = LockfileFragment(path: path)
+        let lines = RequirementsLine.lines(of: text)
+        // pip freeze writes no hashes; only a file that uses them is held to pip's hash-checking mode.
+        let hashMode = lines.contains { $0.text.contains("--hash") }
         var packages: [LockfilePackage] = []
         var indexURL: String?
         var extraIndexURLs: [String] = []
-        for line in RequirementsLine.lines(of: text) {
+        for line in lines {
             if line.text.hasPrefix("-") {
                 let (option, value) = option(line.text)
                 switch option {
@@ -49,7 +66,14 @@ public enum RequirementsReader: InventoryReader {
                 case "-r", "--requirement", "-c", "--constraint":
                     lock.warn("line \(line.number): includes '\(value ?? "")', which is not followed from here")
                 case "-e", "--editable":
-                    lock.warn("line \(line.number): editable requirement '\(value ?? "")' has no hash; skipped")
+                    let named = editable(value, line: line.number)
+                    if let named { packages.append(named) }
+                    let what = "line \(line.number): editable requirement '\(value ?? "")'"
+                    if hashMode {
+                        lock.warn(named == nil ? "\(what) has no hash; skipped" : "\(what) has no hash")
+                    } else if named == nil {
+                        lock.warn("\(what) names no package (#egg=); skipped")
+                    }
                 default: break
                 }
                 continue
@@ -58,7 +82,7 @@ public enum RequirementsReader: InventoryReader {
                 lock.warn("line \(line.number): '\(line.text.prefix(120))' is not a named requirement; skipped")
                 continue
             }
-            packages.append(package(requirement, line: line.number, lock: &lock))
+            packages.append(package(requirement, line: line.number, hashMode: hashMode, lock: &lock))
         }
         for var package in packages {
             if package.properties["source"] == nil, let indexURL { package.properties["source"] = indexURL }
@@ -70,8 +94,9 @@ public enum RequirementsReader: InventoryReader {
         return lock.fragment
     }
 
-    private static func package(_ requirement: Requirement, line: Int, lock: inout LockfileFragment) -> LockfilePackage
-    {
+    private static func package(
+        _ requirement: Requirement, line: Int, hashMode: Bool, lock: inout LockfileFragment
+    ) -> LockfilePackage {
         let owner = "line \(line): '\(requirement.name)'"
         var package = LockfilePackage(name: requirement.name, version: requirement.pinnedVersion)
         if let url = requirement.url {
@@ -85,7 +110,21 @@ public enum RequirementsReader: InventoryReader {
         for hash in requirement.hashes {
             if let digest = lock.sha256(prefixed: hash, owner: owner) { package.addArtifact(digest) }
         }
-        if requirement.hashes.isEmpty { lock.warn("\(owner) has no --hash; pip's hash-checking mode would refuse it") }
+        if hashMode && requirement.hashes.isEmpty {
+            lock.warn("\(owner) has no --hash; pip's hash-checking mode would refuse it")
+        }
+        return package
+    }
+
+    /// The package of `-e URL#egg=NAME` (pip freeze's spelling of an editable VCS checkout), unversioned, with the
+    /// URL as `source`; nil without an egg name (a local path names no package).
+    private static func editable(_ value: String?, line: Int) -> LockfilePackage? {
+        guard let value, let range = value.firstRange(of: "#egg=") ?? value.firstRange(of: "&egg=") else { return nil }
+        let name = value[range.upperBound...].prefix { RequirementsLine.isNameCharacter($0) }
+        guard let first = name.first, first.isLetter || first.isNumber else { return nil }
+        var package = LockfilePackage(name: String(name), version: nil)
+        package.properties["source"] = String(value[..<range.lowerBound])
+        package.properties["editable"] = "true"
         return package
     }
 
