@@ -87,17 +87,24 @@ import Testing
             #"{"mcpServers": {"\#(spelling.serverKeys.1)": {"command": "npx", "args": \#(npm)}}}"#)
     }
 
-    /// The JSON `affected` list, and the agents in it, for one query over one fleet.
-    static func answer(_ query: String, inventory: String) throws -> (json: String, agents: Set<String>) {
+    /// The JSON `affected` list, its agent entries alone, and the agents, for one query over one fleet.
+    static func answer(_ query: String, inventory: String) throws -> (
+        json: String, agentJSON: String, agents: Set<String>
+    ) {
         let ref = try #require(ComponentRef(parsing: query), "\(query)")
         let outcome = try ImpactAnalysis.run(ImpactRequest(query: ref, queryText: "q", inventory: [inventory]))
-        let affected = outcome.result.jsonValue()["affected"] ?? .null
-        let agents = Set(
-            (affected.arrayValue ?? []).compactMap { entry -> String? in
-                guard let ref = entry["ref"]?.stringValue, ref.hasPrefix("agent:") else { return nil }
-                return ref
-            })
-        return (JSONWriter(indent: 2, sortKeys: true).string(affected), agents)
+        // Properties are left out: they carry what each copy's documents say in their own words (an MCP
+        // server's config key, which the copies spell differently on purpose).
+        let entries = (outcome.result.jsonValue()["affected"]?.arrayValue ?? []).map { entry -> JSONValue in
+            guard case .object(var fields) = entry else { return entry }
+            fields.removeAll { $0.0 == "properties" }
+            return .object(fields)
+        }
+        let affected = JSONValue.array(entries)
+        let agentEntries = entries.filter { $0["kind"]?.stringValue == "agent" }
+        let agents = Set(agentEntries.compactMap { $0["ref"]?.stringValue })
+        let writer = JSONWriter(indent: 2, sortKeys: true)
+        return (writer.string(affected), writer.string(.array(agentEntries)), agents)
     }
 
     /// The questions, each asked in five spellings, and who the answer must name.
@@ -137,16 +144,25 @@ import Testing
             try Self.writeFleet(spelling, in: folder)
             folders.append(folder)
         }
+        // Every copy of the fleet gives the very same answer to one query; every spelling of the query reaches the
+        // same agents by the same paths (the components listed besides agents include the node the query named,
+        // which is the name-level node for a query without a version, so only the agents are compared there).
         for question in Self.questions {
-            var reference: String?
-            for (copy, folder) in folders.enumerated() {
-                for query in question.spellings {
+            var agentReference: String?
+            for query in question.spellings {
+                var reference: String?
+                for (copy, folder) in folders.enumerated() {
                     let answer = try Self.answer(query, inventory: folder.path)
                     #expect(answer.agents == question.agents, "copy \(copy + 1), query \(query)")
                     if let reference {
                         #expect(answer.json == reference, "copy \(copy + 1), query \(query)")
                     } else {
                         reference = answer.json
+                    }
+                    if let agentReference {
+                        #expect(answer.agentJSON == agentReference, "copy \(copy + 1), query \(query)")
+                    } else {
+                        agentReference = answer.agentJSON
                     }
                 }
             }
