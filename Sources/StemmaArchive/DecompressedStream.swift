@@ -15,6 +15,8 @@ import StemmaCore
 /// Python's `tarfile` and GNU tar both know are enabled, and none that runs an external program.
 final class DecompressedStream {
     private let archive: OpaquePointer  // struct archive *, owned
+    /// The file, opened through ``RegularFile`` (never blocks on a FIFO); owned, closed in `deinit`.
+    private let descriptor: Int32
     let path: String
     /// The size of the file on disk.
     let fileSize: Int64
@@ -25,20 +27,23 @@ final class DecompressedStream {
     /// Opens `path`.
     /// - Throws: ``StemmaError`` `.io` or `.archive` naming the file.
     init(path: String) throws(StemmaError) {
-        var status = stat()
-        guard stat(path, &status) == 0 else { throw StemmaError.io("open", path, errno: errno) }
+        let file = try RegularFile(path: path)
+        let size = file.size
+        let descriptor = file.release()
         guard let archive = archive_read_new() else {
+            close(descriptor)
             throw StemmaError(.archive, "could not allocate a reader for '\(path)'")
         }
         self.archive = archive
+        self.descriptor = descriptor
         self.path = path
-        self.fileSize = Int64(status.st_size)
+        self.fileSize = size
         archive_read_support_filter_gzip(archive)
         archive_read_support_filter_bzip2(archive)
         archive_read_support_filter_xz(archive)
         archive_read_support_filter_zstd(archive)
         archive_read_support_format_raw(archive)
-        guard archive_read_open_filename(archive, path, 1 << 20) == ARCHIVE_OK else {
+        guard archive_read_open_fd(archive, descriptor, 1 << 20) == ARCHIVE_OK else {
             throw failure("could not open '\(path)'")
         }
         var entry: OpaquePointer?
@@ -50,7 +55,10 @@ final class DecompressedStream {
         }
     }
 
-    deinit { archive_read_free(archive) }
+    deinit {
+        archive_read_free(archive)
+        close(descriptor)
+    }
 
     private func failure(_ message: String) -> StemmaError {
         let detail = archive_error_string(archive).map { String(cString: $0) } ?? "no detail from libarchive"
@@ -77,9 +85,7 @@ final class DecompressedStream {
         guard isCompressed else { return nil }
         let consumed = archive_filter_bytes(archive, -1)
         guard consumed < fileSize else { return nil }
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard descriptor >= 0 else { throw StemmaError.io("open", path, errno: errno) }
-        defer { close(descriptor) }
+        // `pread` on the descriptor libarchive read: the same file, whatever happened to the path since.
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         var offset = consumed
         while offset < fileSize {

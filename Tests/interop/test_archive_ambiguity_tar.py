@@ -553,3 +553,65 @@ def test_benign_tars_verify(long_named, tmp_path, key, fmt, compression):
         assert archive.exists()
     assert len(gnu_names(archive)) >= 6
     assert_verified(verify(archive, sig, key), root_digest=s.subject_digest(sig))
+
+
+# ---------------------------------------------------------------------------------------------
+# stemma scan reads the same tar headers (issue 10, rule 2: reader disagreement is never safe)
+# ---------------------------------------------------------------------------------------------
+
+# The pickle a legacy (pre-1.6) `torch.save` tar holds in its `pickle` member, here calling os.system: what
+# `pickle.dumps` of a class whose __reduce__ returns (os.system, ("echo stemma-test",)) writes. Never loaded.
+EVIL_PICKLE = b"cposix\nsystem\n(S'echo stemma-test'\ntR."
+
+
+def scan(path):
+    res = s.stemma("scan", path, "--format", "json", timeout=TIMEOUT)
+    s.assert_no_crash(res)
+    (entry,) = res.json()["files"]
+    return res, entry
+
+
+def test_scan_calls_a_conflicting_long_name_malformed(signed, tmp_path):
+    model, _ = signed
+    archive = tmp_path / "conflict.tar"
+    archive.write_bytes(
+        model_members(model, skip={"weights/model.safetensors"})
+        + long_name(b"model/weights/model.safetensors")
+        + pax({b"path": b"model/weights/other.safetensors"})
+        + member(b"model/weights/model.safetensors", (model / "weights/model.safetensors").read_bytes())
+        + END)
+    res, entry = scan(archive)
+    assert res.rc == 1 and entry["verdict"] in ("malformed", "dangerous"), res.describe()
+    assert any(f["code"] == "scan.container-anomaly" for f in entry["findings"]), res.describe()
+
+
+def test_scan_sees_the_pickle_a_hard_link_body_hides(tmp_path):
+    """A legacy torch tar whose `pickle` member is benign for libarchive, while a hard link's body holds a second
+    `pickle` member that GNU tar and Python's tarfile extract over it: the scan calls the file at least malformed
+    (the strict tar reader refuses a body on a hard link), never safe."""
+    hidden = member(b"pickle", EVIL_PICKLE)
+    archive = tmp_path / "legacy-torch.tar"
+    with tarfile.open(archive, "w", format=tarfile.GNU_FORMAT) as t:
+        for name, data in [("sys_info", b"\x80\x02}q\x00."), ("pickle", b"\x80\x02}q\x00.")]:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+        info = tarfile.TarInfo("storages")
+        info.type = tarfile.LNKTYPE
+        info.linkname = "pickle"
+        info.size = len(hidden)
+        t.addfile(info, io.BytesIO(hidden))
+    py = python_extract(archive, tmp_path / "py")
+    assert py["pickle"] == EVIL_PICKLE  # what a loader using tarfile would unpickle
+    res, entry = scan(archive)
+    assert res.rc == 1 and entry["verdict"] in ("malformed", "dangerous"), res.describe()
+    assert any(f["code"] == "scan.container-anomaly" for f in entry["findings"]), res.describe()
+
+
+@pytest.mark.parametrize("fmt", ["gnu", "pax"])
+def test_scan_of_a_benign_tar_has_no_anomaly(long_named, tmp_path, fmt):
+    model, _ = long_named
+    archive = tmp_path / f"benign-{fmt}.tar"
+    s.run(["tar", f"--format={fmt}", "-cf", archive, "-C", model.parent, model.name], timeout=TIMEOUT)
+    res, entry = scan(archive)
+    assert not any(f["code"] == "scan.container-anomaly" for f in entry["findings"]), res.describe()
