@@ -1,0 +1,60 @@
+/// Everything Stemma read about one agent: identity, grants, sub-agents, scopes and the facts rules check.
+public struct AgentPosture: Sendable {
+    /// The agent's id (its stable id when it has one, otherwise the folder it was found in).
+    public var id: String
+    public var name: String
+    /// Platforms whose files describe the agent (`claude-code`, `codex`, `mcp`, `a2a`, `stemma`).
+    public var platforms: [String]
+    /// Whether `id` is a stable id (an A2A name with provider, an agent file's name, a `stemma.yaml` name).
+    public var hasStableID: Bool
+    public var owner: String?
+    /// `production`, `testing`, `development`, `sandbox`, or nil when undeclared.
+    public var stage: String?
+    /// Data the agent touches, as declared (`pii`, `sensitive`, `financial`).
+    public var dataTouched: [String]
+    /// What the agent is for (a description), used by the summarizer rule.
+    public var purpose: String?
+    public var parent: String?
+    public var sources: [PostureSourceFile]
+    /// Effective tool grants (after inheritance for sub-agents).
+    public var tools: [ToolGrant]
+    /// A sub-agent's own `tools` list, or nil when it declares none and inherits everything.
+    public var declaredTools: [String]?
+    /// Where a sub-agent was defined (for inheritance findings).
+    public var definedAt: SourceLocation?
+    public var scopes: [String]
+    public var scopeSources: [SourceLocation]
+    public var facts: [PostureFact]
+    /// A2A card signature state: nil when the agent has no card.
+    public var cardSignature: CardSignatureState?
+    public var cardLocation: SourceLocation?
+
+    public init(id: String, name: String, platforms: [String], hasStableID: Bool) {
+        self.id = id
+        self.name = name
+        self.platforms = platforms
+        self.hasStableID = hasStableID
+        self.owner = nil
+        self.stage = nil
+        self.dataTouched = []
+        self.purpose = nil
+        self.parent = nil
+        self.sources = []
+        self.tools = []
+        self.declaredTools = []
+        self.definedAt = nil
+        self.scopes = []
+        self.scopeSources = []
+        self.facts = []
+        self.cardSignature = nil
+        self.cardLocation = nil
+    }
+}
+
+/// What Stemma can say about an A2A card's signatures without keys.
+public enum CardSignatureState: String, Sendable {
+    /// `signatures` absent or empty.
+    case unsigned
+    /// Signed, but no keys were given to check against.
+    case signedUnchecked
+}

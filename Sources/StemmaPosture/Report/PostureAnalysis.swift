@@ -1,0 +1,131 @@
+public import StemmaCore
+
+/// One agent's evaluated posture: what was read, the policy that governs it, findings and rank.
+public struct AgentPostureResult: Sendable {
+    public var agent: AgentPosture
+    /// The governing policy's `agent_id` and where it was read; nil when none covers the agent.
+    public var policy: PosturePolicy?
+    public var findings: [PostureFinding]
+    public var rank: Int
+    public var score: Int
+    /// Why the agent ranks where it does, in words.
+    public var rankReason: String
+}
+
+/// The fleet's posture report.
+public struct PostureReport: Sendable {
+    public var agents: [AgentPostureResult]
+    public var warnings: [String]
+
+    /// The exit status for `--fail-on` (nil: 0 whenever it ran) and `--strict` (unverified counts too).
+    public func exitCode(failOn: PostureSeverity?, strict: Bool) -> Int32 {
+        guard let failOn else { return 0 }
+        let counted = agents.flatMap(\.findings).filter {
+            $0.rule.severity >= failOn && ($0.status == .fail || strict)
+        }
+        return counted.isEmpty ? 0 : 1
+    }
+}
+
+/// Reads an inventory, matches policies, evaluates rules and ranks the fleet.
+public enum PostureAnalysis {
+    /// Runs the whole analysis; throws only when the inventory folder cannot be read at all.
+    public static func run(inventory: String, policies: [PosturePolicy]) throws(StemmaError) -> PostureReport {
+        let (agents, readWarnings) = try FleetReader().read(root: inventory)
+        return evaluate(agents, policies: policies, warnings: readWarnings)
+    }
+
+    /// Evaluates already-read agents.
+    public static func evaluate(_ agents: [AgentPosture], policies: [PosturePolicy], warnings: [String] = [])
+        -> PostureReport
+    {
+        var warnings = warnings
+        var byID: [String: AgentPosture] = [:]
+        for agent in agents where byID[agent.id] == nil { byID[agent.id] = agent }
+        var governing: [String: PosturePolicy] = [:]
+        var results: [AgentPostureResult] = []
+        for agent in agents {
+            var policy = match(agent.id, policies: policies, warnings: &warnings)
+            if policy == nil, let parent = agent.parent { policy = governing[parent] }
+            if let policy { governing[agent.id] = policy }
+            let findings = PostureEvaluator.evaluate(agent, policy: policy, parent: agent.parent.flatMap { byID[$0] })
+            let (score, reason) = PostureRanking.score(agent, findings: findings)
+            results.append(
+                AgentPostureResult(
+                    agent: agent, policy: policy, findings: findings, rank: 0, score: score, rankReason: reason))
+        }
+        results.sort { ($0.score, $1.agent.id) > ($1.score, $0.agent.id) }
+        for index in results.indices { results[index].rank = index + 1 }
+        return PostureReport(agents: results, warnings: warnings)
+    }
+
+    /// The most specific policy whose `agent_id` matches `id`; a tie between different policies is a warning.
+    static func match(_ id: String, policies: [PosturePolicy], warnings: inout [String]) -> PosturePolicy? {
+        let matching = policies.filter { $0.matches(id) }
+        guard let best = matching.map(\.specificity).max() else { return nil }
+        let top = matching.filter { $0.specificity == best }
+        if top.count > 1 {
+            let places = top.map(\.source.display).joined(separator: ", ")
+            warnings.append("agent '\(id)': policies match equally (\(places)); using the first")
+        }
+        return top[0]
+    }
+}
+
+/// Ranks agents by exposure: stage multiplies what the agent touches, what it can do and what was found.
+/// A production agent with PII and a shell outranks a sandbox notebook with a shell.
+enum PostureRanking {
+    static func score(_ agent: AgentPosture, findings: [PostureFinding]) -> (Int, String) {
+        var reasons: [String] = []
+        let factor: Int
+        switch agent.stage?.lowercased() {
+        case "production", "prod": factor = 3
+        case "testing", "staging", "test": factor = 2
+        case "development", "dev", "sandbox", "notebook": factor = 1
+        default: factor = 3  // unknown stage: assume the worst (fail closed)
+        }
+        reasons.append("stage \(agent.stage ?? "unknown (counted as production)") ×\(factor)")
+        var points = 10
+        var data = 0
+        for item in agent.dataTouched {
+            switch item.lowercased() {
+            case "pii", "phi", "pci": data += 25
+            case "sensitive", "financial", "confidential", "secrets": data += 20
+            default: data += 10
+            }
+        }
+        if agent.tools.contains(where: { $0.classes[.sensitiveDataRead] != nil }) { data += 15 }
+        data = min(data, 50)
+        if data > 0 {
+            reasons.append(
+                "data \(agent.dataTouched.isEmpty ? "sensitive reads" : agent.dataTouched.joined(separator: ", ")) +\(data)"
+            )
+        }
+        points += data
+        let weights: [(CapabilityClass, Int)] = [
+            (.shell, 15), (.codeExecution, 15), (.networkEgress, 10), (.filesystemWrite, 5), (.externalSideEffect, 5),
+            (.destructive, 5), (.credentialAccess, 5),
+        ]
+        var capabilities: [String] = []
+        var capabilityPoints = 0
+        for (capability, weight) in weights where agent.tools.contains(where: { $0.classes[capability] != nil }) {
+            capabilities.append(capability.rawValue)
+            capabilityPoints += weight
+        }
+        if capabilityPoints > 0 {
+            reasons.append("capabilities \(capabilities.joined(separator: ", ")) +\(capabilityPoints)")
+        }
+        points += capabilityPoints
+        var findingPoints = 0
+        for finding in findings {
+            let weight = finding.rule.severity.weight * 3
+            findingPoints += finding.status == .fail ? weight : weight / 2
+        }
+        let fails = findings.filter { $0.status == .fail }.count
+        if findingPoints > 0 {
+            reasons.append("findings \(fails) fail, \(findings.count - fails) unverified +\(findingPoints)")
+        }
+        points += findingPoints
+        return (factor * points, reasons.joined(separator: "; "))
+    }
+}
