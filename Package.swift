@@ -166,7 +166,7 @@ let package = Package(
         .testTarget(
             name: "StemmaPostureTests",
             dependencies: ["StemmaPosture", "StemmaCore", "StemmaTestSupport"],
-            resources: [.copy("Fixtures")],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(

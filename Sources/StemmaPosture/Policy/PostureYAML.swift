@@ -30,7 +30,9 @@ struct YAMLNode: Sendable {
         }
         do {
             var result: [YAMLNode] = []
-            for node in try Yams.compose_all(yaml: text) {
+            // `compose_all`'s sequence drops a parse error and just ends, so documents are pulled one by one.
+            let parser = try Parser(yaml: text)
+            while let node = try parser.nextRoot() {
                 guard result.count < maxDocuments else {
                     throw StemmaError(.limitExceeded, "'\(source)' has more than \(maxDocuments) YAML documents")
                 }

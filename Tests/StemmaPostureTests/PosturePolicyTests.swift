@@ -1,0 +1,85 @@
+import StemmaCore
+import StemmaTestSupport
+import Testing
+
+@testable import StemmaPosture
+
+@Suite struct PosturePolicyTests {
+    @Test func seedPolicyLoadsUnchanged() throws {
+        let policies = try PosturePolicyLoader.load(path: PostureFleet.fixture("agent_posture_policy.seed.yaml"))
+        #expect(policies.count == 1)
+        let policy = try #require(policies.first)
+        #expect(policy.agentID == "compliance-report-agent")
+        #expect(policy.credentialScope == ["read:accounts", "read:transactions"])
+        #expect(policy.allowedTools == ["document_summarizer", "compliance_template_renderer"])
+        #expect(policy.deniedTools == ["code_executor", "shell_access"])
+        #expect(policy.maxToolCallsPerRun == 25)
+        #expect(policy.maxSubAgents == 0)
+        #expect(policy.requiresApprovalForWrites)
+        #expect(policy.scopeBound == ["read:accounts", "read:transactions"])
+        #expect(policy.source.line == 2)
+    }
+
+    @Test func stemmaSupersetLoads() throws {
+        let policy = try #require(
+            PosturePolicyLoader.load(path: PostureFleet.fixture("agent_posture_policy.stemma.yaml")).first)
+        #expect(policy.requireSignedCard)
+        #expect(policy.deniedCapabilities == [.codeExecution, .shell, .filesystemWrite, .networkEgress])
+        #expect(policy.maxScope == ["read:accounts", "read:transactions"])
+        #expect(!policy.inheritParentCredentials)
+        #expect(policy.forbidTrifecta)
+    }
+
+    @Test func aSequenceAndSeveralDocumentsEachHoldPolicies() throws {
+        let list = """
+            - agent_posture_policy: {identity: {agent_id: a}}
+            - agent_posture_policy: {identity: {agent_id: "b-*"}}
+            """
+        #expect(try PosturePolicyLoader.parse(Array(list.utf8), source: "l").map(\.agentID) == ["a", "b-*"])
+        let documents = """
+            agent_posture_policy: {identity: {agent_id: a}}
+            ---
+            agent_posture_policy: {identity: {agent_id: b}}
+            """
+        #expect(try PosturePolicyLoader.parse(Array(documents.utf8), source: "d").map(\.agentID) == ["a", "b"])
+    }
+
+    @Test(arguments: [
+        "agent_posture_policy: {identity: {credential_scope: x}}",  // no agent_id
+        "agent_posture_policy: {identity: {agent_id: a}, permissions: {denied_capabilities: [teleport]}}",
+        "something_else: {}",
+        "agent_posture_policy: [unclosed",
+        "agent_posture_policy: just-a-string",
+    ])
+    func badPoliciesAreErrors(_ text: String) {
+        #expect(throws: StemmaError.self) { try PosturePolicyLoader.parse(Array(text.utf8), source: "bad.yaml") }
+    }
+
+    @Test func mostSpecificPolicyWinsAndATieWarns() throws {
+        let text = """
+            - agent_posture_policy: {identity: {agent_id: "*"}}
+            - agent_posture_policy: {identity: {agent_id: "cx-*"}}
+            - agent_posture_policy: {identity: {agent_id: "cx-faq"}}
+            - agent_posture_policy: {identity: {agent_id: "ops-?"}}
+            - agent_posture_policy: {identity: {agent_id: "ops-*"}}
+            - agent_posture_policy: {identity: {agent_id: "o*-1"}}
+            """
+        let policies = try PosturePolicyLoader.parse(Array(text.utf8), source: "p")
+        var warnings: [String] = []
+        #expect(PostureAnalysis.match("cx-faq", policies: policies, warnings: &warnings)?.agentID == "cx-faq")
+        #expect(PostureAnalysis.match("cx-bot", policies: policies, warnings: &warnings)?.agentID == "cx-*")
+        #expect(PostureAnalysis.match("zeta", policies: policies, warnings: &warnings)?.agentID == "*")
+        #expect(warnings.isEmpty)
+        // "ops-?" and "ops-*" both have four literal characters: a tie, reported, the first one used.
+        #expect(PostureAnalysis.match("ops-1", policies: policies, warnings: &warnings)?.agentID == "ops-?")
+        #expect(warnings.count == 1)
+        #expect(PostureAnalysis.match("x", policies: [], warnings: &warnings) == nil)
+    }
+
+    @Test func globMatchesWithoutBacktrackingBlowUp() {
+        #expect(Glob.matches(pattern: Array("a*b*c"), text: Array("axxbyyc")))
+        #expect(!Glob.matches(pattern: Array("a*b*c"), text: Array("axxbyy")))
+        let long = String(repeating: "a", count: 5_000)
+        #expect(!Glob.matches(pattern: Array(String(repeating: "*a", count: 50) + "b"), text: Array(long)))
+    }
+}
