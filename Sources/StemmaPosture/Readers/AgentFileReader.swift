@@ -4,6 +4,8 @@ import StemmaCore
 /// matter `name`, `description`, `tools` (absent = inherits every tool of the parent), `disallowedTools`,
 /// `permissionMode`.
 struct AgentFile: Sendable {
+    /// `claude-code`, `gemini-cli` or `copilot`, from the folder the file is in.
+    var platform: String
     var name: String?
     var description: String?
     /// nil when the file has no `tools` key (inherits everything).
@@ -21,8 +23,11 @@ struct AgentFile: Sendable {
         guard let node = try YAMLNode.documents(body, source: path).first, node.isMapping else {
             throw StemmaError(.malformedInput, "'\(path)' front matter is not a mapping")
         }
+        let platform =
+            path.contains(".gemini/agents/")
+            ? "gemini-cli" : path.contains(".github/agents/") ? "copilot" : "claude-code"
         return AgentFile(
-            name: node["name"]?.string, description: node["description"]?.string,
+            platform: platform, name: node["name"]?.string, description: node["description"]?.string,
             tools: node["tools"]?.stringList, disallowedTools: node["disallowedTools"]?.stringList ?? [],
             permissionMode: node["permissionMode"]?.string, location: SourceLocation(path: path, line: 1),
             permissionModeLine: node["permissionMode"]?.line.map { $0 + offset })

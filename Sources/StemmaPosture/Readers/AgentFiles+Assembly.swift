@@ -6,10 +6,16 @@ extension AgentFiles {
         // A stable id: a `stemma.yaml` name, or an A2A card name with its provider.
         let stableName = manifest?.name ?? (card?.provider != nil ? card?.name : nil)
         let id = stableName ?? (folder.isEmpty ? "." : folder)
+        let subPlatforms = Set(subAgents.map(\.platform))
+        let claude = !settings.files.isEmpty || subPlatforms.contains("claude-code")
+        let gemini = !geminiSettings.isEmpty || !geminiPolicies.isEmpty || subPlatforms.contains("gemini-cli")
+        let copilot = subPlatforms.contains("copilot")
         var platforms: [String] = []
-        if !settings.files.isEmpty || !subAgents.isEmpty { platforms.append("claude-code") }
+        if claude { platforms.append("claude-code") }
+        if gemini { platforms.append("gemini-cli") }
+        if copilot { platforms.append("copilot") }
         if !codex.isEmpty { platforms.append("codex") }
-        if !mcpServers.isEmpty && settings.files.isEmpty && subAgents.isEmpty { platforms.append("mcp") }
+        if !mcpServers.isEmpty && !claude && !copilot { platforms.append("mcp") }
         if card != nil { platforms.append("a2a") }
         if manifest != nil { platforms.append("stemma") }
         var agent = AgentPosture(
@@ -32,7 +38,24 @@ extension AgentFiles {
             agent.scopes += manifest.scopes
             if !manifest.scopes.isEmpty { agent.scopeSources.append(manifest.location) }
         }
-        if !settings.files.isEmpty || !subAgents.isEmpty {
+        if gemini {
+            let result = GeminiAgent.grants(
+                settings: geminiSettings, policies: geminiPolicies, snapshots: snapshots, fallback: folder)
+            agent.tools += result.tools
+            agent.facts += result.facts
+        }
+        if copilot {
+            // The Copilot cloud agent runs its tools without asking; custom agents narrow them by alias.
+            let at = subAgents.first { $0.platform == "copilot" }?.location ?? SourceLocation(path: folder)
+            for name in (CapabilityTable.builtins["copilot"] ?? [:]).keys.sorted() {
+                agent.tools.append(
+                    ToolGrant(
+                        server: nil, name: name,
+                        classes: ToolClassifier.builtin(platform: "copilot", tool: name) ?? [:],
+                        approval: .none, source: at))
+            }
+        }
+        if claude {
             let (tools, facts) = ClaudeCodeAgent.grants(
                 settings: settings, servers: mcpServers, snapshots: snapshots, fallback: folder)
             agent.tools += tools
@@ -77,7 +100,7 @@ extension AgentFiles {
     private func subAgent(_ file: AgentFile, parent: AgentPosture) -> AgentPosture {
         let id = file.name ?? "\(parent.id)/\(FleetReader.name(file.location.path))"
         var agent = AgentPosture(
-            id: id, name: file.name ?? id, platforms: ["claude-code"], hasStableID: file.name != nil)
+            id: id, name: file.name ?? id, platforms: [file.platform], hasStableID: file.name != nil)
         agent.parent = parent.id
         agent.owner = parent.owner
         agent.stage = parent.stage
@@ -89,11 +112,23 @@ extension AgentFiles {
         agent.scopes = parent.scopes
         agent.scopeSources = parent.scopeSources
         let denied = Set(file.disallowedTools)
-        agent.tools = parent.tools.filter { grant in
+        agent.tools = []
+        for grant in parent.tools {
             let names = Self.names(of: grant)
-            guard names.isDisjoint(with: denied) else { return false }
-            guard let declared = file.tools else { return true }
-            return !names.isDisjoint(with: declared)
+            guard names.isDisjoint(with: denied) else { continue }
+            guard let declared = file.tools, names.isDisjoint(with: declared) else {
+                agent.tools.append(grant)
+                continue
+            }
+            // A server whose tools are unknown (`*`) still yields the tools the sub-agent names on it.
+            guard grant.name == "*", let server = grant.server else { continue }
+            for entry in declared {
+                for prefix in ["mcp__\(server)__", "\(server)/", "\(server)__"] where entry.hasPrefix(prefix) {
+                    var narrowed = grant
+                    narrowed.name = String(entry.dropFirst(prefix.count))
+                    agent.tools.append(narrowed)
+                }
+            }
         }
         if let mode = file.permissionMode, mode == "bypassPermissions" || mode == "dontAsk" {
             agent.facts.append(
@@ -110,6 +145,10 @@ extension AgentFiles {
     /// The names a sub-agent's `tools` list may use for a grant: `Read`, `mcp__server__tool`, `mcp__server`.
     static func names(of grant: ToolGrant) -> Set<String> {
         guard let server = grant.server else { return [grant.name] }
-        return ["mcp__\(server)__\(grant.name)", "mcp__\(server)", "mcp__\(server)__*"]
+        return [
+            "mcp__\(server)__\(grant.name)", "mcp__\(server)", "mcp__\(server)__*",  // Claude Code
+            "\(server)/\(grant.name)", "\(server)/*",  // Copilot
+            "\(server)__\(grant.name)",  // Gemini CLI
+        ]
     }
 }

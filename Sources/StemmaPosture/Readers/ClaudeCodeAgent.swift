@@ -80,15 +80,21 @@ enum MCPGrants {
     ) -> [ToolGrant] {
         let package = server.package?.name
         guard let snapshot else {
-            let (decided, location) = approval("*")
-            guard let decided else { return [] }
-            let classes = ToolClassifier.mcpTool(package: package, tool: nil, name: "")
-            return [
-                ToolGrant(
-                    server: server.key, serverLaunch: server.launch, name: "*", classes: classes,
-                    classesUnknown: package.flatMap { CapabilityTable.mcpPackages[$0] } == nil,
-                    approval: server.defaultApproval ?? decided, source: location ?? server.location)
-            ]
+            // Known only by name: the filter's names when it lists them, otherwise one `*` grant.
+            let names = server.enabledTools.flatMap { $0.contains("*") ? nil : $0 } ?? ["*"]
+            var result: [ToolGrant] = []
+            for name in names where !server.disabledTools.contains(name) {
+                let (decided, location) = approval(name)
+                guard let decided else { continue }
+                result.append(
+                    ToolGrant(
+                        server: server.key, serverLaunch: server.launch, name: name,
+                        classes: ToolClassifier.mcpTool(package: package, tool: nil, name: name == "*" ? "" : name),
+                        classesUnknown: package.flatMap { CapabilityTable.mcpPackages[$0] } == nil,
+                        approval: server.toolApproval[name] ?? server.defaultApproval ?? decided,
+                        source: location ?? server.location))
+            }
+            return result
         }
         var result: [ToolGrant] = []
         for tool in snapshot.tools {

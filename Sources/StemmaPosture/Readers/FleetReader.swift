@@ -45,7 +45,7 @@ public struct FleetReader {
     }
 
     enum Kind {
-        case claudeSettings, claudeAgent, json, toml, yaml
+        case claudeSettings, claudeAgent, geminiSettings, geminiPolicy, json, toml, yaml
     }
 
     /// What a file may be, and the folder of the agent it describes (before manifests are considered).
@@ -60,6 +60,8 @@ public struct FleetReader {
         if parent == ".claude", name == "settings.json" || name == "settings.local.json" {
             return (.claudeSettings, up2)
         }
+        if parent == ".gemini", name == "settings.json" { return (.geminiSettings, up2) }
+        if parent == "policies", grand == ".gemini", name.hasSuffix(".toml") { return (.geminiPolicy, up3) }
         if parent == "agents", grand == ".claude" || grand == ".gemini" || grand == ".github", name.hasSuffix(".md") {
             return (.claudeAgent, up3)
         }
@@ -98,12 +100,14 @@ struct AgentFiles {
     var mcpFacts: [PostureFact] = []
     var snapshots: [String: MCPToolSnapshot] = [:]
     var codex: [(TOMLTable, LineIndex, String)] = []
+    var geminiSettings: [(JSONValue, LineIndex, String)] = []
+    var geminiPolicies: [(TOMLTable, LineIndex, String)] = []
     var card: AgentCardPosture?
     var manifest: ManifestPosture?
 
     var describesAgent: Bool {
         !settings.files.isEmpty || !subAgents.isEmpty || !mcpServers.isEmpty || !codex.isEmpty || card != nil
-            || manifest != nil
+            || manifest != nil || !geminiSettings.isEmpty || !geminiPolicies.isEmpty
     }
 
     mutating func add(_ kind: FleetReader.Kind, path: String, bytes: [UInt8]) throws(StemmaError) {
@@ -112,6 +116,10 @@ struct AgentFiles {
         switch kind {
         case .claudeSettings:
             settings.merge(try JSONParser.parse(bytes, source: path), text: text, path: path)
+        case .geminiSettings:
+            geminiSettings.append((try JSONParser.parse(bytes, source: path), text, path))
+        case .geminiPolicy:
+            geminiPolicies.append((try TOMLParser.parse(bytes, source: path), text, path))
         case .claudeAgent:
             subAgents.append(try AgentFile.read(bytes, path: path))
         case .json:

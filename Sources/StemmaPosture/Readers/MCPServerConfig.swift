@@ -43,7 +43,8 @@ enum MCPClientConfigReader {
                 enabledTools: (body["tools"] ?? body["includeTools"])?.arrayValue?.compactMap(\.stringValue),
                 disabledTools: body["excludeTools"]?.arrayValue?.compactMap(\.stringValue) ?? [],
                 defaultApproval: nil, toolApproval: [:], scopes: [], location: location)
-            if body["trust"]?.boolValue == true { server.defaultApproval = ToolApproval.none }
+            // Gemini `trust: true` skips confirmation; Copilot's cloud agent (its config requires `tools`) never asks.
+            if body["trust"]?.boolValue == true || body["tools"] != nil { server.defaultApproval = ToolApproval.none }
             for section in ["env", "headers"] {
                 for (name, secret) in body[section]?.objectValue ?? [] {
                     guard let literal = secret.stringValue,

@@ -1,0 +1,78 @@
+import StemmaCore
+import StemmaPosture
+import StemmaTestSupport
+import Testing
+
+/// Gemini CLI (settings, policy TOML, sub-agents) and GitHub Copilot (custom agents, MCP config) from the
+/// reference's examples.
+@Suite struct PosturePlatformTests {
+    @Test func geminiSettingsAndPolicyDecideTools() throws {
+        let fleet = try PostureFleet()
+        try fleet.write("g/stemma.yaml", PostureFleet.manifest(name: "gemini-agent"))
+        try fleet.write("g/.gemini/settings.json", try PostureFleet.fixtureText("gemini.settings.json"))
+        try fleet.write("g/.gemini/policies/compliance.toml", try PostureFleet.fixtureText("gemini.policy.toml"))
+        try fleet.write("g/accounts.tools-list.json", try PostureFleet.fixtureText("mcp.tools-list.json"))
+        try fleet.write("g/.gemini/agents/helper.md", "---\nname: gem-helper\ndescription: helps\n---\n")
+        let report = try fleet.report(policy: PostureFleet.policy(requireApproval: true))
+        let agent = try PostureFleet.agent(report, "gemini-agent")
+        #expect(agent.agent.platforms == ["gemini-cli", "stemma"])
+        // tools.core limits the built-ins to three read tools; run_shell_command is excluded and denied.
+        #expect(
+            agent.agent.tools.filter { $0.server == nil }.map(\.name) == ["glob", "read_file", "search_file_content"])
+        // includeTools keeps two of the snapshot's four tools; the renderer asks (ask_user rule, line 17).
+        #expect(
+            agent.agent.tools.filter { $0.server != nil }.map(\.name) == [
+                "document_summarizer", "compliance_template_renderer",
+            ])
+        let renderer = try #require(agent.agent.tools.first { $0.name == "compliance_template_renderer" })
+        #expect(renderer.approval == .ask)
+        #expect(renderer.source == SourceLocation(path: "g/.gemini/policies/compliance.toml", line: 17))
+        #expect(!agent.findings.contains { $0.rule.id == "AP-EXEC-3" && $0.status == .fail })
+        let helper = try PostureFleet.agent(report, "gem-helper")
+        #expect(helper.agent.platforms == ["gemini-cli"])
+        #expect(helper.findings.contains { $0.rule.id == "AP-PERM-3" && $0.status == .fail })
+    }
+
+    @Test func geminiPriorityDecides() throws {
+        let fleet = try PostureFleet()
+        try fleet.write("g/stemma.yaml", PostureFleet.manifest(name: "g"))
+        try fleet.write(
+            "g/.gemini/policies/p.toml",
+            """
+            [[rule]]
+            toolName = "write_file"
+            decision = "allow"
+            priority = 200
+
+            [[rule]]
+            toolName = "*"
+            decision = "ask_user"
+            priority = 100
+            """)
+        let report = try fleet.report(policy: PostureFleet.policy(requireApproval: true))
+        let agent = try PostureFleet.agent(report, "g")
+        let write = try #require(agent.agent.tools.first { $0.name == "write_file" })
+        #expect(write.approval == ToolApproval.none && write.source.line == 1)
+        #expect(agent.agent.tools.first { $0.name == "run_shell_command" }?.approval == .ask)
+        #expect(
+            agent.findings.contains {
+                $0.rule.id == "AP-EXEC-3" && $0.status == .fail && $0.message.hasPrefix("write_file")
+            })
+    }
+
+    @Test func copilotAgentAndMCPConfig() throws {
+        let fleet = try PostureFleet()
+        try fleet.write("c/stemma.yaml", PostureFleet.manifest(name: "copilot-repo"))
+        try fleet.write("c/.github/agents/report-writer.agent.md", try PostureFleet.fixtureText("copilot.agent.md"))
+        try fleet.write("c/mcp-config.json", try PostureFleet.fixtureText("copilot.mcp-config.json"))
+        let report = try fleet.report(policy: PostureFleet.policy())
+        let repo = try PostureFleet.agent(report, "copilot-repo")
+        // Copilot runs MCP tools without asking; the sandbox server exposes "*" and its tools are unknown.
+        #expect(repo.agent.tools.filter { $0.server != nil }.allSatisfy { $0.approval == ToolApproval.none })
+        #expect(repo.findings.contains { $0.rule.id == "AP-PERM-4" && $0.message.contains("'sandbox'") })
+        let writer = try PostureFleet.agent(report, "report-writer")
+        #expect(writer.agent.platforms == ["copilot"])
+        #expect(Set(writer.agent.tools.map(\.displayName)) == ["read", "search", "accounts/document_summarizer"])
+        #expect(!writer.findings.contains { $0.rule.id == "AP-PERM-3" })
+    }
+}
