@@ -75,4 +75,44 @@ import Testing
         #expect(Set(writer.agent.tools.map(\.displayName)) == ["read", "search", "accounts/document_summarizer"])
         #expect(!writer.findings.contains { $0.rule.id == "AP-PERM-3" })
     }
+
+    @Test func adkSubAgentsAndCrewAIAgents() throws {
+        let fleet = try PostureFleet()
+        try fleet.write("f/stemma.yaml", PostureFleet.manifest(name: "frameworks", stage: "testing"))
+        try fleet.write("f/adk.root_agent.yaml", try PostureFleet.fixtureText("adk.root_agent.yaml"))
+        try fleet.write("f/adk.report_writer.yaml", try PostureFleet.fixtureText("adk.report_writer.yaml"))
+        try fleet.write("f/config/agents.yaml", try PostureFleet.fixtureText("crewai.agents.yaml"))
+        let policy = """
+            - agent_posture_policy: {identity: {agent_id: compliance_report_agent}, permissions: {denied_capabilities: [code_execution]}}
+            - agent_posture_policy: {identity: {agent_id: "*_wrangler"}, permissions: {denied_capabilities: [code_execution]}}
+            - agent_posture_policy: {identity: {agent_id: "*"}}
+            """
+        let report = try fleet.report(policy: policy)
+        let writer = try PostureFleet.agent(report, "report_writer")
+        #expect(writer.agent.parent == "compliance_report_agent")
+        #expect(writer.agent.owner == "team-a" && writer.agent.stage == "testing")
+        // A policy matching the sub-agent's own id ("*") governs it before its parent's.
+        #expect(writer.policy?.agentID == "*")
+        #expect(try PostureFleet.agent(report, "compliance_report_agent").policy?.agentID == "compliance_report_agent")
+        #expect(writer.agent.tools.map(\.name) == ["google_search"])
+        #expect(writer.agent.tools.first?.classes[.untrustedContentIn] == .table)
+        let wrangler = try PostureFleet.agent(report, "data_wrangler")
+        #expect(wrangler.agent.platforms == ["crewai"])
+        #expect(wrangler.findings.contains { $0.rule.id == "AP-PERM-1" && $0.status == .fail })
+        #expect(wrangler.agent.tools.contains { $0.name == "DelegateWorkTool" && $0.classes[.subAgentSpawn] != nil })
+        let analyst = try PostureFleet.agent(report, "compliance_analyst")
+        #expect(analyst.agent.tools.isEmpty && analyst.agent.hasStableID)
+    }
+
+    @Test func subAgentsInheritOnlyTheirOwnPlatformsBuiltIns() throws {
+        let fleet = try PostureFleet()
+        try fleet.write("m/stemma.yaml", PostureFleet.manifest(name: "mixed"))
+        try fleet.write("m/.claude/settings.json", "{}")
+        try fleet.write("m/.codex/config.toml", "approval_policy = \"never\"\nsandbox_mode = \"workspace-write\"\n")
+        try fleet.write("m/.claude/agents/child.md", "---\nname: child\ndescription: c\n---\n")
+        let report = try fleet.report(policy: PostureFleet.policy())
+        let child = try PostureFleet.agent(report, "child")
+        #expect(!child.agent.tools.contains { $0.name == "apply_patch" || $0.name == "shell" })
+        #expect(child.agent.tools.contains { $0.name == "Bash" })
+    }
 }

@@ -76,8 +76,20 @@ extension AgentFiles {
             if !result.scopes.isEmpty { agent.scopeSources.append(SourceLocation(path: path)) }
         }
         agent.facts += wildcardFacts(agent.tools)
-        var result = [agent]
+        // A folder that only holds framework agents has no agent of its own, unless a manifest names one.
+        var result = platforms.isEmpty && manifest == nil ? [] : [agent]
         for file in subAgents { result.append(subAgent(file, parent: agent)) }
+        for var framework in frameworkAgents {
+            framework.owner = manifest?.owner
+            framework.stage = manifest?.stage
+            framework.dataTouched = manifest?.data ?? []
+            framework.sources = sources.filter { $0.path == framework.definedAt?.path }
+            framework.declaredTools = framework.tools.map(\.name)
+            if let link = frameworkChildren.first(where: { $0.0 == framework.definedAt?.path }) {
+                framework.parent = link.1
+            }
+            result.append(framework)
+        }
         return result
     }
 
@@ -113,7 +125,12 @@ extension AgentFiles {
         agent.scopeSources = parent.scopeSources
         let denied = Set(file.disallowedTools)
         agent.tools = []
+        let ownBuiltins = CapabilityTable.builtins[file.platform] ?? [:]
         for grant in parent.tools {
+            // Another platform's built-ins in the same folder (a Codex shell beside Claude Code) are not inherited.
+            if grant.server == nil, ownBuiltins[grant.name] == nil, !grant.source.path.hasSuffix("stemma.yaml") {
+                continue
+            }
             let names = Self.names(of: grant)
             guard names.isDisjoint(with: denied) else { continue }
             guard let declared = file.tools, names.isDisjoint(with: declared) else {

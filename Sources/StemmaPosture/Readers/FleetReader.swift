@@ -30,8 +30,9 @@ public struct FleetReader {
                 try groups[folder, default: AgentFiles(folder: folder)].add(kind, path: path, bytes: bytes)
             } catch {
                 // Any JSON or TOML file is tried; only files named as agent configs warn when they do not parse.
-                let named = ["mcp", "agent", "tools-list", "settings", "codex", "config.toml"]
-                if kind != .json && kind != .toml || named.contains(where: { path.lowercased().contains($0) }) {
+                let named = ["mcp", "agent", "tools-list", "settings", "codex", "config.toml", "stemma.y"]
+                let tried = kind == .json || kind == .toml || kind == .yaml
+                if !tried || named.contains(where: { path.lowercased().contains($0) }) {
                     warnings.append(error.message)
                 }
             }
@@ -68,7 +69,7 @@ public struct FleetReader {
         let home = [".codex", ".cursor", ".vscode", ".well-known", ".gemini"].contains(parent) ? up2 : up1
         if name.hasSuffix(".json") { return (.json, home) }
         if name.hasSuffix(".toml") { return (.toml, home) }
-        if name == "stemma.yaml" || name == "stemma.yml" { return (.yaml, home) }
+        if name.hasSuffix(".yaml") || name.hasSuffix(".yml") { return (.yaml, home) }
         return nil
     }
 
@@ -104,10 +105,13 @@ struct AgentFiles {
     var geminiPolicies: [(TOMLTable, LineIndex, String)] = []
     var card: AgentCardPosture?
     var manifest: ManifestPosture?
+    /// ADK and CrewAI agents, and ADK `config_path` links (child file, parent id).
+    var frameworkAgents: [AgentPosture] = []
+    var frameworkChildren: [(String, String)] = []
 
     var describesAgent: Bool {
         !settings.files.isEmpty || !subAgents.isEmpty || !mcpServers.isEmpty || !codex.isEmpty || card != nil
-            || manifest != nil || !geminiSettings.isEmpty || !geminiPolicies.isEmpty
+            || manifest != nil || !geminiSettings.isEmpty || !geminiPolicies.isEmpty || !frameworkAgents.isEmpty
     }
 
     mutating func add(_ kind: FleetReader.Kind, path: String, bytes: [UInt8]) throws(StemmaError) {
@@ -141,7 +145,16 @@ struct AgentFiles {
             let table = try TOMLParser.parse(bytes, source: path)
             if CodexConfig.recognises(table) { codex.append((table, text, path)) } else { used = false }
         case .yaml:
-            if let found = try ManifestPosture.read(bytes, path: path) { manifest = found } else { used = false }
+            if let found = try ManifestPosture.read(bytes, path: path) {
+                manifest = found
+            } else if let document = try YAMLNode.documents(bytes, source: path).first,
+                let (agents, children) = FrameworkAgents.read(document, path: path)
+            {
+                frameworkAgents += agents
+                frameworkChildren += children
+            } else {
+                used = false
+            }
         }
         if used {
             let digest = try Digest.compute(.sha256, bytes)

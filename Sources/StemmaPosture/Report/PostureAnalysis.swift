@@ -42,12 +42,21 @@ public enum PostureAnalysis {
         var warnings = warnings
         var byID: [String: AgentPosture] = [:]
         for agent in agents where byID[agent.id] == nil { byID[agent.id] = agent }
-        var governing: [String: PosturePolicy] = [:]
+        var own: [String: PosturePolicy] = [:]
+        for agent in agents where own[agent.id] == nil {
+            if let policy = match(agent.id, policies: policies, warnings: &warnings) { own[agent.id] = policy }
+        }
         var results: [AgentPostureResult] = []
         for agent in agents {
-            var policy = match(agent.id, policies: policies, warnings: &warnings)
-            if policy == nil, let parent = agent.parent { policy = governing[parent] }
-            if let policy { governing[agent.id] = policy }
+            // The policy matching the agent's own id, otherwise the nearest ancestor's (bounded: no cycles).
+            var policy = own[agent.id]
+            var ancestor = agent.parent
+            var hops = 0
+            while policy == nil, let id = ancestor, hops < 64 {
+                policy = own[id]
+                ancestor = byID[id]?.parent
+                hops += 1
+            }
             let findings = PostureEvaluator.evaluate(agent, policy: policy, parent: agent.parent.flatMap { byID[$0] })
             let (score, reason) = PostureRanking.score(agent, findings: findings)
             results.append(
