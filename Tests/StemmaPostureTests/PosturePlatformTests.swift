@@ -115,4 +115,27 @@ import Testing
         #expect(!child.agent.tools.contains { $0.name == "apply_patch" || $0.name == "shell" })
         #expect(child.agent.tools.contains { $0.name == "Bash" })
     }
+
+    @Test func cursorPermissionsWithCommentsAndMCP() throws {
+        let fleet = try PostureFleet()
+        try fleet.write("c/stemma.yaml", PostureFleet.manifest(name: "cursor-agent"))
+        try fleet.write("c/.cursor/cli.json", try PostureFleet.fixtureText("cursor.cli.json"))
+        try fleet.write("c/.cursor/permissions.json", try PostureFleet.fixtureText("cursor.permissions.json"))
+        try fleet.write(
+            "c/.cursor/mcp.json",
+            #"{"mcpServers": {"accounts": {"url": "https://a.example/mcp"}, "sandbox": {"command": "sbx"}}}"#)
+        try fleet.write("c/accounts.tools-list.json", try PostureFleet.fixtureText("mcp.tools-list.json"))
+        try fleet.write("w/stemma.yaml", PostureFleet.manifest(name: "cursor-wild"))
+        try fleet.write("w/.cursor/cli.json", #"{"permissions": {"allow": ["Shell(*)"]}}"#)
+        let report = try fleet.report(policy: PostureFleet.policy())
+        let agent = try PostureFleet.agent(report, "cursor-agent")
+        #expect(agent.agent.platforms == ["cursor", "stemma"])
+        #expect(!agent.agent.tools.contains { $0.server == "sandbox" })  // Mcp(sandbox:*) denied
+        let summarizer = try #require(agent.agent.tools.first { $0.name == "document_summarizer" })
+        #expect(summarizer.approval == ToolApproval.none && summarizer.source.path == "c/.cursor/cli.json")
+        #expect(agent.agent.tools.first { $0.name == "code_executor" }?.approval == .ask)
+        #expect(agent.agent.tools.contains { $0.name == "Shell" && $0.specifier == "git status" })  // auto-run
+        #expect(!agent.findings.contains { $0.rule.id == "AP-PERM-4" })
+        #expect(try PostureFleet.findings(report, "cursor-wild").contains("AP-PERM-4:fail"))
+    }
 }

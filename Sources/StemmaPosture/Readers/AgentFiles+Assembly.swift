@@ -14,8 +14,9 @@ extension AgentFiles {
         if claude { platforms.append("claude-code") }
         if gemini { platforms.append("gemini-cli") }
         if copilot { platforms.append("copilot") }
+        if cursor != nil { platforms.append("cursor") }
         if !codex.isEmpty { platforms.append("codex") }
-        if !mcpServers.isEmpty && !claude && !copilot { platforms.append("mcp") }
+        if !mcpServers.isEmpty && !claude && !copilot && cursor == nil { platforms.append("mcp") }
         if card != nil { platforms.append("a2a") }
         if manifest != nil { platforms.append("stemma") }
         var agent = AgentPosture(
@@ -55,12 +56,18 @@ extension AgentFiles {
                         approval: .none, source: at))
             }
         }
+        if let cursor {
+            let (tools, facts) = CursorAgent.grants(
+                cursor, servers: claude ? [] : mcpServers, snapshots: snapshots, fallback: folder + "/.cursor")
+            agent.tools += tools
+            agent.facts += facts
+        }
         if claude {
             let (tools, facts) = ClaudeCodeAgent.grants(
                 settings: settings, servers: mcpServers, snapshots: snapshots, fallback: folder)
             agent.tools += tools
             agent.facts += facts
-        } else {
+        } else if cursor == nil {
             for server in mcpServers {
                 // A client without permission rules (Claude Desktop, Cursor, Copilot): every listed tool is
                 // reachable; Copilot runs them without asking, the others depend on the client's UI.

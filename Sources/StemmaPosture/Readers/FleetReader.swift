@@ -46,7 +46,7 @@ public struct FleetReader {
     }
 
     enum Kind {
-        case claudeSettings, claudeAgent, geminiSettings, geminiPolicy, json, toml, yaml
+        case claudeSettings, claudeAgent, geminiSettings, geminiPolicy, cursorPermissions, json, toml, yaml
     }
 
     /// What a file may be, and the folder of the agent it describes (before manifests are considered).
@@ -62,6 +62,7 @@ public struct FleetReader {
             return (.claudeSettings, up2)
         }
         if parent == ".gemini", name == "settings.json" { return (.geminiSettings, up2) }
+        if parent == ".cursor", name == "cli.json" || name == "permissions.json" { return (.cursorPermissions, up2) }
         if parent == "policies", grand == ".gemini", name.hasSuffix(".toml") { return (.geminiPolicy, up3) }
         if parent == "agents", grand == ".claude" || grand == ".gemini" || grand == ".github", name.hasSuffix(".md") {
             return (.claudeAgent, up3)
@@ -103,6 +104,7 @@ struct AgentFiles {
     var codex: [(TOMLTable, LineIndex, String)] = []
     var geminiSettings: [(JSONValue, LineIndex, String)] = []
     var geminiPolicies: [(TOMLTable, LineIndex, String)] = []
+    var cursor: CursorAgent.Permissions?
     var card: AgentCardPosture?
     var manifest: ManifestPosture?
     /// ADK and CrewAI agents, and ADK `config_path` links (child file, parent id).
@@ -112,6 +114,7 @@ struct AgentFiles {
     var describesAgent: Bool {
         !settings.files.isEmpty || !subAgents.isEmpty || !mcpServers.isEmpty || !codex.isEmpty || card != nil
             || manifest != nil || !geminiSettings.isEmpty || !geminiPolicies.isEmpty || !frameworkAgents.isEmpty
+            || cursor != nil
     }
 
     mutating func add(_ kind: FleetReader.Kind, path: String, bytes: [UInt8]) throws(StemmaError) {
@@ -120,6 +123,11 @@ struct AgentFiles {
         switch kind {
         case .claudeSettings:
             settings.merge(try JSONParser.parse(bytes, source: path), text: text, path: path)
+        case .cursorPermissions:
+            let value = try JSONParser.parse(CursorAgent.stripComments(bytes), source: path)
+            var permissions = cursor ?? CursorAgent.Permissions()
+            CursorAgent.merge(value, text: text, path: path, into: &permissions)
+            cursor = permissions
         case .geminiSettings:
             geminiSettings.append((try JSONParser.parse(bytes, source: path), text, path))
         case .geminiPolicy:
