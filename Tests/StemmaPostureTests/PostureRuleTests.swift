@@ -201,4 +201,42 @@ import Testing
         #expect(!unsigned.contains("AP-ID-1:fail"))
         #expect(try PostureFleet.findings(report, "signed").contains("AP-ID-2:unverified"))
     }
+
+    @Test func openNetworkWithReadableSecrets() throws {
+        let fleet = try PostureFleet()
+        try fleet.write("open/stemma.yaml", PostureFleet.manifest(name: "open"))
+        try fleet.write("open/.claude/settings.json", "{}")
+        try fleet.write("fenced/stemma.yaml", PostureFleet.manifest(name: "fenced"))
+        try fleet.write("fenced/.claude/settings.json", try PostureFleet.fixtureText("claude-code.settings.json"))
+        try fleet.write("guarded/stemma.yaml", PostureFleet.manifest(name: "guarded"))
+        try fleet.write(
+            "guarded/.codex/config.toml",
+            "approval_policy = \"on-request\"\nsandbox_mode = \"workspace-write\"\n"
+                + "[sandbox_workspace_write]\nnetwork_access = true\n[shell_environment_policy]\nexclude = [\"*_TOKEN\"]\n"
+        )
+        try fleet.write("wide/stemma.yaml", PostureFleet.manifest(name: "wide"))
+        try fleet.write(
+            "wide/.codex/config.toml", "approval_policy = \"on-request\"\nsandbox_mode = \"danger-full-access\"\n")
+        let report = try fleet.report(policy: PostureFleet.policy())
+        #expect(try PostureFleet.findings(report, "open").contains("AP-CODE-2:fail"))
+        #expect(!(try PostureFleet.findings(report, "fenced").contains { $0.hasPrefix("AP-CODE-2") }))
+        #expect(try PostureFleet.findings(report, "guarded").contains("AP-CODE-2:unverified"))
+        let wide = try PostureFleet.agent(report, "wide")
+        let finding = try #require(wide.findings.first { $0.rule.id == "AP-CODE-2" })
+        #expect(finding.status == .fail && finding.evidence.first?.location.line == 2)
+    }
+
+    @Test func subAgentReusingItsParentsIdentity() throws {
+        let fleet = try PostureFleet()
+        try fleet.write("a/stemma.yaml", PostureFleet.manifest(name: "twin"))
+        try fleet.write("a/.claude/settings.json", "{}")
+        try fleet.write("a/.claude/agents/same.md", "---\nname: twin\ndescription: x\ntools: Read\n---\n")
+        try fleet.write("a/.claude/agents/own.md", "---\nname: own-name\ndescription: x\ntools: Read\n---\n")
+        let report = try fleet.report(policy: PostureFleet.policy())
+        let ids = report.agents.map(\.agent.id)
+        #expect(ids.filter { $0 == "twin" }.count == 2)
+        let child = try #require(report.agents.first { $0.agent.id == "twin" && $0.agent.parent != nil })
+        #expect(child.findings.contains { $0.rule.id == "AP-ID-3" && $0.status == .fail })
+        #expect(!(try PostureFleet.findings(report, "own-name").contains { $0.hasPrefix("AP-ID-3") }))
+    }
 }

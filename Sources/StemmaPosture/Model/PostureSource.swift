@@ -34,6 +34,10 @@ public struct PostureFact: Sendable, Equatable {
         case literalCredential
         /// An MCP server launched without a pinned version.
         case unpinnedServer
+        /// A coding agent whose network is not restricted (no sandbox network allowlist, network_access on).
+        case unrestrictedNetwork
+        /// Something keeps secrets from the agent (deny rules on secret paths, excluded environment variables).
+        case secretsGuarded
     }
 
     public var kind: Kind

@@ -18,6 +18,18 @@ enum ClaudeCodeAgent {
         {
             facts.append(PostureFact(.approvalRemovingMode, "defaultMode \(mode): no human is asked", at: location))
         }
+        if settings.sandboxEnabled != true || !settings.networkAllowlist {
+            facts.append(
+                PostureFact(
+                    .unrestrictedNetwork, "no sandbox network allowlist (sandbox.enabled and network.allowedDomains)",
+                    at: SourceLocation(path: settings.files.first ?? fallback)))
+        }
+        for rule in settings.rules where rule.decision == .deny && rule.tool == "Read" {
+            facts.append(PostureFact(.secretsGuarded, "deny Read(\(rule.specifier ?? "*"))", at: rule.location))
+        }
+        for location in settings.secretGuards {
+            facts.append(PostureFact(.secretsGuarded, "sandbox denyRead / credentials", at: location))
+        }
         let builtins = CapabilityTable.builtins["claude-code"] ?? [:]
         for name in builtins.keys.sorted() {
             let classes = ToolClassifier.builtin(platform: "claude-code", tool: name) ?? [:]

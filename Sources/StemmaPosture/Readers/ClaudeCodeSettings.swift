@@ -36,6 +36,9 @@ struct ClaudeCodeSettings: Sendable {
     var defaultModeLocation: SourceLocation?
     var disabledServers: Set<String> = []
     var files: [String] = []
+    var sandboxEnabled: Bool?
+    var networkAllowlist = false
+    var secretGuards: [SourceLocation] = []
 
     static let maxRules = 10_000
 
@@ -57,6 +60,12 @@ struct ClaudeCodeSettings: Sendable {
         if let mode = permissions?["defaultMode"]?.stringValue {
             defaultMode = mode
             defaultModeLocation = SourceLocation(path: path, line: text.line(ofKey: "defaultMode", value: mode))
+        }
+        let sandbox = value["sandbox"]
+        if let enabled = sandbox?["enabled"]?.boolValue { sandboxEnabled = enabled }
+        if sandbox?["network"]?["allowedDomains"]?.arrayValue != nil { networkAllowlist = true }
+        if !(sandbox?["filesystem"]?["denyRead"]?.arrayValue?.isEmpty ?? true) || sandbox?["credentials"] != nil {
+            secretGuards.append(SourceLocation(path: path, line: text.line(of: "\"sandbox\"")))
         }
         for name in value["disabledMcpjsonServers"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
             disabledServers.insert(name)

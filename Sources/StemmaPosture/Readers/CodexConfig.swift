@@ -26,6 +26,22 @@ enum CodexConfig {
                     "approval_policy = \"never\" with sandbox_mode = \"danger-full-access\": no human, no sandbox",
                     at: policyAt))
         }
+        let network = table["sandbox_workspace_write"]?["network_access"]?.booleanValue == true
+        if sandbox == "danger-full-access" || (sandbox == "workspace-write" && network) {
+            facts.append(
+                PostureFact(
+                    .unrestrictedNetwork, "sandbox_mode \(sandbox ?? "") with network access",
+                    at: network ? SourceLocation(path: path, line: text.line(of: "network_access")) : sandboxAt))
+        }
+        let environment = table["shell_environment_policy"]
+        if environment?["inherit"]?.stringValue == "none" || environment?["inherit"]?.stringValue == "core"
+            || !(environment?["exclude"]?.arrayValue?.isEmpty ?? true)
+        {
+            facts.append(
+                PostureFact(
+                    .secretsGuarded, "shell_environment_policy limits inherited variables",
+                    at: SourceLocation(path: path, line: text.line(of: "[shell_environment_policy]"))))
+        }
         // Built-ins: shell runs without asking under `never`, and inside the sandbox under `on-request`;
         // `untrusted` asks for everything but known-safe reads. apply_patch writes inside a writable sandbox.
         var shellApproval: ToolApproval

@@ -8,6 +8,13 @@ enum PostureEvaluator {
         permissions(agent, policy: policy, parent: parent, into: &findings)
         toolChain(agent, into: &findings, forbidTrifecta: policy?.forbidTrifecta ?? true)
         if let policy, policy.requiresApprovalForWrites { approvals(agent, into: &findings) }
+        codingAgent(agent, into: &findings)
+        if let parent, agent.id == parent.id || agent.name == parent.name {
+            findings.append(
+                PostureFinding(
+                    "AP-ID-3", .fail, "the sub-agent carries its parent's identity '\(parent.name)'",
+                    evidence: agent.definedAt.map { [($0, "sub-agent definition")] } ?? []))
+        }
         if agent.owner == nil {
             findings.append(PostureFinding("AP-GOV-1", .fail, "no owner is declared for the agent"))
         }
@@ -164,6 +171,22 @@ enum PostureEvaluator {
                     "AP-TOOL-2", .unverified, "two legs are held and some tools' classes are unknown",
                     evidence: evidence))
         }
+    }
+
+    /// AP-CODE-2: an open network with secrets in reach is `fail`; with some guard in place it cannot be decided
+    /// from the files (which secrets remain readable) and is `unverified`.
+    private static func codingAgent(_ agent: AgentPosture, into findings: inout [PostureFinding]) {
+        guard agent.parent == nil, let open = agent.facts.first(where: { $0.kind == .unrestrictedNetwork }) else {
+            return
+        }
+        let guards = agent.facts.filter { $0.kind == .secretsGuarded }
+        findings.append(
+            PostureFinding(
+                "AP-CODE-2", guards.isEmpty ? .fail : .unverified,
+                guards.isEmpty
+                    ? "the network is unrestricted and nothing keeps secrets from the agent"
+                    : "the network is unrestricted; some secrets are guarded, whether others are readable is unknown",
+                evidence: [(open.location, open.detail)] + guards.prefix(3).map { ($0.location, $0.detail) }))
     }
 
     private static func approvals(_ agent: AgentPosture, into findings: inout [PostureFinding]) {

@@ -23,8 +23,8 @@ public struct PostureRule: Sendable, Equatable {
     public let refs: [String]
     public let summary: String
 
-    /// The rules `stemma posture` evaluates statically. AP-ID-3, AP-EXEC-1/2/4, AP-MON-1 need traces and
-    /// AP-CODE-1/2 repository settings; they are not in this table yet.
+    /// The rules `stemma posture` evaluates statically. AP-EXEC-1/2/4 and AP-MON-1 need traces and AP-CODE-1
+    /// repository settings; they are not in this table yet.
     public static let all: [PostureRule] = [
         PostureRule(
             id: "AP-ID-1", dimension: "identity", severity: .high, refs: ["ASI03", "T9"],
@@ -62,6 +62,12 @@ public struct PostureRule: Sendable, Equatable {
         PostureRule(
             id: "AP-EXEC-3", dimension: "execution", severity: .high, refs: ["LLM06", "ASI09", "T10"],
             summary: "A tool that can write runs without human approval while the policy requires it."),
+        PostureRule(
+            id: "AP-CODE-2", dimension: "coding-agent", severity: .high, refs: ["LLM02", "ASI02"],
+            summary: "A coding agent's network is unrestricted while secrets are readable."),
+        PostureRule(
+            id: "AP-ID-3", dimension: "identity", severity: .medium, refs: ["ASI03", "T8"],
+            summary: "A sub-agent has no identity distinct from its parent's."),
         PostureRule(
             id: "AP-GOV-1", dimension: "governance", severity: .medium, refs: ["ASI10"],
             summary: "The agent has no owner."),
