@@ -86,7 +86,8 @@ let package = Package(
         .target(
             name: "StemmaPosture",
             dependencies: [
-                "StemmaCore", "StemmaCrypto", "StemmaInventory", .product(name: "Yams", package: "Yams"),
+                "StemmaCore", "StemmaCrypto", "StemmaGraph", "StemmaInventory",
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSettings
         ),
@@ -165,7 +166,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StemmaPostureTests",
-            dependencies: ["StemmaPosture", "StemmaCore", "StemmaTestSupport"],
+            dependencies: ["StemmaPosture", "StemmaGraph", "StemmaCore", "StemmaTestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),

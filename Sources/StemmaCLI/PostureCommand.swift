@@ -1,5 +1,6 @@
 import ArgumentParser
 import StemmaCore
+import StemmaGraph
 import StemmaPosture
 
 struct PostureCommand: ParsableCommand {
@@ -43,9 +44,32 @@ struct PostureCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the report to FILE instead of standard output.")
     var output: String?
 
+    @Option(help: "OSV advisories (files, folders, an OSV .zip) whose flags reaching an agent are listed (repeatable).")
+    var advisories: [String] = []
+
+    @Option(name: .customLong("revoked"), help: "A digest revocation list: lines of sha256:HEX [reason] (repeatable).")
+    var revoked: [String] = []
+
+    @Option(
+        name: .customLong("flag"), help: "Flag a component by hand (repeatable): purl, KIND:NAME[@VERSION], sha256:HEX."
+    )
+    var flags: [String] = []
+
     func run() throws {
         let policies = try PosturePolicyLoader.load(path: policy)
-        let report = try PostureAnalysis.run(inventory: inventory, policies: policies)
+        var supplyChain: [String: [SupplyChainFlag]] = [:]
+        if !advisories.isEmpty || !revoked.isEmpty || !flags.isEmpty {
+            var refs: [ComponentRef] = []
+            for flag in flags {
+                guard let parsed = ComponentRef(parsing: flag) else {
+                    throw StemmaError(.usage, "--flag \"\(flag)\" is not a reference")
+                }
+                refs.append(parsed)
+            }
+            supplyChain = try SupplyChainFlags.compute(
+                inventory: inventory, advisories: advisories, revoked: revoked, flags: refs, severity: .critical)
+        }
+        let report = try PostureAnalysis.run(inventory: inventory, policies: policies, supplyChain: supplyChain)
         let text: String
         switch format {
         case .text: text = report.text()

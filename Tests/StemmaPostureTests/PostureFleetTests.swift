@@ -1,4 +1,5 @@
 import StemmaCore
+import StemmaGraph
 import StemmaPosture
 import StemmaTestSupport
 import Testing
@@ -108,5 +109,27 @@ import Testing
         #expect(broken.status == 2)
         let missing = try Command.run(stemma, ["posture", "--inventory", fleet.folder.url("nope"), "--policy", seed])
         #expect(missing.status == 2)
+    }
+
+    @Test func supplyChainFlagsReachTheSameAgentsAsImpact() throws {
+        let fleet = try PostureFleet()
+        try fleet.write(
+            "a/stemma.yaml", PostureFleet.manifest(name: "flagged", extra: "packages: [pkg:pypi/langchain@0.0.130]"))
+        try fleet.write("a/.claude/settings.json", "{}")
+        try fleet.write(
+            "b/stemma.yaml", PostureFleet.manifest(name: "clean", extra: "packages: [pkg:pypi/requests@2.32.3]"))
+        try fleet.write("b/.claude/settings.json", "{}")
+        let flag = try #require(ComponentRef(parsing: "pkg:pypi/langchain@0.0.130"))
+        let flags = try SupplyChainFlags.compute(
+            inventory: fleet.folder.url("fleet"), advisories: [], revoked: [], flags: [flag], severity: .critical)
+        #expect(Array(flags.keys) == ["flagged"])
+        let policies = try PosturePolicyLoader.parse(Array(PostureFleet.policy().utf8), source: "p")
+        let report = try PostureAnalysis.run(
+            inventory: fleet.folder.url("fleet"), policies: policies, supplyChain: flags)
+        let flagged = try PostureFleet.agent(report, "flagged")
+        #expect(flagged.supplyChain.first?.component == "pkg:pypi/langchain@0.0.130")
+        #expect(flagged.supplyChain.first?.severity == "critical")
+        #expect(flagged.rank == 1 && flagged.rankReason.contains("supply chain 1 flag"))
+        #expect(try PostureFleet.agent(report, "clean").supplyChain.isEmpty)
     }
 }

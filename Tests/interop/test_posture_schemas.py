@@ -63,6 +63,18 @@ def test_posture_report_matches_the_schema(tmp_path, fmt):
     assert [a["rank"] for a in report["agents"]] == list(range(1, len(ids) + 1))
 
 
+def test_posture_with_advisories_matches_the_schema():
+    """The repository's example fleet with its OSV advisory: supply-chain flags reach agents, JSON stays valid."""
+    fleet = ROOT / "examples" / "fleet"
+    policy = EXAMPLES / "agent_posture_policy.seed.yaml"
+    res = support.stemma("posture", "--inventory", fleet, "--policy", policy, "--advisories", fleet / "advisories",
+                         "--format", "json")
+    assert res.rc == 0, res.stderr
+    report = json.loads(res.stdout)
+    _validate(report, REPORT_SCHEMA)
+    assert any(agent["supplyChain"] for agent in report["agents"])
+
+
 @pytest.mark.parametrize("name", ["agent_posture_policy.seed.yaml", "agent_posture_policy.stemma.yaml"])
 def test_example_policies_match_the_policy_schema(name):
     _validate(yaml.safe_load((EXAMPLES / name).read_text()), POLICY_SCHEMA)

@@ -6,6 +6,8 @@ public struct AgentPostureResult: Sendable {
     /// The governing policy's `agent_id` and where it was read; nil when none covers the agent.
     public var policy: PosturePolicy?
     public var findings: [PostureFinding]
+    /// Supply-chain flags that reach the agent (empty unless advisories or flags were given).
+    public var supplyChain: [SupplyChainFlag]
     public var rank: Int
     public var score: Int
     /// Why the agent ranks where it does, in words.
@@ -30,15 +32,18 @@ public struct PostureReport: Sendable {
 /// Reads an inventory, matches policies, evaluates rules and ranks the fleet.
 public enum PostureAnalysis {
     /// Runs the whole analysis; throws only when the inventory folder cannot be read at all.
-    public static func run(inventory: String, policies: [PosturePolicy]) throws(StemmaError) -> PostureReport {
+    public static func run(
+        inventory: String, policies: [PosturePolicy], supplyChain: [String: [SupplyChainFlag]] = [:]
+    ) throws(StemmaError) -> PostureReport {
         let (agents, readWarnings) = try FleetReader().read(root: inventory)
-        return evaluate(agents, policies: policies, warnings: readWarnings)
+        return evaluate(agents, policies: policies, warnings: readWarnings, supplyChain: supplyChain)
     }
 
     /// Evaluates already-read agents.
-    public static func evaluate(_ agents: [AgentPosture], policies: [PosturePolicy], warnings: [String] = [])
-        -> PostureReport
-    {
+    public static func evaluate(
+        _ agents: [AgentPosture], policies: [PosturePolicy], warnings: [String] = [],
+        supplyChain: [String: [SupplyChainFlag]] = [:]
+    ) -> PostureReport {
         var warnings = warnings
         var byID: [String: AgentPosture] = [:]
         for agent in agents where byID[agent.id] == nil { byID[agent.id] = agent }
@@ -58,10 +63,12 @@ public enum PostureAnalysis {
                 hops += 1
             }
             let findings = PostureEvaluator.evaluate(agent, policy: policy, parent: agent.parent.flatMap { byID[$0] })
-            let (score, reason) = PostureRanking.score(agent, findings: findings)
+            let flags = agent.hasStableID ? supplyChain[agent.id] ?? [] : []
+            let (score, reason) = PostureRanking.score(agent, findings: findings, supplyChain: flags)
             results.append(
                 AgentPostureResult(
-                    agent: agent, policy: policy, findings: findings, rank: 0, score: score, rankReason: reason))
+                    agent: agent, policy: policy, findings: findings, supplyChain: flags, rank: 0, score: score,
+                    rankReason: reason))
         }
         results.sort { ($0.score, $1.agent.id) > ($1.score, $0.agent.id) }
         for index in results.indices { results[index].rank = index + 1 }
@@ -84,7 +91,9 @@ public enum PostureAnalysis {
 /// Ranks agents by exposure: stage multiplies what the agent touches, what it can do and what was found.
 /// A production agent with PII and a shell outranks a sandbox notebook with a shell.
 enum PostureRanking {
-    static func score(_ agent: AgentPosture, findings: [PostureFinding]) -> (Int, String) {
+    static func score(_ agent: AgentPosture, findings: [PostureFinding], supplyChain: [SupplyChainFlag] = [])
+        -> (Int, String)
+    {
         var reasons: [String] = []
         let factor: Int
         switch agent.stage?.lowercased() {
@@ -135,6 +144,10 @@ enum PostureRanking {
             reasons.append("findings \(fails) fail, \(findings.count - fails) unverified +\(findingPoints)")
         }
         points += findingPoints
+        let flagWeights = ["critical": 12, "high": 9, "medium": 6, "low": 3]
+        let flagPoints = supplyChain.reduce(0) { $0 + (flagWeights[$1.severity] ?? 6) }
+        if flagPoints > 0 { reasons.append("supply chain \(supplyChain.count) flag(s) +\(flagPoints)") }
+        points += flagPoints
         return (factor * points, reasons.joined(separator: "; "))
     }
 }

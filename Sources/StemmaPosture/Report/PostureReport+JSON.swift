@@ -38,7 +38,13 @@ extension PostureReport {
         members.append(("subAgents", .array(subAgents)))
         members.append(("scopes", .array(agent.scopes.map(JSONValue.string))))
         members.append(("findings", .array(result.findings.map(Self.finding))))
-        members.append(("supplyChain", .array([])))
+        let flags: [JSONValue] = result.supplyChain.map { flag in
+            .object([
+                ("component", .string(flag.component)), ("severity", .string(flag.severity)),
+                ("path", .array(flag.path.map(JSONValue.string))),
+            ])
+        }
+        members.append(("supplyChain", .array(flags)))
         members.append(("rank", .integer(result.rank)))
         members.append(("score", .integer(result.score)))
         members.append(("rankReason", .string(result.rankReason)))

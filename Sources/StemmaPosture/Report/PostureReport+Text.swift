@@ -35,6 +35,11 @@ extension PostureReport {
                     "     \(grant.displayName.terminalEscaped)  approval=\(grant.approval.rawValue)  \(shown)  "
                         + "<- \(grant.source.display.terminalEscaped)")
             }
+            for flag in result.supplyChain {
+                lines.append(
+                    "   SUPPLY-CHAIN \(flag.severity): \(flag.component.terminalEscaped) via "
+                        + flag.path.joined(separator: " -> ").terminalEscaped)
+            }
             for finding in result.findings {
                 lines.append(
                     "   \(finding.status.rawValue.uppercased()) \(finding.rule.id) \(finding.rule.severity.rawValue): "
