@@ -44,6 +44,9 @@ struct PostureCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the report to FILE instead of standard output.")
     var output: String?
 
+    @Option(help: "A JWKS file ({\"keys\": [...]}) to verify A2A agent-card signatures against (ES256).")
+    var jwks: String?
+
     @Option(help: "OSV advisories (files, folders, an OSV .zip) whose flags reaching an agent are listed (repeatable).")
     var advisories: [String] = []
 
@@ -69,7 +72,11 @@ struct PostureCommand: ParsableCommand {
             supplyChain = try SupplyChainFlags.compute(
                 inventory: inventory, advisories: advisories, revoked: revoked, flags: refs, severity: .critical)
         }
-        let report = try PostureAnalysis.run(inventory: inventory, policies: policies, supplyChain: supplyChain)
+        let keys = try jwks.map { path throws(StemmaError) in
+            try JSONParser.parse(BoundedFile.read(path, maxBytes: 1 << 20), source: path)
+        }
+        let report = try PostureAnalysis.run(
+            inventory: inventory, policies: policies, supplyChain: supplyChain, jwks: keys)
         let text: String
         switch format {
         case .text: text = report.text()

@@ -83,3 +83,33 @@ import Testing
         #expect(!Glob.matches(pattern: Array(String(repeating: "*a", count: 50) + "b"), text: Array(long)))
     }
 }
+
+@Suite struct AgentCardSignatureTests {
+    @Test func jcsSortsMembersAndEscapesMinimally() throws {
+        let value = try JSONParser.parse(
+            Array(#"{"b": [1, true, null], "a": "x\"y\u0001é/", "A": {"z": 0, "y": -5}}"#.utf8), source: "t")
+        let canonical = try #require(JCS.canonical(value))
+        #expect(
+            String(decoding: canonical, as: UTF8.self) == #"{"A":{"y":-5,"z":0},"a":"x\"y\u0001é/","b":[1,true,null]}"#)
+        let float = try JSONParser.parse(Array(#"{"n": 1.5}"#.utf8), source: "t")
+        #expect(JCS.canonical(float) == nil)  // not implemented: the signature stays undecided, never valid
+    }
+
+    @Test func unsignedAndMalformedSignaturesNeverVerify() throws {
+        let jwks = try JSONParser.parse(Array(#"{"keys": []}"#.utf8), source: "k")
+        let unsigned = try JSONParser.parse(Array(#"{"name": "a"}"#.utf8), source: "c")
+        #expect(AgentCardSignature.verify(card: unsigned, jwks: jwks) == .invalid("unsigned"))
+        let garbage = try JSONParser.parse(
+            Array(#"{"name": "a", "signatures": [{"protected": "!!", "signature": "AA"}]}"#.utf8), source: "c")
+        #expect(AgentCardSignature.verify(card: garbage, jwks: jwks) == .invalid("a signature is not a JWS"))
+        let none = try JSONParser.parse(
+            Array(#"{"name": "a", "signatures": [{"protected": "eyJhbGciOiJub25lIn0", "signature": ""}]}"#.utf8),
+            source: "c")
+        if case .invalid = AgentCardSignature.verify(card: none, jwks: jwks) {
+        } else if case .undecided = AgentCardSignature.verify(card: none, jwks: jwks) {
+        } else {
+            Issue.record("alg none must never verify")
+        }
+        #expect(Base64URL.decode(Base64URL.encode([0xfb, 0xff, 0x01])) == [0xfb, 0xff, 0x01])
+    }
+}

@@ -27,6 +27,8 @@ public struct AgentPosture: Sendable {
     public var facts: [PostureFact]
     /// A2A card signature state: nil when the agent has no card.
     public var cardSignature: CardSignatureState?
+    /// Why a signature did not verify, or could not be checked.
+    public var cardSignatureDetail: String?
     public var cardLocation: SourceLocation?
 
     public init(id: String, name: String, platforms: [String], hasStableID: Bool) {
@@ -57,4 +59,10 @@ public enum CardSignatureState: String, Sendable {
     case unsigned
     /// Signed, but no keys were given to check against.
     case signedUnchecked
+    /// A signature verifies against a key the user gave.
+    case verified
+    /// No signature verifies against the keys given (wrong key, tampered card, unknown kid).
+    case invalid
+    /// Signed in a way Stemma cannot check (algorithm, numbers JCS is not implemented for).
+    case undecided
 }

@@ -30,6 +30,19 @@ extension AgentFiles {
         agent.declaredTools = nil
         if let card {
             agent.cardSignature = card.signed ? .signedUnchecked : .unsigned
+            if card.signed, let jwks {
+                switch AgentCardSignature.verify(card: card.value, jwks: jwks) {
+                case .valid(let kid):
+                    agent.cardSignature = .verified
+                    agent.cardSignatureDetail = "verified with key '\(kid)'"
+                case .invalid(let reason):
+                    agent.cardSignature = .invalid
+                    agent.cardSignatureDetail = reason
+                case .undecided(let reason):
+                    agent.cardSignature = .undecided
+                    agent.cardSignatureDetail = reason
+                }
+            }
             agent.cardLocation = card.location
             agent.scopes += card.scopes
             if !card.scopes.isEmpty { agent.scopeSources.append(card.location) }

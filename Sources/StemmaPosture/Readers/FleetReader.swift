@@ -8,7 +8,10 @@ import StemmaInventory
 public struct FleetReader {
     static let maxFileBytes = 4 << 20
 
-    public init() {}
+    /// A JWKS (`{"keys": [...]}`) to verify A2A card signatures against; nil leaves signed cards unverified.
+    let jwks: JSONValue?
+
+    public init(jwks: JSONValue? = nil) { self.jwks = jwks }
 
     /// The agents under `root`, sub-agents after their parents, and the warnings.
     public func read(root: String) throws(StemmaError) -> (agents: [AgentPosture], warnings: [String]) {
@@ -27,7 +30,7 @@ public struct FleetReader {
             }
             let folder = Self.agentFolder(home, manifests: manifestFolders)
             do {
-                try groups[folder, default: AgentFiles(folder: folder)].add(kind, path: path, bytes: bytes)
+                try groups[folder, default: AgentFiles(folder: folder, jwks: jwks)].add(kind, path: path, bytes: bytes)
             } catch {
                 // Any JSON or TOML file is tried; only files named as agent configs warn when they do not parse.
                 let named = ["mcp", "agent", "tools-list", "settings", "codex", "config.toml", "stemma.y"]
@@ -95,6 +98,7 @@ public struct FleetReader {
 /// The files that describe one agent folder, read and waiting to be assembled.
 struct AgentFiles {
     let folder: String
+    let jwks: JSONValue?
     var sources: [PostureSourceFile] = []
     var settings = ClaudeCodeSettings()
     var subAgents: [AgentFile] = []

@@ -67,6 +67,7 @@ struct AgentCardPosture: Sendable {
     var scopes: [String]
     var signed: Bool
     var location: SourceLocation
+    var value: JSONValue
 
     /// Reads a card; nil when the JSON is not one (no `name`, or none of skills/interfaces/schemes).
     static func read(_ value: JSONValue, text: LineIndex, path: String) -> AgentCardPosture? {
@@ -95,6 +96,6 @@ struct AgentCardPosture: Sendable {
             name: name, provider: value["provider"]?["organization"]?.stringValue,
             description: value["description"]?.stringValue, scopes: scopes,
             signed: !(value["signatures"]?.arrayValue?.isEmpty ?? true),
-            location: SourceLocation(path: path, line: text.line(ofKey: "name", value: name)))
+            location: SourceLocation(path: path, line: text.line(ofKey: "name", value: name)), value: value)
     }
 }

@@ -33,9 +33,10 @@ public struct PostureReport: Sendable {
 public enum PostureAnalysis {
     /// Runs the whole analysis; throws only when the inventory folder cannot be read at all.
     public static func run(
-        inventory: String, policies: [PosturePolicy], supplyChain: [String: [SupplyChainFlag]] = [:]
+        inventory: String, policies: [PosturePolicy], supplyChain: [String: [SupplyChainFlag]] = [:],
+        jwks: JSONValue? = nil
     ) throws(StemmaError) -> PostureReport {
-        let (agents, readWarnings) = try FleetReader().read(root: inventory)
+        let (agents, readWarnings) = try FleetReader(jwks: jwks).read(root: inventory)
         return evaluate(agents, policies: policies, warnings: readWarnings, supplyChain: supplyChain)
     }
 

@@ -41,8 +41,21 @@ enum PostureEvaluator {
         case .signedUnchecked?:
             findings.append(
                 PostureFinding(
-                    "AP-ID-2", .unverified, "the A2A card is signed, but no keys were given to verify it",
+                    "AP-ID-2", .unverified, "the A2A card is signed, but no keys were given to verify it (--jwks)",
                     evidence: cardEvidence))
+        case .invalid?:
+            findings.append(
+                PostureFinding(
+                    "AP-ID-2", .fail, "the A2A card's signature does not verify: \(agent.cardSignatureDetail ?? "")",
+                    evidence: cardEvidence))
+        case .undecided?:
+            findings.append(
+                PostureFinding(
+                    "AP-ID-2", .unverified,
+                    "the A2A card's signature cannot be checked: \(agent.cardSignatureDetail ?? "")",
+                    evidence: cardEvidence))
+        case .verified?:
+            break
         case nil:
             if policy?.requireSignedCard == true, agent.parent == nil {
                 findings.append(
