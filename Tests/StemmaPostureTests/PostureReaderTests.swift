@@ -111,4 +111,33 @@ import Testing
         #expect(report.warnings.contains { $0.contains("a/linked") && $0.contains("symbolic link") })
         #expect(try PostureFleet.agent(report, "a").agent.tools.isEmpty)
     }
+
+    @Test func codexPrefixRulesPreApproveCommands() throws {
+        let fleet = try PostureFleet()
+        try fleet.write("x/stemma.yaml", PostureFleet.manifest(name: "codex-rules"))
+        try fleet.write("x/.codex/config.toml", "approval_policy = \"untrusted\"\nsandbox_mode = \"read-only\"\n")
+        try fleet.write(
+            "x/.codex/rules/default.rules",
+            """
+            # Starlark, read not run
+            prefix_rule(
+                pattern = ["git", ["status", "diff"]],
+                decision = "allow",
+                justification = "read-only git (not a decision = \\"forbidden\\")",
+            )
+            prefix_rule(pattern = ["npm", "publish"], decision = "forbidden")
+            prefix_rule(pattern = ["rm"], decision = "allow")
+            prefix_rule(pattern = ["rm"], decision = "prompt")
+            prefix_rule(pattern = some_variable, decision = "allow")
+            """)
+        let report = try fleet.report(policy: PostureFleet.policy(requireApproval: true))
+        let agent = try PostureFleet.agent(report, "codex-rules")
+        let narrow = agent.agent.tools.filter { $0.specifier != nil }
+        #expect(narrow.map(\.specifier) == ["git status|diff"])
+        #expect(narrow.first?.source == SourceLocation(path: "x/.codex/rules/default.rules", line: 2))
+        #expect(
+            agent.findings.contains {
+                $0.rule.id == "AP-EXEC-3" && $0.status == .unverified && $0.message.hasPrefix("shell(git")
+            })
+    }
 }

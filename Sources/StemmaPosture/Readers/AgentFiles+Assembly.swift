@@ -15,7 +15,7 @@ extension AgentFiles {
         if gemini { platforms.append("gemini-cli") }
         if copilot { platforms.append("copilot") }
         if cursor != nil { platforms.append("cursor") }
-        if !codex.isEmpty { platforms.append("codex") }
+        if !codex.isEmpty || !codexRules.isEmpty { platforms.append("codex") }
         if !mcpServers.isEmpty && !claude && !copilot && cursor == nil { platforms.append("mcp") }
         if card != nil { platforms.append("a2a") }
         if manifest != nil { platforms.append("stemma") }
@@ -94,6 +94,16 @@ extension AgentFiles {
             agent.facts += result.facts
             agent.scopes += result.scopes
             if !result.scopes.isEmpty { agent.scopeSources.append(SourceLocation(path: path)) }
+        }
+        // Codex `prefix_rule(decision = "allow")`: the prefix runs without asking (most restrictive wins, so a
+        // forbidden or prompt rule for the same prefix takes it back).
+        let restricted = Set(codexRules.filter { $0.0.decision != "allow" }.map(\.0.pattern))
+        for (rule, path) in codexRules where rule.decision == "allow" && !restricted.contains(rule.pattern) {
+            agent.tools.append(
+                ToolGrant(
+                    server: nil, name: "shell", specifier: rule.pattern,
+                    classes: ToolClassifier.builtin(platform: "codex", tool: "shell") ?? [:], approval: .none,
+                    source: SourceLocation(path: path, line: rule.line)))
         }
         agent.facts += wildcardFacts(agent.tools)
         // A folder that only holds framework agents has no agent of its own, unless a manifest names one.

@@ -49,7 +49,7 @@ public struct FleetReader {
     }
 
     enum Kind {
-        case claudeSettings, claudeAgent, geminiSettings, geminiPolicy, cursorPermissions, json, toml, yaml
+        case claudeSettings, claudeAgent, geminiSettings, geminiPolicy, cursorPermissions, codexRules, json, toml, yaml
     }
 
     /// What a file may be, and the folder of the agent it describes (before manifests are considered).
@@ -65,6 +65,7 @@ public struct FleetReader {
             return (.claudeSettings, up2)
         }
         if parent == ".gemini", name == "settings.json" { return (.geminiSettings, up2) }
+        if parent == "rules", grand == ".codex", name.hasSuffix(".rules") { return (.codexRules, up3) }
         if parent == ".cursor", name == "cli.json" || name == "permissions.json" { return (.cursorPermissions, up2) }
         if parent == "policies", grand == ".gemini", name.hasSuffix(".toml") { return (.geminiPolicy, up3) }
         if parent == "agents", grand == ".claude" || grand == ".gemini" || grand == ".github", name.hasSuffix(".md") {
@@ -109,6 +110,7 @@ struct AgentFiles {
     var geminiSettings: [(JSONValue, LineIndex, String)] = []
     var geminiPolicies: [(TOMLTable, LineIndex, String)] = []
     var cursor: CursorAgent.Permissions?
+    var codexRules: [(CodexRules.Rule, String)] = []
     var card: AgentCardPosture?
     var manifest: ManifestPosture?
     /// ADK and CrewAI agents, and ADK `config_path` links (child file, parent id).
@@ -118,7 +120,7 @@ struct AgentFiles {
     var describesAgent: Bool {
         !settings.files.isEmpty || !subAgents.isEmpty || !mcpServers.isEmpty || !codex.isEmpty || card != nil
             || manifest != nil || !geminiSettings.isEmpty || !geminiPolicies.isEmpty || !frameworkAgents.isEmpty
-            || cursor != nil
+            || cursor != nil || !codexRules.isEmpty
     }
 
     mutating func add(_ kind: FleetReader.Kind, path: String, bytes: [UInt8]) throws(StemmaError) {
@@ -127,6 +129,8 @@ struct AgentFiles {
         switch kind {
         case .claudeSettings:
             settings.merge(try JSONParser.parse(bytes, source: path), text: text, path: path)
+        case .codexRules:
+            codexRules += CodexRules.read(bytes, text: text).map { ($0, path) }
         case .cursorPermissions:
             let value = try JSONParser.parse(CursorAgent.stripComments(bytes), source: path)
             var permissions = cursor ?? CursorAgent.Permissions()
