@@ -99,6 +99,12 @@ enum CodexConfig {
                 else { continue }
                 facts.append(fact)
             }
+            if let package = server.package, !package.pinned {
+                facts.append(
+                    PostureFact(
+                        .unpinnedServer, "MCP server '\(key)' launches \(package.name) without a pinned version",
+                        at: location))
+            }
             scopes += server.scopes
             servers.append(server)
             // Codex prompts for MCP tools unless configured otherwise; `never` removes the prompt.
