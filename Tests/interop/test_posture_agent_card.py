@@ -83,3 +83,18 @@ def test_card_signatures(tmp_path):
         assert ("AP-ID-2", "fail") in checked[name], name
     unchecked = _findings(tmp_path, None)
     assert ("AP-ID-2", "unverified") in unchecked["good"]
+
+
+def test_allowed_signers_restrict_the_key(tmp_path):
+    private, jwk = _key("key-2")
+    folder = tmp_path / "fleet" / "a" / ".well-known"
+    folder.mkdir(parents=True)
+    (folder / "agent-card.json").write_text(json.dumps(_sign(_card("a"), private, "key-2")))
+    (tmp_path / "policy.yaml").write_text(
+        "agent_posture_policy:\n  identity:\n    agent_id: a\n"
+        "    allowed_signers: ['kid:key-1@https://agents.acme.example/.well-known/jwks.json']\n")
+    assert ("AP-ID-2", "fail") in _findings(tmp_path, [jwk])["a"]
+    (tmp_path / "policy.yaml").write_text(
+        "agent_posture_policy:\n  identity:\n    agent_id: a\n"
+        "    allowed_signers: ['kid:key-2@https://agents.acme.example/.well-known/jwks.json']\n")
+    assert not any(rule == "AP-ID-2" for rule, _ in _findings(tmp_path, [jwk])["a"])

@@ -29,6 +29,8 @@ public struct AgentPosture: Sendable {
     public var cardSignature: CardSignatureState?
     /// Why a signature did not verify, or could not be checked.
     public var cardSignatureDetail: String?
+    /// The `kid` of the key a card signature verified with.
+    public var cardSignerKid: String?
     public var cardLocation: SourceLocation?
 
     public init(id: String, name: String, platforms: [String], hasStableID: Bool) {

@@ -35,6 +35,7 @@ extension AgentFiles {
                 case .valid(let kid):
                     agent.cardSignature = .verified
                     agent.cardSignatureDetail = "verified with key '\(kid)'"
+                    agent.cardSignerKid = kid
                 case .invalid(let reason):
                     agent.cardSignature = .invalid
                     agent.cardSignatureDetail = reason

@@ -55,7 +55,18 @@ enum PostureEvaluator {
                     "the A2A card's signature cannot be checked: \(agent.cardSignatureDetail ?? "")",
                     evidence: cardEvidence))
         case .verified?:
-            break
+            // `allowed_signers` entries are `kid:<kid>@<jwks url>` (or a bare kid); the key that verified must be one.
+            let kid = agent.cardSignerKid ?? ""
+            let allowed = policy?.allowedSigners ?? []
+            if !allowed.isEmpty,
+                !allowed.contains(where: { $0 == kid || $0 == "kid:\(kid)" || $0.hasPrefix("kid:\(kid)@") })
+            {
+                findings.append(
+                    PostureFinding(
+                        "AP-ID-2", .fail,
+                        "the A2A card is signed by key '\(kid)', which is not in the policy's allowed_signers",
+                        evidence: cardEvidence))
+            }
         case nil:
             if policy?.requireSignedCard == true, agent.parent == nil {
                 findings.append(
