@@ -141,3 +141,23 @@ import Testing
             })
     }
 }
+
+@Suite struct PostureLinearityTests {
+    /// 5,000 permission rules spelled with escapes (so no search finds them) and 3,000 snapshot tools: the line
+    /// lookups share a bounded budget, so reading stays fast instead of quadratic.
+    @Test(.timeLimit(.minutes(1))) func manyUnfindableEntriesStayLinear() throws {
+        let fleet = try PostureFleet()
+        try fleet.write("a/stemma.yaml", PostureFleet.manifest(name: "many"))
+        let rules = (0..<5_000).map { "\"\\u0042ash(cmd\($0))\"" }.joined(separator: ",")
+        try fleet.write("a/.claude/settings.json", "{\"permissions\": {\"allow\": [\(rules)]}}")
+        let tools = (0..<3_000).map { "{\"name\": \"t\\u005f\($0)\"}" }.joined(separator: ",")
+        try fleet.write("a/.mcp.json", #"{"mcpServers": {"s": {"command": "x"}}}"#)
+        try fleet.write("a/s.tools-list.json", "{\"tools\": [\(tools)]}")
+        let started = MonotonicClock.seconds()
+        let report = try fleet.report(policy: PostureFleet.policy())
+        let agent = try PostureFleet.agent(report, "many").agent
+        #expect(agent.tools.filter { $0.specifier != nil }.count == 5_000)
+        #expect(agent.tools.filter { $0.server == "s" }.count == 3_000)
+        #expect(MonotonicClock.seconds() - started < 20)
+    }
+}

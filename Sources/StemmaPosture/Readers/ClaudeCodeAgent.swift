@@ -30,10 +30,15 @@ enum ClaudeCodeAgent {
         for location in settings.secretGuards {
             facts.append(PostureFact(.secretsGuarded, "sandbox denyRead / credentials", at: location))
         }
+        let index = settings.wholeToolRules()
+        var narrowRules: [String: [PermissionRule]] = [:]
+        for rule in settings.rules where rule.decision == .allow && !rule.isWildcardSpecifier {
+            narrowRules[rule.tool, default: []].append(rule)
+        }
         let builtins = CapabilityTable.builtins["claude-code"] ?? [:]
         for name in builtins.keys.sorted() {
             let classes = ToolClassifier.builtin(platform: "claude-code", tool: name) ?? [:]
-            let rule = settings.decision(for: [name])
+            let rule = ClaudeCodeSettings.decision(for: [name], in: index)
             if rule?.decision == .deny { continue }
             if let rule {
                 tools.append(
@@ -55,8 +60,7 @@ enum ClaudeCodeAgent {
                     ToolGrant(server: nil, name: name, classes: classes, approval: approval, source: modeSource))
             }
             // Narrow allow rules: the tool runs without asking for the matching calls.
-            for narrow in settings.rules
-            where narrow.tool == name && narrow.decision == .allow && !narrow.isWildcardSpecifier {
+            for narrow in narrowRules[name] ?? [] {
                 tools.append(
                     ToolGrant(
                         server: nil, name: name, specifier: narrow.specifier, classes: classes, approval: .none,
@@ -67,9 +71,10 @@ enum ClaudeCodeAgent {
             tools += MCPGrants.grants(
                 server: server, snapshot: snapshots[server.key],
                 approval: { tool in
-                    let rule = settings.decision(for: [
-                        "mcp__\(server.key)", "mcp__\(server.key)__*", "mcp__\(server.key)__\(tool)",
-                    ])
+                    let rule = ClaudeCodeSettings.decision(
+                        for: [
+                            "mcp__\(server.key)", "mcp__\(server.key)__*", "mcp__\(server.key)__\(tool)",
+                        ], in: index)
                     switch rule?.decision {
                     case .deny: return (nil, rule?.location)
                     case .allow: return (ToolApproval.none, rule?.location)

@@ -72,9 +72,20 @@ struct ClaudeCodeSettings: Sendable {
         }
     }
 
-    /// The strongest rule for a tool (and optional specifier-free match): deny > ask > allow.
-    func decision(for tools: [String]) -> PermissionRule? {
-        let matching = rules.filter { tools.contains($0.tool) && $0.isWildcardSpecifier }
+    /// The strongest whole-tool rule per tool name: deny > ask > allow (the first of each kind in layer order).
+    func wholeToolRules() -> [String: PermissionRule] {
+        var result: [String: PermissionRule] = [:]
+        func rank(_ decision: PermissionRule.Decision) -> Int { decision == .deny ? 3 : decision == .ask ? 2 : 1 }
+        for rule in rules where rule.isWildcardSpecifier {
+            if let old = result[rule.tool], rank(old.decision) >= rank(rule.decision) { continue }
+            result[rule.tool] = rule
+        }
+        return result
+    }
+
+    /// The strongest rule among several names for one tool (`Bash`, or `mcp__s`, `mcp__s__*`, `mcp__s__t`).
+    static func decision(for tools: [String], in index: [String: PermissionRule]) -> PermissionRule? {
+        let matching = tools.compactMap { index[$0] }
         return matching.first { $0.decision == .deny } ?? matching.first { $0.decision == .ask }
             ?? matching.first { $0.decision == .allow }
     }

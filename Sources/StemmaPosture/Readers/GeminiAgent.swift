@@ -44,17 +44,43 @@ enum GeminiAgent {
         return result
     }
 
-    /// The deciding whole-tool rule for a built-in (server nil) or an MCP tool.
-    static func decide(_ rules: [Rule], tool: String, server: String?) -> Rule? {
+    /// Whole-tool rules indexed by exact tool name, and the (bounded) rules whose names are globs: matching
+    /// stays linear in rules plus tools instead of their product.
+    struct RuleIndex {
+        var exact: [String: [Rule]] = [:]
+        var globs: [Rule] = []
+        /// More glob rules than this make every decision unknown rather than quadratic.
+        static let maxGlobs = 256
+        var tooManyGlobs = false
+
+        init(_ rules: [Rule]) {
+            for rule in rules where !rule.narrow {
+                for name in rule.tools {
+                    if name.contains("*") || name.contains("?") {
+                        globs.append(rule)
+                    } else {
+                        exact[name, default: []].append(rule)
+                    }
+                }
+            }
+            tooManyGlobs = globs.count > Self.maxGlobs
+        }
+    }
+
+    /// The deciding whole-tool rule for a built-in (server nil) or an MCP tool; nil when none decides, and a
+    /// synthetic `ask_user` of unknown origin when the policy has too many glob rules to evaluate.
+    static func decide(_ index: RuleIndex, tool: String, server: String?) -> Rule? {
         let qualified = server.map { "\($0)__\(tool)" }
-        let matching = rules.filter { rule in
-            guard !rule.narrow else { return false }
-            if let wanted = rule.server, wanted != server { return false }
-            return rule.tools.contains { pattern in
-                Glob.matches(pattern: Array(pattern), text: Array(tool))
-                    || qualified.map { Glob.matches(pattern: Array(pattern), text: Array($0)) } == true
+        var candidates = (index.exact[tool] ?? []) + (qualified.flatMap { index.exact[$0] } ?? [])
+        if !index.tooManyGlobs {
+            candidates += index.globs.filter { rule in
+                rule.tools.contains { pattern in
+                    Glob.matches(pattern: Array(pattern), text: Array(tool))
+                        || qualified.map { Glob.matches(pattern: Array(pattern), text: Array($0)) } == true
+                }
             }
         }
+        let matching = candidates.filter { rule in rule.server == nil || rule.server == server }
         func order(_ decision: String) -> Int { decision == "deny" ? 3 : decision == "ask_user" ? 2 : 1 }
         return matching.max { ($0.priority, order($0.decision)) < ($1.priority, order($1.decision)) }
     }
@@ -63,8 +89,9 @@ enum GeminiAgent {
         settings: [(JSONValue, LineIndex, String)], policies: [(TOMLTable, LineIndex, String)],
         snapshots: [String: MCPToolSnapshot], fallback: String
     ) -> (tools: [ToolGrant], facts: [PostureFact], servers: [MCPServerConfig]) {
-        var rules: [Rule] = []
-        for (table, text, path) in policies { rules += Self.rules(table, text: text, path: path) }
+        var collected: [Rule] = []
+        for (table, text, path) in policies { collected += Self.rules(table, text: text, path: path) }
+        let rules = RuleIndex(collected)
         var core: [String]?
         var excluded: Set<String> = []
         var allowed: [String: SourceLocation] = [:]
@@ -128,6 +155,12 @@ enum GeminiAgent {
                     default: return (.ask, rule.location)
                     }
                 })
+        }
+        // Too many glob rules to evaluate: no approval is known (never a pass by omission).
+        if rules.tooManyGlobs {
+            result = result.map { grant in
+                var copy = grant; copy.approval = .unknown; return copy
+            }
         }
         return (result, facts, servers)
     }

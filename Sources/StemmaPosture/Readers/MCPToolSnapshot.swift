@@ -42,15 +42,23 @@ struct MCPToolSnapshot: Sendable {
 }
 
 /// Finds 1-based lines of keys and quoted values in a JSON or TOML text (the parsers do not keep positions).
-struct LineIndex: Sendable {
+///
+/// Readers look up one place per grant, so a hostile file with many entries could make lookups quadratic; every
+/// search therefore draws on one budget of bytes examined (a small multiple of the text), and needles are
+/// bounded. When the budget is spent, lines are simply unknown: a reader stays linear in its input.
+final class LineIndex {
     let bytes: [UInt8]
     private let lineStarts: [Int]
+    private var budget: Int
+
+    static let maxNeedle = 512
 
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
         var starts = [0]
         for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { starts.append(index + 1) }
         lineStarts = starts
+        budget = 16 * bytes.count + 65_536
     }
 
     /// The line holding byte `offset`.
@@ -67,23 +75,28 @@ struct LineIndex: Sendable {
     /// The line of the first occurrence of `needle` at or after byte `from`.
     func line(of needle: String, from: Int = 0) -> Int? { offset(of: needle, from: from).map { line(at: $0) } }
 
-    /// The first offset of `needle` at or after `from`.
+    /// The first offset of `needle` at or after `from` (within `within` bytes when given), or nil when absent or
+    /// when the search budget is spent.
     func offset(of needle: String, from: Int = 0, within: Int? = nil) -> Int? {
         let pattern = Array(needle.utf8)
-        guard !pattern.isEmpty, pattern.count <= bytes.count else { return nil }
+        guard !pattern.isEmpty, pattern.count <= Self.maxNeedle, pattern.count <= bytes.count, budget > 0 else {
+            return nil
+        }
         var index = max(0, from)
         let end = within.map { min(bytes.count, index + $0 + pattern.count) } ?? bytes.count
+        // Every byte compared is charged, so the total work of all searches is bounded by the budget.
         while index + pattern.count <= end {
-            if bytes[index] == pattern[0], bytes[index..<(index + pattern.count)].elementsEqual(pattern) {
-                return index
-            }
+            var matched = 0
+            while matched < pattern.count, bytes[index + matched] == pattern[matched] { matched += 1 }
+            budget -= matched + 1
+            if matched == pattern.count { return index }
+            if budget <= 0 { return nil }
             index += 1
         }
         return nil
     }
 
-    /// The line of `"key": "value"` (JSON), found as the quoted value shortly after the quoted key. Each key
-    /// occurrence looks only at a short window, so the search stays linear in the text.
+    /// The line of `"key": "value"` (JSON), found as the quoted value shortly after the quoted key.
     func line(ofKey key: String, value: String) -> Int? {
         var from = 0
         while let keyAt = offset(of: "\"\(key)\"", from: from) {
