@@ -109,16 +109,17 @@ extension AgentFiles {
         agent.facts += wildcardFacts(agent.tools)
         // A folder that only holds framework agents has no agent of its own, unless a manifest names one.
         var result = platforms.isEmpty && manifest == nil ? [] : [agent]
-        for file in subAgents { result.append(subAgent(file, parent: agent)) }
+        // Indexes, so a folder with many agent files stays linear.
+        let sourceByPath = Dictionary(sources.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        let parentByFile = Dictionary(frameworkChildren, uniquingKeysWith: { first, _ in first })
+        for file in subAgents { result.append(subAgent(file, parent: agent, source: sourceByPath[file.location.path])) }
         for var framework in frameworkAgents {
             framework.owner = manifest?.owner
             framework.stage = manifest?.stage
             framework.dataTouched = manifest?.data ?? []
-            framework.sources = sources.filter { $0.path == framework.definedAt?.path }
+            framework.sources = framework.definedAt.flatMap { sourceByPath[$0.path] }.map { [$0] } ?? []
             framework.declaredTools = framework.tools.map(\.name)
-            if let link = frameworkChildren.first(where: { $0.0 == framework.definedAt?.path }) {
-                framework.parent = link.1
-            }
+            if let parent = framework.definedAt.flatMap({ parentByFile[$0.path] }) { framework.parent = parent }
             result.append(framework)
         }
         return result
@@ -140,7 +141,7 @@ extension AgentFiles {
 
     /// A sub-agent: its own id when its file names it, its declared tools, and its effective tools after
     /// inheritance (all of the parent's when `tools` is absent, minus `disallowedTools`).
-    private func subAgent(_ file: AgentFile, parent: AgentPosture) -> AgentPosture {
+    private func subAgent(_ file: AgentFile, parent: AgentPosture, source: PostureSourceFile?) -> AgentPosture {
         let id = file.name ?? "\(parent.id)/\(FleetReader.name(file.location.path))"
         var agent = AgentPosture(
             id: id, name: file.name ?? id, platforms: [file.platform], hasStableID: file.name != nil)
@@ -149,7 +150,7 @@ extension AgentFiles {
         agent.stage = parent.stage
         agent.dataTouched = parent.dataTouched
         agent.purpose = file.description
-        agent.sources = sources.filter { $0.path == file.location.path }
+        agent.sources = source.map { [$0] } ?? []
         agent.declaredTools = file.tools
         agent.definedAt = file.location
         agent.scopes = parent.scopes
