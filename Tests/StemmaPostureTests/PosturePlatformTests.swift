@@ -24,6 +24,10 @@ import Testing
             agent.agent.tools.filter { $0.server != nil }.map(\.name) == [
                 "document_summarizer", "compliance_template_renderer",
             ])
+        // The allow rule with toolAnnotations {readOnlyHint = true} applies: the summarizer is read-only.
+        let summarizer = try #require(agent.agent.tools.first { $0.name == "document_summarizer" })
+        #expect(summarizer.approval == ToolApproval.none)
+        #expect(summarizer.source == SourceLocation(path: "g/.gemini/policies/compliance.toml", line: 10))
         let renderer = try #require(agent.agent.tools.first { $0.name == "compliance_template_renderer" })
         #expect(renderer.approval == .ask)
         #expect(renderer.source == SourceLocation(path: "g/.gemini/policies/compliance.toml", line: 17))
@@ -137,5 +141,21 @@ import Testing
         #expect(agent.agent.tools.contains { $0.name == "Shell" && $0.specifier == "git status" })  // auto-run
         #expect(!agent.findings.contains { $0.rule.id == "AP-PERM-4" })
         #expect(try PostureFleet.findings(report, "cursor-wild").contains("AP-PERM-4:fail"))
+    }
+
+    @Test func geminiAnnotationConditionsUsePessimisticDefaults() throws {
+        let fleet = try PostureFleet()
+        try fleet.write("g/stemma.yaml", PostureFleet.manifest(name: "g"))
+        try fleet.write("g/.gemini/settings.json", #"{"mcpServers": {"s": {"command": "x"}}}"#)
+        try fleet.write(
+            "g/.gemini/policies/p.toml",
+            "[[rule]]\ntoolName = \"*\"\ntoolAnnotations = { readOnlyHint = true }\ndecision = \"allow\"\npriority = 10\n"
+        )
+        try fleet.write(
+            "g/s.tools-list.json",
+            #"{"tools": [{"name": "quiet", "annotations": {"readOnlyHint": true}}, {"name": "bare"}]}"#)
+        let agent = try PostureFleet.agent(try fleet.report(policy: PostureFleet.policy()), "g").agent
+        #expect(agent.tools.first { $0.name == "quiet" }?.approval == ToolApproval.none)
+        #expect(agent.tools.first { $0.name == "bare" }?.approval == .ask)  // absent hint: readOnlyHint false
     }
 }

@@ -17,6 +17,8 @@ enum GeminiAgent {
         var decision: String
         var priority: Int
         var narrow: Bool
+        /// `toolAnnotations = {readOnlyHint = true}`: the rule applies only to tools whose hints match.
+        var annotations: [String: Bool]?
         var location: SourceLocation
     }
 
@@ -37,8 +39,12 @@ enum GeminiAgent {
                 Rule(
                     tools: names, server: rule["mcpName"]?.stringValue, decision: decision,
                     priority: Int(rule["priority"]?.integerValue ?? 0),
-                    narrow: rule["argsPattern"] != nil || rule["commandPrefix"] != nil || rule["commandRegex"] != nil
-                        || rule["toolAnnotations"] != nil,
+                    narrow: rule["argsPattern"] != nil || rule["commandPrefix"] != nil || rule["commandRegex"] != nil,
+                    annotations: rule["toolAnnotations"]?.tableValue.map { table in
+                        Dictionary(
+                            table.entries.compactMap { entry in entry.value.booleanValue.map { (entry.key, $0) } },
+                            uniquingKeysWith: { first, _ in first })
+                    },
                     location: SourceLocation(path: path, line: at.map(text.line(at:)))))
         }
         return result
@@ -69,7 +75,9 @@ enum GeminiAgent {
 
     /// The deciding whole-tool rule for a built-in (server nil) or an MCP tool; nil when none decides, and a
     /// synthetic `ask_user` of unknown origin when the policy has too many glob rules to evaluate.
-    static func decide(_ index: RuleIndex, tool: String, server: String?) -> Rule? {
+    static func decide(
+        _ index: RuleIndex, tool: String, server: String?, definition: MCPToolDefinition? = nil
+    ) -> Rule? {
         let qualified = server.map { "\($0)__\(tool)" }
         var candidates = (index.exact[tool] ?? []) + (qualified.flatMap { index.exact[$0] } ?? [])
         if !index.tooManyGlobs {
@@ -80,9 +88,29 @@ enum GeminiAgent {
                 }
             }
         }
-        let matching = candidates.filter { rule in rule.server == nil || rule.server == server }
+        let matching = candidates.filter { rule in
+            (rule.server == nil || rule.server == server) && annotationsMatch(rule.annotations, definition)
+        }
         func order(_ decision: String) -> Int { decision == "deny" ? 3 : decision == "ask_user" ? 2 : 1 }
         return matching.max { ($0.priority, order($0.decision)) < ($1.priority, order($1.decision)) }
+    }
+
+    /// Whether a rule's `toolAnnotations` hold for a tool; hints absent from a snapshot take the pessimistic
+    /// defaults, and a tool without a snapshot matches no annotation condition.
+    static func annotationsMatch(_ wanted: [String: Bool]?, _ tool: MCPToolDefinition?) -> Bool {
+        guard let wanted else { return true }
+        guard let tool else { return false }
+        for (hint, value) in wanted {
+            let actual: Bool?
+            switch hint {
+            case "readOnlyHint": actual = tool.readOnlyHint ?? false
+            case "destructiveHint": actual = tool.destructiveHint ?? true
+            case "openWorldHint": actual = tool.openWorldHint ?? true
+            default: actual = nil
+            }
+            guard actual == value else { return false }
+        }
+        return true
     }
 
     static func grants(
@@ -145,10 +173,15 @@ enum GeminiAgent {
         result.sort { ($0.name, $0.specifier ?? "") < ($1.name, $1.specifier ?? "") }
         for server in servers where !excludedServers.contains(server.key) {
             if let allowedServers, !allowedServers.contains(server.key) { continue }
+            let definitions = Dictionary(
+                (snapshots[server.key]?.tools ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
             result += MCPGrants.grants(
                 server: server, snapshot: snapshots[server.key],
                 approval: { tool in
-                    guard let rule = decide(rules, tool: tool, server: server.key) else { return (.ask, nil) }
+                    let definition = definitions[tool]
+                    guard let rule = decide(rules, tool: tool, server: server.key, definition: definition) else {
+                        return (.ask, nil)
+                    }
                     switch rule.decision {
                     case "deny": return (nil, rule.location)
                     case "allow": return (ToolApproval.none, rule.location)
