@@ -18,6 +18,7 @@ public enum CapabilityClass: String, Sendable, CaseIterable, Comparable {
         .filesystemWrite, .externalSideEffect, .destructive, .shell, .codeExecution,
     ]
 
+    /// Orders classes by name, for stable output.
     public static func < (lhs: CapabilityClass, rhs: CapabilityClass) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 

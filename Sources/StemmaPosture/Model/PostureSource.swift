@@ -1,8 +1,11 @@
 /// A place in a configuration file: the path relative to the inventory root and a 1-based line when known.
 public struct SourceLocation: Sendable, Equatable, Hashable {
+    /// The path, relative to the inventory folder (a policy: as given).
     public var path: String
+    /// The 1-based line, or nil when it could not be found.
     public var line: Int?
 
+    /// A location.
     public init(path: String, line: Int? = nil) {
         self.path = path
         self.line = line
@@ -14,9 +17,12 @@ public struct SourceLocation: Sendable, Equatable, Hashable {
 
 /// A file an agent's posture was read from, with the SHA-256 of the bytes read.
 public struct PostureSourceFile: Sendable, Equatable {
+    /// The path, relative to the inventory folder (a policy: as given).
     public var path: String
+    /// Lowercase hex SHA-256 of the bytes read.
     public var sha256: String
 
+    /// A source file.
     public init(path: String, sha256: String) {
         self.path = path
         self.sha256 = sha256
@@ -25,6 +31,7 @@ public struct PostureSourceFile: Sendable, Equatable {
 
 /// A fact a rule looks at, with where it was read (a mode that removes approval, a wildcard, a literal secret).
 public struct PostureFact: Sendable, Equatable {
+    /// What kind of fact.
     public enum Kind: String, Sendable {
         /// A grant without limits (`Bash`, `Bash(*)`, `Shell(*)`, MCP `tools: ["*"]` on a writing server).
         case unrestrictedGrant
@@ -40,10 +47,14 @@ public struct PostureFact: Sendable, Equatable {
         case secretsGuarded
     }
 
+    /// The kind.
     public var kind: Kind
+    /// A sentence for people (never a secret value).
     public var detail: String
+    /// Where the fact was read.
     public var location: SourceLocation
 
+    /// A fact.
     public init(_ kind: Kind, _ detail: String, at location: SourceLocation) {
         self.kind = kind
         self.detail = detail

@@ -15,10 +15,12 @@ public struct ToolGrant: Sendable, Equatable {
     public var classes: [CapabilityClass: CapabilityEvidence]
     /// True when the classes could not be established (a server without a snapshot nor a table entry).
     public var classesUnknown: Bool
+    /// Whether a human is asked before it runs.
     public var approval: ToolApproval
     /// Where the grant came from.
     public var source: SourceLocation
 
+    /// A grant.
     public init(
         server: String?, serverLaunch: String? = nil, name: String, specifier: String? = nil,
         classes: [CapabilityClass: CapabilityEvidence], classesUnknown: Bool = false, approval: ToolApproval,

@@ -9,23 +9,32 @@ public struct PosturePolicy: Sendable, Equatable {
     public var agentID: String
     /// The seed's comma-separated `identity.credential_scope`, split.
     public var credentialScope: [String]
+    /// `identity.require_signed_card`.
     public var requireSignedCard: Bool
+    /// `identity.allowed_signers` (`kid:<kid>@<jwks url>`).
     public var allowedSigners: [String]
+    /// `permissions.allowed_tools` (kept; no rule uses it yet).
     public var allowedTools: [String]?
+    /// `permissions.denied_tools`: `AP-PERM-1` when reachable.
     public var deniedTools: [String]
+    /// `permissions.denied_capabilities`: `AP-PERM-1` when a tool holds one.
     public var deniedCapabilities: [CapabilityClass]
     /// `permissions.max_scope`, or nil (then `credentialScope` bounds the scopes).
     public var maxScope: [String]?
     /// `permissions.inherit_parent_credentials`; the seed has no key, and then inheritance is a finding.
     public var inheritParentCredentials: Bool
+    /// `execution.max_tool_calls_per_run` (a trace check; kept).
     public var maxToolCallsPerRun: Int?
+    /// `execution.max_sub_agents` (a trace check; kept).
     public var maxSubAgents: Int?
     /// `execution.requires_human_approval` (`any_write_operation`, or tool names).
     public var requiresHumanApproval: [String]
+    /// `execution.forbid_trifecta` (default true): `AP-TOOL-2`.
     public var forbidTrifecta: Bool
     /// Where the policy was read: file and line of its `agent_posture_policy` key.
     public var source: SourceLocation
 
+    /// A policy with only its `agent_id`.
     public init(agentID: String, source: SourceLocation) {
         self.agentID = agentID
         self.credentialScope = []

@@ -11,6 +11,7 @@ public struct FleetReader {
     /// A JWKS (`{"keys": [...]}`) to verify A2A card signatures against; nil leaves signed cards unverified.
     let jwks: JSONValue?
 
+    /// A reader; `jwks` verifies A2A card signatures when given.
     public init(jwks: JSONValue? = nil) { self.jwks = jwks }
 
     /// The agents under `root`, sub-agents after their parents, and the warnings.

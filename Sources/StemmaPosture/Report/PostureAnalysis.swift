@@ -2,13 +2,17 @@ public import StemmaCore
 
 /// One agent's evaluated posture: what was read, the policy that governs it, findings and rank.
 public struct AgentPostureResult: Sendable {
+    /// What was read about the agent.
     public var agent: AgentPosture
     /// The governing policy's `agent_id` and where it was read; nil when none covers the agent.
     public var policy: PosturePolicy?
+    /// The rules' results (`fail` or `unverified`).
     public var findings: [PostureFinding]
     /// Supply-chain flags that reach the agent (empty unless advisories or flags were given).
     public var supplyChain: [SupplyChainFlag]
+    /// 1 is the riskiest.
     public var rank: Int
+    /// The ranking score (`rankReason` explains it).
     public var score: Int
     /// Why the agent ranks where it does, in words.
     public var rankReason: String
@@ -16,7 +20,9 @@ public struct AgentPostureResult: Sendable {
 
 /// The fleet's posture report.
 public struct PostureReport: Sendable {
+    /// Every agent, riskiest first.
     public var agents: [AgentPostureResult]
+    /// Files not read, policy ties.
     public var warnings: [String]
 
     /// The exit status for `--fail-on` (nil: 0 whenever it ran) and `--strict` (unverified counts too).

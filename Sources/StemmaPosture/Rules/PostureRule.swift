@@ -11,16 +11,22 @@ public enum PostureSeverity: String, Sendable, Comparable, CaseIterable {
         }
     }
 
+    /// Orders by weight.
     public static func < (lhs: PostureSeverity, rhs: PostureSeverity) -> Bool { lhs.weight < rhs.weight }
 }
 
 /// A posture rule: id and dimension from the agent-posture reference's rule table (§2.5), so reports stay
 /// comparable with other tools that use the table; severity and OWASP refs as data.
 public struct PostureRule: Sendable, Equatable {
+    /// The rule id (`AP-PERM-4`).
     public let id: String
+    /// The seed dimension (identity, permission, tool-chain, execution, coding-agent, governance).
     public let dimension: String
+    /// The severity.
     public let severity: PostureSeverity
+    /// OWASP references (LLM, ASI, T).
     public let refs: [String]
+    /// What the rule checks.
     public let summary: String
 
     /// The rules `stemma posture` evaluates statically. AP-EXEC-1/2/4 and AP-MON-1 need traces and AP-CODE-1
@@ -86,18 +92,26 @@ public struct PostureRule: Sendable, Equatable {
 
 /// One rule's result for one agent: `fail`, or `unverified` when the inputs cannot decide it (never a pass).
 public struct PostureFinding: Sendable, Equatable {
+    /// `fail`, or `unverified` when the files cannot decide.
     public enum Status: String, Sendable {
         case fail, unverified
     }
 
+    /// A place and what it shows.
     public struct Evidence: Sendable, Equatable {
+        /// File and line.
         public var location: SourceLocation
+        /// What is there.
         public var detail: String
     }
 
+    /// The rule.
     public var rule: PostureRule
+    /// The status.
     public var status: Status
+    /// A sentence for people.
     public var message: String
+    /// Where it was seen.
     public var evidence: [Evidence]
 
     init(_ rule: String, _ status: Status, _ message: String, evidence: [(SourceLocation, String)] = []) {
