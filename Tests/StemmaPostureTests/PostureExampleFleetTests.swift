@@ -12,7 +12,8 @@ import Testing
             "AP-PERM-4:fail", "AP-TOOL-2:fail", "AP-TOOL-4:fail",
         ],
         "compliance-report-agent": [
-            "AP-EXEC-3:unverified", "AP-EXEC-3:unverified", "AP-PERM-1:fail", "AP-PERM-2:unverified", "AP-TOOL-3:fail",
+            "AP-EXEC-2:fail", "AP-EXEC-3:unverified", "AP-EXEC-3:unverified", "AP-PERM-1:fail", "AP-PERM-2:unverified",
+            "AP-TOOL-3:fail",
         ],
         "copilot-repo": [
             "AP-EXEC-3:fail", "AP-EXEC-3:fail", "AP-EXEC-3:unverified", "AP-EXEC-3:unverified", "AP-PERM-1:unverified",

@@ -31,7 +31,7 @@ import Testing
         #expect(
             try PostureFleet.findings(report, "compliance-report-agent") == [
                 "AP-PERM-1:fail", "AP-PERM-2:unverified", "AP-TOOL-3:fail", "AP-EXEC-3:unverified",
-                "AP-EXEC-3:unverified",
+                "AP-EXEC-3:unverified", "AP-EXEC-2:fail",
             ])
         // Every writing tool asks (Edit, the renderer); only the pre-approved Bash patterns stay undecided.
         #expect(

@@ -239,4 +239,18 @@ import Testing
         #expect(child.findings.contains { $0.rule.id == "AP-ID-3" && $0.status == .fail })
         #expect(!(try PostureFleet.findings(report, "own-name").contains { $0.hasPrefix("AP-ID-3") }))
     }
+
+    @Test func definedSubAgentsBeyondMaxSubAgents() throws {
+        let fleet = try PostureFleet()
+        try fleet.write("a/stemma.yaml", PostureFleet.manifest(name: "boss"))
+        try fleet.write("a/.claude/settings.json", "{}")
+        try fleet.write("a/.claude/agents/one.md", "---\nname: one\ndescription: x\ntools: Read\n---\n")
+        func policy(_ limit: Int) -> String {
+            "agent_posture_policy:\n  identity: {agent_id: boss}\n  execution: {max_sub_agents: \(limit)}\n"
+        }
+        let strict = try PostureFleet.findings(try fleet.report(policy: policy(0)), "boss")
+        #expect(strict.contains("AP-EXEC-2:fail"))
+        let roomy = try PostureFleet.findings(try fleet.report(policy: policy(1)), "boss")
+        #expect(!roomy.contains("AP-EXEC-2:fail") && roomy.contains("AP-EXEC-2:unverified"))  // Agent tool: traces
+    }
 }

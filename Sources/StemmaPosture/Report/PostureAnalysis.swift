@@ -58,6 +58,8 @@ public enum PostureAnalysis {
         for agent in agents where own[agent.id] == nil {
             if let policy = match(agent.id, policies: policies, warnings: &warnings) { own[agent.id] = policy }
         }
+        var children: [String: Int] = [:]
+        for agent in agents { if let parent = agent.parent { children[parent, default: 0] += 1 } }
         var results: [AgentPostureResult] = []
         for agent in agents {
             // The policy matching the agent's own id, otherwise the nearest ancestor's (bounded: no cycles).
@@ -69,7 +71,9 @@ public enum PostureAnalysis {
                 ancestor = byID[id]?.parent
                 hops += 1
             }
-            let findings = PostureEvaluator.evaluate(agent, policy: policy, parent: agent.parent.flatMap { byID[$0] })
+            let findings = PostureEvaluator.evaluate(
+                agent, policy: policy, parent: agent.parent.flatMap { byID[$0] }, subAgentCount: children[agent.id] ?? 0
+            )
             let flags = agent.hasStableID ? supplyChain[agent.id] ?? [] : []
             let (score, reason) = PostureRanking.score(agent, findings: findings, supplyChain: flags)
             results.append(

@@ -2,12 +2,15 @@ import StemmaCore
 
 /// Evaluates the rule table for one agent against the policy that governs it (nil: none covers it).
 enum PostureEvaluator {
-    static func evaluate(_ agent: AgentPosture, policy: PosturePolicy?, parent: AgentPosture?) -> [PostureFinding] {
+    static func evaluate(
+        _ agent: AgentPosture, policy: PosturePolicy?, parent: AgentPosture?, subAgentCount: Int = 0
+    ) -> [PostureFinding] {
         var findings: [PostureFinding] = []
         identity(agent, policy: policy, into: &findings)
         permissions(agent, policy: policy, parent: parent, into: &findings)
         toolChain(agent, into: &findings, forbidTrifecta: policy?.forbidTrifecta ?? true)
         if let policy, policy.requiresApprovalForWrites { approvals(agent, into: &findings) }
+        if let limit = policy?.maxSubAgents { subAgents(agent, limit: limit, defined: subAgentCount, into: &findings) }
         codingAgent(agent, into: &findings)
         if let parent, agent.id == parent.id || agent.name == parent.name {
             findings.append(
@@ -211,6 +214,26 @@ enum PostureEvaluator {
                     ? "the network is unrestricted and nothing keeps secrets from the agent"
                     : "the network is unrestricted; some secrets are guarded, whether others are readable is unknown",
                 evidence: [(open.location, open.detail)] + guards.prefix(3).map { ($0.location, $0.detail) }))
+    }
+
+    /// AP-EXEC-2, static: more sub-agents defined than `max_sub_agents` is `fail`; a spawn tool within the
+    /// limit leaves the per-run count to traces (`unverified`).
+    private static func subAgents(
+        _ agent: AgentPosture, limit: Int, defined: Int, into findings: inout [PostureFinding]
+    ) {
+        let spawners = agent.tools.filter { $0.classes[.subAgentSpawn] != nil }
+        if defined > limit {
+            findings.append(
+                PostureFinding(
+                    "AP-EXEC-2", .fail, "\(defined) sub-agent(s) defined; the policy allows \(limit)",
+                    evidence: spawners.prefix(3).map { ($0.source, $0.displayName) }))
+        } else if !spawners.isEmpty {
+            findings.append(
+                PostureFinding(
+                    "AP-EXEC-2", .unverified,
+                    "the agent can spawn sub-agents (\(spawners[0].displayName)); spawns per run need traces",
+                    evidence: spawners.prefix(3).map { ($0.source, $0.displayName) }))
+        }
     }
 
     private static func approvals(_ agent: AgentPosture, into findings: inout [PostureFinding]) {

@@ -66,6 +66,10 @@ public struct PostureRule: Sendable, Equatable {
             id: "AP-TOOL-4", dimension: "tool-chain", severity: .medium, refs: ["LLM03", "ASI04", "T17"],
             summary: "An MCP server is launched without a pinned version."),
         PostureRule(
+            id: "AP-EXEC-2", dimension: "execution", severity: .high, refs: ["ASI08", "T13"],
+            summary: "More sub-agents than the policy's max_sub_agents (static: defined sub-agents; spawns per run "
+                + "need traces)."),
+        PostureRule(
             id: "AP-EXEC-3", dimension: "execution", severity: .high, refs: ["LLM06", "ASI09", "T10"],
             summary: "A tool that can write runs without human approval while the policy requires it."),
         PostureRule(
