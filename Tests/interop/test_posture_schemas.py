@@ -78,3 +78,12 @@ def test_posture_with_advisories_matches_the_schema():
 @pytest.mark.parametrize("name", ["agent_posture_policy.seed.yaml", "agent_posture_policy.stemma.yaml"])
 def test_example_policies_match_the_policy_schema(name):
     _validate(yaml.safe_load((EXAMPLES / name).read_text()), POLICY_SCHEMA)
+
+
+def test_posture_example_manifests_match_the_component_schema():
+    """The example fleet's stemma.yaml files (some with a posture block) validate against component.schema.json."""
+    schema = json.loads((ROOT / "schemas" / "component.schema.json").read_text())
+    manifests = sorted((ROOT / "examples" / "posture").rglob("stemma.yaml"))
+    assert len(manifests) >= 6
+    for manifest in manifests:
+        _validate(yaml.safe_load(manifest.read_text()), schema)
