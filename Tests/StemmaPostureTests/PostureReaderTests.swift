@@ -140,6 +140,22 @@ import Testing
                 $0.rule.id == "AP-EXEC-3" && $0.status == .unverified && $0.message.hasPrefix("shell(git")
             })
     }
+
+    @Test func vsCodeServersOnlyInMCPJSON() throws {
+        let fleet = try PostureFleet()
+        try fleet.write("v/stemma.yaml", PostureFleet.manifest(name: "vscode"))
+        try fleet.write(
+            "v/.vscode/mcp.json",
+            #"{"inputs": [], "servers": {"gh": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-github@1.0.0"], "env": {"TOKEN": "${input:token}"}}}}"#
+        )
+        try fleet.write("other/app-config.json", #"{"servers": {"web": {"host": "example.com"}}}"#)
+        let report = try fleet.report(policy: PostureFleet.policy())
+        let agent = try PostureFleet.agent(report, "vscode")
+        #expect(agent.agent.tools.map(\.displayName) == ["gh/*"])
+        #expect(agent.agent.tools.first?.classes[.sensitiveDataRead] == .table)
+        #expect(!agent.findings.contains { $0.rule.id == "AP-GOV-2" || $0.rule.id == "AP-TOOL-4" })
+        #expect(!report.agents.contains { $0.agent.id == "other" })
+    }
 }
 
 @Suite struct PostureLinearityTests {

@@ -31,10 +31,12 @@ enum MCPClientConfigReader {
     static func read(
         _ value: JSONValue, text: LineIndex, path: String
     ) -> (servers: [MCPServerConfig], facts: [PostureFact])? {
-        guard let members = (value["mcpServers"] ?? value["servers"])?.objectValue else { return nil }
+        // `servers` is a common word; it means MCP servers only in VS Code's `mcp.json`.
+        let named = path.hasSuffix("mcp.json")
+        guard let members = (value["mcpServers"] ?? (named ? value["servers"] : nil))?.objectValue else { return nil }
         var servers: [MCPServerConfig] = []
         var facts: [PostureFact] = []
-        for (key, body) in members.prefix(maxServers) {
+        for (key, body) in members.prefix(maxServers) where body.objectValue != nil {
             let location = SourceLocation(path: path, line: text.line(of: "\"\(key)\""))
             var server = MCPServerConfig(
                 key: key, command: body["command"]?.stringValue,
