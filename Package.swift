@@ -82,6 +82,15 @@ let package = Package(
             dependencies: ["StemmaCore", "StemmaCrypto", "StemmaArchive", "StemmaFormats", "StemmaScan"],
             swiftSettings: strictSettings
         ),
+        // Agent posture: identity, effective permissions and tool chains of agents, checked against policies.
+        .target(
+            name: "StemmaPosture",
+            dependencies: [
+                "StemmaCore", "StemmaCrypto", "StemmaGraph", "StemmaInventory",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The thin command-line front end.
         .executableTarget(
             name: "StemmaCLI",
@@ -92,6 +101,7 @@ let package = Package(
                 "StemmaAttestation",
                 "StemmaBOM",
                 "StemmaScan",
+                "StemmaPosture",
                 "StemmaFormats",
                 "StemmaCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -152,6 +162,12 @@ let package = Package(
         .testTarget(
             name: "StemmaScanTests",
             dependencies: ["StemmaScan", "StemmaArchive", "StemmaCore", "StemmaTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StemmaPostureTests",
+            dependencies: ["StemmaPosture", "StemmaGraph", "StemmaCore", "StemmaTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -207,6 +207,16 @@ files=$(grep -c '"software_File"' "$DEMO/sentiment-ft.spdx.json" || true)
 printf '     %s software_File elements, each with the sha256 Stemma recomputed (verifiedUsing)\n' "$files"
 
 # ---------------------------------------------------------------------------------------------------------
+step "Agent posture: what each agent can do, against the seed's agent_posture_policy" \
+  "Claude Code, Codex, Gemini CLI, Copilot, A2A, ADK and CrewAI agents; exit 1 because findings reach --fail-on high"
+expect 1 "$STEMMA" posture --inventory examples/posture/fleet --policy examples/posture/policies --fail-on high \
+  -o "$DEMO/posture.txt"
+printf '   The fleet ranked (riskiest first, with why):\n'
+sed -n '3,10p' "$DEMO/posture.txt" | sed 's/^/     /'
+printf '   One agent'"'"'s grants, each traced to its file and line:\n'
+awk '/^== compliance-report-agent /{on=1} on && /^$/{exit} on' "$DEMO/posture.txt" | head -40 | sed 's/^/     /'
+
+# ---------------------------------------------------------------------------------------------------------
 printf '\n'
 if [ ${#UNEXPECTED[@]} -eq 0 ]; then
   printf '%s%sDemo complete: every step behaved as expected.%s\n' "$G" "$B" "$N"

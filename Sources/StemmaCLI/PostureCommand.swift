@@ -1,0 +1,100 @@
+import ArgumentParser
+import StemmaCore
+import StemmaGraph
+import StemmaPosture
+
+struct PostureCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "posture",
+        abstract: "Each agent's identity, effective permissions and tool chain, checked against posture policies.",
+        discussion: """
+            Reads agent and MCP configurations under the inventory folder (Claude Code settings and sub-agents,
+            .mcp.json with tools/list snapshots, Codex config.toml, A2A cards, stemma.yaml posture blocks),
+            computes each agent's effective tools with capability classes and evidence, evaluates the AP-* rules
+            against the agent_posture_policy that matches it, and ranks the fleet. A check the inputs cannot
+            decide is reported unverified, never passed.
+
+            Exit status: 0 it ran and no finding reached --fail-on (always 0 without --fail-on); 1 a fail
+            finding at or above --fail-on (with --strict, unverified ones count too); 2 it could not run (a bad
+            policy, an unreadable inventory folder).
+
+            Examples:
+              stemma posture --inventory fleet/ --policy policies/
+              stemma posture --inventory fleet/ --policy seed.yaml --format json --fail-on high
+              stemma posture --inventory fleet/ --policy policies/ --format sarif -o posture.sarif
+            """
+    )
+
+    @Option(help: "The inventory folder to read.")
+    var inventory: String
+
+    @Option(help: "A policy file (one agent_posture_policy, a YAML list, or several documents) or a folder of them.")
+    var policy: String
+
+    @Option(help: "Output: text for people, json (schemas/posture-report.schema.json), or sarif (SARIF 2.1.0).")
+    var format: OutputFormat = .text
+
+    @Option(
+        name: .customLong("fail-on"), help: "Exit 1 when a fail finding is at or above: critical, high, medium, low.")
+    var failOn: FailOnLevel?
+
+    @Flag(help: "Count unverified findings toward --fail-on too.")
+    var strict = false
+
+    @Option(name: .shortAndLong, help: "Write the report to FILE instead of standard output.")
+    var output: String?
+
+    @Option(help: "A JWKS file ({\"keys\": [...]}) to verify A2A agent-card signatures against (ES256).")
+    var jwks: String?
+
+    @Option(help: "OSV advisories (files, folders, an OSV .zip) whose flags reaching an agent are listed (repeatable).")
+    var advisories: [String] = []
+
+    @Option(name: .customLong("revoked"), help: "A digest revocation list: lines of sha256:HEX [reason] (repeatable).")
+    var revoked: [String] = []
+
+    @Option(
+        name: .customLong("flag"), help: "Flag a component by hand (repeatable): purl, KIND:NAME[@VERSION], sha256:HEX."
+    )
+    var flags: [String] = []
+
+    func run() throws {
+        let policies = try PosturePolicyLoader.load(path: policy)
+        var supplyChain: [String: [SupplyChainFlag]] = [:]
+        if !advisories.isEmpty || !revoked.isEmpty || !flags.isEmpty {
+            var refs: [ComponentRef] = []
+            for flag in flags {
+                guard let parsed = ComponentRef(parsing: flag) else {
+                    throw StemmaError(.usage, "--flag \"\(flag)\" is not a reference")
+                }
+                refs.append(parsed)
+            }
+            supplyChain = try SupplyChainFlags.compute(
+                inventory: inventory, advisories: advisories, revoked: revoked, flags: refs, severity: .critical)
+        }
+        let keys = try jwks.map { path throws(StemmaError) in
+            try JSONParser.parse(BoundedFile.read(path, maxBytes: 1 << 20), source: path)
+        }
+        let report = try PostureAnalysis.run(
+            inventory: inventory, policies: policies, supplyChain: supplyChain, jwks: keys)
+        let text: String
+        switch format {
+        case .text: text = report.text()
+        case .json: text = JSONWriter(indent: 2).string(report.jsonValue())
+        case .sarif: text = JSONWriter(indent: 2).string(report.sarifValue())
+        }
+        if let output {
+            try AtomicFile.write(Array((text + "\n").utf8), to: output)
+        } else {
+            FileOutput.standardOutput.write(text + "\n")
+        }
+        if format != .text { for warning in report.warnings { Diagnostics.warning(warning) } }
+        let code = report.exitCode(failOn: failOn.flatMap { PostureSeverity(rawValue: $0.rawValue) }, strict: strict)
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// `--fail-on` levels (the posture severities).
+enum FailOnLevel: String, ExpressibleByArgument, CaseIterable {
+    case critical, high, medium, low
+}
