@@ -169,11 +169,9 @@ import Testing
         let tools = (0..<3_000).map { "{\"name\": \"t\\u005f\($0)\"}" }.joined(separator: ",")
         try fleet.write("a/.mcp.json", #"{"mcpServers": {"s": {"command": "x"}}}"#)
         try fleet.write("a/s.tools-list.json", "{\"tools\": [\(tools)]}")
-        let started = MonotonicClock.seconds()
         let report = try fleet.report(policy: PostureFleet.policy())
         let agent = try PostureFleet.agent(report, "many").agent
         #expect(agent.tools.filter { $0.specifier != nil }.count == 5_000)
         #expect(agent.tools.filter { $0.server == "s" }.count == 3_000)
-        #expect(MonotonicClock.seconds() - started < 20)
     }
 }
