@@ -30,6 +30,22 @@ struct TarSparseMap {
         guard sum == storedBytes else {
             return "has a sparse map covering \(sum) bytes but stores \(storedBytes)"
         }
+        // GNU tar reads each region's data from a fresh 512-byte block; Python's tarfile and libarchive read the
+        // regions back to back. They agree only when every region but the last one holding data fills whole
+        // blocks (as every archive GNU tar writes does: holes are found block by block).
+        if let lastData = ranges.lastIndex(where: { $0.length > 0 }),
+            let unaligned = ranges[..<lastData].first(where: { $0.length % 512 != 0 })
+        {
+            return "has a \(unaligned.length)-byte sparse region at offset \(unaligned.offset) that does not fill whole "
+                + "blocks: GNU tar reads the next region from the next block, Python's tarfile and libarchive right "
+                + "after it"
+        }
+        // A file that ends in a hole needs a closing entry at its size: without one GNU tar writes a shorter file
+        // than Python's tarfile and libarchive, which extend it to the declared size.
+        guard end == realSize else {
+            return "ends in a hole at offset \(end) with no closing entry at its size of \(realSize) bytes: GNU tar "
+                + "writes a shorter file than Python's tarfile and libarchive"
+        }
         return nil
     }
 

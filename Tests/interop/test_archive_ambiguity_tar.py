@@ -615,3 +615,61 @@ def test_scan_of_a_benign_tar_has_no_anomaly(long_named, tmp_path, fmt):
     s.run(["tar", f"--format={fmt}", "-cf", archive, "-C", model.parent, model.name], timeout=TIMEOUT)
     res, entry = scan(archive)
     assert not any(f["code"] == "scan.container-anomaly" for f in entry["findings"]), res.describe()
+
+
+# ---------------------------------------------------------------------------------------------
+# Sparse maps GNU tar reads differently (found by a red-team pass)
+# ---------------------------------------------------------------------------------------------
+
+
+def pax_sparse(name: bytes, realsize: int, ranges: list, stored: bytes) -> bytes:
+    """A pax 1.0 sparse member: the map (count, then offset/length pairs, one a line) in the first data block(s)."""
+    table = b"%d\n" % len(ranges) + b"".join(b"%d\n%d\n" % r for r in ranges)
+    return (pax({b"GNU.sparse.major": b"1", b"GNU.sparse.minor": b"0", b"GNU.sparse.name": name,
+                 b"GNU.sparse.realsize": b"%d" % realsize})
+            + member(b"GNUSparseFile.0/" + name, padded(table) + stored, magic=USTAR_MAGIC))
+
+
+@pytest.fixture(scope="module")
+def signed_pickle(tmp_path_factory, key):
+    d = tmp_path_factory.mktemp("sparse")
+    model = d / "m"
+    model.mkdir()
+    # What Python's tarfile and libarchive unpack from the archive below: a harmless pickle of a bytes object.
+    evil = b'cposix\nsystem\n(S"echo stemma-test"\ntR.'
+    gnu_body = evil + b" " * (511 - len(evil)) + b"."
+    swallow = b"B" + (505 + 511).to_bytes(4, "little") + bytes(505)
+    stored = b"\x80\x02" + swallow + gnu_body
+    (model / "model.pkl").write_bytes(stored)
+    sig = d / "m.sig"
+    assert s.ms_sign_key(model, key, sig).rc == 0
+    return model, sig, stored, evil
+
+
+def test_sparse_region_not_filling_whole_blocks(signed_pickle, tmp_path, key):
+    """GNU tar reads each sparse region from a fresh 512-byte block; tarfile and libarchive back to back. With a
+    2-byte first region GNU tar unpacks a pickle calling posix.system, the others the signed harmless one."""
+    model, sig, stored, evil = signed_pickle
+    archive = tmp_path / "sparse-unaligned.tar"
+    archive.write_bytes(pax_sparse(b"model.pkl", len(stored), [(0, 2), (2, len(stored) - 2)], stored) + END)
+    assert python_extract(archive, tmp_path / "py")["model.pkl"] == stored
+    _, gnu = gnu_extract(archive, tmp_path / "gnu")
+    assert gnu["model.pkl"] != stored and evil in gnu["model.pkl"]
+    assert_rejected(verify(archive, sig, key), AMBIGUOUS, path="model.pkl")
+
+
+def test_sparse_member_ending_in_a_hole_without_closing_entry(tmp_path, key):
+    """A sparse map whose last region ends before the real size, with no (realsize, 0) entry: GNU tar writes
+    the short file, tarfile and libarchive extend it to the real size."""
+    model = tmp_path / "m"
+    model.mkdir()
+    data = b"sixteen bytes!!\n"
+    (model / "s.bin").write_bytes(data + bytes(4096 - len(data)))
+    sig = tmp_path / "m.sig"
+    assert s.ms_sign_key(model, key, sig).rc == 0
+    archive = tmp_path / "hole-end.tar"
+    archive.write_bytes(pax_sparse(b"s.bin", 4096, [(0, len(data))], data) + END)
+    assert len(python_extract(archive, tmp_path / "py")["s.bin"]) == 4096
+    _, gnu = gnu_extract(archive, tmp_path / "gnu")
+    assert len(gnu["s.bin"]) == len(data)
+    assert_rejected(verify(archive, sig, key), AMBIGUOUS, path="s.bin")
