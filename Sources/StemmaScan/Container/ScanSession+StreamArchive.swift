@@ -90,8 +90,8 @@ extension ScanSession {
     private enum MemberRead {
         /// The whole member, to scan.
         case whole([UInt8])
-        /// Raw data (tensor bytes, a blob), recognised from its head and streamed past without being kept; the
-        /// findings say whether its tail looked like a zip hidden behind the data.
+        /// Raw data (tensor bytes, a blob) too large to keep, streamed past; the findings say whether the checks
+        /// on the way (a zip end record in its tail, an HDF5 superblock at a user-block boundary) found a view.
         case rawData([ScanFinding])
         /// Something with a structure to check, larger than may be brought into memory.
         case tooLarge(ContentKind)
@@ -99,60 +99,32 @@ extension ScanSession {
         case totalExceeded
     }
 
-    /// Reads a member's head and decides from it: raw data is streamed past in fixed chunks (memory stays flat
-    /// for multi-gigabyte tensors and sparse files), anything else is read whole up to `bound`.
+    /// Reads a member through the same ``StreamedMemberScan`` `verify` feeds while hashing: what to keep is
+    /// decided from the member's head, and memory stays flat for multi-gigabyte tensors and sparse files.
     private func readMember(_ entry: StreamArchive.Entry, bound: Int, archive: StreamArchive) throws(StemmaError)
         -> MemberRead
     {
-        var bytes: [UInt8] = []
-        var ended = false
-        while bytes.count < min(bound + 1, PickleProbe.window) {
-            if try archive.readMore(into: &bytes) == 0 {
-                ended = true
-                break
-            }
-        }
-        guard account(bytes.count) else { return .totalExceeded }
-        if ended && bytes.count <= bound { return .whole(bytes) }
-        let total = entry.declaredSize ?? Int.max
-        let kind = ContentSniffer.sniffHead(Array(bytes.prefix(PickleProbe.window)), total: total, name: entry.name)
-        if kind == .data { return .rawData(try streamPastData(entry, head: bytes, archive: archive)) }
-        if let declared = entry.declaredSize, declared > bound { return .tooLarge(kind) }
-        while !ended && bytes.count <= bound {
-            let got = try archive.readMore(into: &bytes)
-            ended = got == 0
-            guard account(got) else { return .totalExceeded }
-        }
-        return bytes.count <= bound ? .whole(bytes) : .tooLarge(kind)
-    }
-
-    /// Streams past a raw-data member keeping only its last bytes: a zip end record there means a zip hidden behind
-    /// the data, which readers that search from the end (Python's zipfile, so Keras) would open.
-    private func streamPastData(_ entry: StreamArchive.Entry, head: [UInt8], archive: StreamArchive)
-        throws(StemmaError) -> [ScanFinding]
-    {
-        trace.append(ScanRoute(member: currentMemberPath + [entry.name], route: "data (streamed)"))
-        let keep = (64 << 10) + 22
-        var tail = head
-        var size = head.count
+        var memberLimits = limits
+        memberLimits.maxMemberBytes = bound
+        var streamed = StreamedMemberScan(name: entry.name, declaredSize: entry.declaredSize, limits: memberLimits)
+        var chunk: [UInt8] = []
         while true {
-            let got = try archive.readMore(into: &tail)
+            chunk.removeAll(keepingCapacity: true)
+            let got = try archive.readMore(into: &chunk)
             if got == 0 { break }
-            size += got
-            // Not kept, but still counted: a stream of zeros that never ends is a bomb all the same.
-            guard account(got) else {
-                return [Self.incomplete("the archive expands past \(limits.maxTotalBytes) bytes").inside(entry.name)]
-            }
-            if tail.count > 2 * keep { tail.removeFirst(tail.count - keep) }
+            // Counted even when not kept: a stream of zeros that never ends is a bomb all the same.
+            guard account(got) else { return .totalExceeded }
+            chunk.withUnsafeBytes { streamed.consume($0) }
         }
-        let endRecord: [UInt8] = [0x50, 0x4B, 0x05, 0x06]
-        guard tail.count >= 22, (0...(tail.count - 22)).contains(where: { tail[$0..<$0 + 4].elementsEqual(endRecord) })
-        else { return [] }
-        return [
-            Self.malformed(
-                "The \(size)-byte member starts as raw data but ends with a zip end record: a zip behind data, which Stemma does not open inside a stream."
-            ).inside(entry.name)
-        ]
+        switch streamed.outcome {
+        case .whole(let bytes):
+            return .whole(bytes)
+        case .streamedData(let findings):
+            trace.append(ScanRoute(member: currentMemberPath + [entry.name], route: "data (streamed)"))
+            return .rawData(findings.map { $0.inside(entry.name) })
+        case .tooLarge(let kind):
+            return .tooLarge(kind)
+        }
     }
 
     /// A gzip, bzip2, xz, zstd or lz4 stream holding one file: decompressed under the limits, then scanned.
