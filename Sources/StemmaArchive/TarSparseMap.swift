@@ -36,7 +36,8 @@ struct TarSparseMap {
         if let lastData = ranges.lastIndex(where: { $0.length > 0 }),
             let unaligned = ranges[..<lastData].first(where: { $0.length % 512 != 0 })
         {
-            return "has a \(unaligned.length)-byte sparse region at offset \(unaligned.offset) that does not fill whole "
+            return
+                "has a \(unaligned.length)-byte sparse region at offset \(unaligned.offset) that does not fill whole "
                 + "blocks: GNU tar reads the next region from the next block, Python's tarfile and libarchive right "
                 + "after it"
         }
