@@ -47,7 +47,10 @@ public enum AnswerDrawing {
     /// dependency (as in the DOT export), relations on the edges, severity as colour, flagged components bold.
     static func builtIn(_ answer: ImpactSubgraph, anchor: (ComponentRef) -> String?) -> String? {
         let labels = answer.nodes.map { shortLabel($0.ref) }
-        let widths = labels.map { Double($0.count) * 6.4 + 22 }
+        // About 6.4 px a character at 11 px (7.2 in bold, for flagged components), plus padding.
+        let widths = zip(labels, answer.nodes).map { label, node in
+            Double(label.count) * (node.isFlagged ? 7.2 : 6.4) + 22
+        }
         let edges = answer.edges.map { (from: $0.dependency, to: $0.dependent) }
         guard let layout = LayeredLayout(widths: widths, edges: edges) else { return nil }
         let (width, height) = (Int(layout.width.rounded(.up)), Int(layout.height.rounded(.up)))
@@ -58,11 +61,27 @@ public enum AnswerDrawing {
         ]
         for severity in ImpactSeverity.allCases {
             svg.append(
-                "<marker id=\"arrow-\(severity.rawValue)\" viewBox=\"0 0 10 10\" refX=\"1\" refY=\"5\" "
+                "<marker id=\"arrow-\(severity.rawValue)\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" "
                     + "markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\">"
-                    + "<path d=\"M10,0 L0,5 L10,10 z\" fill=\"\(ImpactSubgraph.colour(severity))\"/></marker>")
+                    + "<path d=\"M0,0 L10,5 L0,10 z\" fill=\"\(ImpactSubgraph.colour(severity))\"/></marker>")
         }
         svg.append("</defs>")
+        // Relation labels that would overlap one already placed are left out (the path list below names every
+        // relation); a grid of 100 x 12 px cells keeps the check linear.
+        var placedLabels: [Int: [(x: Double, y: Double, width: Double)]] = [:]
+        func fits(_ x: Double, _ y: Double, _ width: Double) -> Bool {
+            let (column, row) = (Int(x / 100), Int(y / 12))
+            for c in (column - 1)...(column + 1) {
+                for r in (row - 1)...(row + 1) {
+                    for box in placedLabels[c * 100_000 + r] ?? []
+                    where abs(box.x - x) < (box.width + width) / 2 + 2 && abs(box.y - y) < 11 {
+                        return false
+                    }
+                }
+            }
+            placedLabels[column * 100_000 + row, default: []].append((x, y, width))
+            return true
+        }
         for route in layout.routes {
             let edge = answer.edges[route.edge]
             let severity = answer.nodes[edge.dependency].severity
@@ -76,10 +95,12 @@ public enum AnswerDrawing {
             svg.append(
                 "<path class=\"edge\" d=\"\(d)\" stroke=\"\(colour)\" marker-start=\"url(#arrow-\(severity.rawValue))\"/>"
             )
-            // The relation near the dependency end, where edges fan out least.
+            // The relation halfway along the first segment, where the curves that leave one node have spread out.
             let (a, b) = (route.points[0], route.points[1])
+            let (labelX, labelY) = ((a.x + b.x) / 2, (a.y + b.y) / 2 - 3)
+            guard fits(labelX, labelY, Double(edge.relation.rawValue.count) * 5.2) else { continue }
             svg.append(
-                "<text class=\"relation\" x=\"\(format(a.x + 8))\" y=\"\(format(a.y + (b.y - a.y) * 0.25 - 3))\" "
+                "<text class=\"relation\" x=\"\(format(labelX))\" y=\"\(format(labelY))\" "
                     + "fill=\"\(colour)\">\(HTML.text(edge.relation.rawValue))</text>")
         }
         for (index, node) in answer.nodes.enumerated() {

@@ -51,7 +51,7 @@ enum ReportStyle {
         figure.graph svg { display: block; max-width: none; height: auto; }
         figcaption { color: var(--muted); font-size: 12.5px; margin-top: 6px; }
         svg.answer .edge { fill: none; stroke-width: 1.3; opacity: .8; }
-        svg.answer .relation { font-size: 9px; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
+        svg.answer .relation { font-size: 9px; text-anchor: middle; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
         svg.answer .node text { font-size: 11px; text-anchor: middle; fill: #101828; }
         svg.answer .node rect { stroke-width: 1.2; }
         svg.answer .node.flagged rect { stroke-width: 3; }

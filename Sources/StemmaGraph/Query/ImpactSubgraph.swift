@@ -106,7 +106,8 @@ public struct ImpactSubgraph: Sendable {
     /// components with a double border. Labels are escaped as in ``Graph/dot()``.
     public func dot() -> String {
         var lines = [
-            "digraph impact {", "  rankdir=LR;", "  node [fontname=\"Helvetica\", fontsize=10, style=filled];",
+            "digraph impact {", "  rankdir=LR;", "  nodesep=0.15;", "  ranksep=0.5;",
+            "  node [fontname=\"Helvetica\", fontsize=10, style=filled];",
             "  edge [fontname=\"Helvetica\", fontsize=8];",
         ]
         let shapes: [NodeKind: String] = [
