@@ -116,7 +116,12 @@ public struct FleetReport: Sendable {
         let severityOf = Dictionary(
             impact.affected.filter { $0.ref.kind == .agent }.map { ($0.ref, $0.severity) }, uniquingKeysWith: max)
         let byAccount = Dictionary(grouping: agents) { $0.account ?? "" }
-        for account in byAccount.keys.sorted(by: { ($0.isEmpty ? 1 : 0, $0) < ($1.isEmpty ? 1 : 0, $1) }) {
+        // Accounts in which nobody owns any agent first: they are what the reader has to act on.
+        func order(_ account: String) -> (Int, Int, String) {
+            let unowned = byAccount[account]!.allSatisfy { $0.owner == nil }
+            return (unowned ? 0 : 1, account.isEmpty ? 1 : 0, account)
+        }
+        for account in byAccount.keys.sorted(by: { order($0) < order($1) }) {
             let members = byAccount[account]!.sorted { ($0.stage ?? "~", $0.ref) < ($1.stage ?? "~", $1.ref) }
             let owned = members.filter { $0.owner != nil }.count
             let nobody = owned == 0

@@ -80,6 +80,8 @@ import Testing
         #expect(dom.contains("class=\"account unowned\"") && dom.contains("gcp-sandbox"))
         #expect(dom.contains("<svg class=\"answer"))
         #expect(dom.contains("<td class=\"rank\">1</td>"))
+        // Graphviz is installed by `make deps`: auto uses it.
+        if layout == "auto" { #expect(dom.contains("laid out by Graphviz dot") && dom.contains("answer graphviz")) }
         if layout == "builtin" { #expect(dom.contains("built-in layered layout") && !dom.contains("graphviz")) }
         #expect(dom.contains("https://osv.dev/vulnerability/PYSEC-2023-18"))
     }
