@@ -69,7 +69,7 @@ enum ReportStyle {
         table.posture { table-layout: fixed; }
         table.posture th:nth-child(1) { width: 40px; } table.posture th:nth-child(2) { width: 24%; }
         table.posture th:nth-child(3) { width: 12%; } table.posture th:nth-child(5) { width: 38%; }
-        table.posture td { overflow-wrap: anywhere; }
+        table.posture td { overflow-wrap: anywhere; } table.posture td:nth-child(4) { font-size: 12.5px; }
         table.posture td.rank { font-weight: 700; font-size: 16px; }
         table.posture tr.worst-critical td.rank { color: #b42318; } table.posture tr.worst-high td.rank { color: #c4320a; }
         ul.grants { margin: 0; padding-left: 16px; font-size: 12.5px; }
