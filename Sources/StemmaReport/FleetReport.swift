@@ -249,11 +249,11 @@ public struct FleetReport: Sendable {
         } else if answer.nodes.count > LayeredLayout.maxNodes {
             lines.append(
                 "<p class=\"note\">The answer has \(answer.nodes.count) components: too many to draw "
-                    + "(at most \(LayeredLayout.maxNodes)); every path is listed below.</p>")
+                    + "(at most \(LayeredLayout.maxNodes)); the paths are listed below.</p>")
         } else {
             lines.append(
                 "<p class=\"note\">Graphviz could not draw the answer (not installed, or it failed) and "
-                    + "<code>--layout graphviz</code> asked for nothing else; every path is listed below.</p>")
+                    + "<code>--layout graphviz</code> asked for nothing else; the paths are listed below.</p>")
         }
         lines.append("</section>")
         return lines
