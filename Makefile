@@ -15,7 +15,8 @@ STEMMA := .build/release/stemma
 all: build
 
 ## System libraries (libssl-dev, libarchive-dev) and the tools the tests compare against (zip, unzip, zstd, xz),
-## installed with apt-get when missing.
+## Graphviz (the tests read `impact --format dot` with it) and Chromium (the tests open `stemma report`'s page in
+## it headless), installed with apt-get when missing.
 deps:
 	@missing=""; \
 	pkg-config --exists libcrypto || missing="$$missing libssl-dev"; \
@@ -25,6 +26,8 @@ deps:
 	command -v openssl >/dev/null || missing="$$missing openssl"; \
 	command -v zip >/dev/null || missing="$$missing zip"; \
 	command -v unzip >/dev/null || missing="$$missing unzip"; \
+	command -v dot >/dev/null || missing="$$missing graphviz"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	python3 -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \

@@ -91,6 +91,13 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The self-contained HTML fleet report: the page writer, the answer graph drawn by Graphviz or a built-in
+        // layered layout.
+        .target(
+            name: "StemmaReport",
+            dependencies: ["StemmaCore", "StemmaGraph", "StemmaPosture"],
+            swiftSettings: strictSettings
+        ),
         // The thin command-line front end.
         .executableTarget(
             name: "StemmaCLI",
@@ -102,6 +109,7 @@ let package = Package(
                 "StemmaBOM",
                 "StemmaScan",
                 "StemmaPosture",
+                "StemmaReport",
                 "StemmaFormats",
                 "StemmaCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -168,6 +176,11 @@ let package = Package(
             name: "StemmaPostureTests",
             dependencies: ["StemmaPosture", "StemmaGraph", "StemmaCore", "StemmaTestSupport"],
             exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StemmaReportTests",
+            dependencies: ["StemmaReport", "StemmaGraph", "StemmaCore", "StemmaTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -31,6 +31,7 @@ struct ImpactCommand: ParsableCommand {
               stemma impact --advisories osv/ --inventory fleet/ --format json --fail-on high
               stemma impact pkg:pypi/torch --inventory fleet/ --kind model
               stemma impact sha256:9f2c… --inventory fleet/ --revoked revoked.txt
+              stemma impact --advisories osv/ --inventory fleet/ --format dot | dot -Tsvg > answer.svg
             """
     )
 
@@ -92,8 +93,17 @@ struct ImpactCommand: ParsableCommand {
     )
     var kind: KindFilter = .any
 
-    @Option(help: "Output: text (a tree) or json (schemas/impact-report.schema.json).")
-    var format: OutputFormat = .text
+    /// What `impact` prints.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, dot
+    }
+
+    @Option(
+        help: """
+            Output: text (a tree), json (schemas/impact-report.schema.json), or dot (Graphviz: only the answer, \
+            flagged and affected components and the paths between them).
+            """)
+    var format: Format = .text
 
     func validate() throws {
         guard !inventory.isEmpty else { throw ValidationError("give at least one --inventory folder or file") }
@@ -103,7 +113,6 @@ struct ImpactCommand: ParsableCommand {
         if assumeSeverity != nil && deprecatedSeverity != nil {
             throw ValidationError("--severity is the old spelling of --assume-severity: give only --assume-severity")
         }
-        if format == .sarif { throw ValidationError("impact prints text or json") }
     }
 
     func run() throws {
@@ -143,8 +152,12 @@ struct ImpactCommand: ParsableCommand {
             let unmatched = result.warnings.filter { $0.source == "query" }
             for warning in unmatched.prefix(20) { Diagnostics.warning("\(warning)") }
             if unmatched.count > 20 { Diagnostics.warning("\(unmatched.count - 20) more flags not in the inventory") }
-        case .text, .sarif:
+        case .text:
             FileOutput.standardOutput.write(result.text(style: TextStyle(color: Terminal.colorOnStandardOutput)) + "\n")
+        case .dot:
+            // The whole answer, whatever --kind lists: the paths go through components of every kind.
+            let answer = ImpactSubgraph(graph: outcome.inventory.graph, result: outcome.result)
+            FileOutput.standardOutput.write(answer.dot() + "\n")
         }
         // The gate looks at every affected agent, whatever --kind lists.
         if let failOn, case let failing = outcome.result.agents(atLeast: failOn.threshold), !failing.isEmpty {

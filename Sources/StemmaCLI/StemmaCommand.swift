@@ -20,7 +20,7 @@ struct StemmaCommand: ParsableCommand {
         version: StemmaVersion.current,
         subcommands: [
             VerifyCommand.self, SignCommand.self, ImpactCommand.self, GraphCommand.self, AttestCommand.self,
-            VerifyAttestationCommand.self, BOMCommand.self, ScanCommand.self, PostureCommand.self,
+            VerifyAttestationCommand.self, BOMCommand.self, ScanCommand.self, PostureCommand.self, ReportCommand.self,
         ]
     )
 }
