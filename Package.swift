@@ -103,6 +103,7 @@ let package = Package(
                 "StemmaScan",
                 "StemmaPosture",
                 "StemmaFormats",
+                "StemmaCrypto",
                 "StemmaCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
