@@ -22,7 +22,8 @@ struct PostureCommand: ParsableCommand {
               stemma posture --inventory fleet/ --policy policies/
               stemma posture --inventory fleet/ --policy seed.yaml --format json --fail-on high
               stemma posture --inventory fleet/ --policy policies/ --format sarif -o posture.sarif
-            """
+            """,
+        subcommands: [PostureAttestCommand.self]
     )
 
     @Option(help: "The inventory folder to read.")
