@@ -189,3 +189,20 @@ def test_caller_policy_typos_are_refused(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("caller_posture_policy:\n  max_subagents: 0\n")
     assert check(b, out, caller=bad).rc == 2
+
+
+def test_caller_policies_validate_against_the_schema():
+    import pathlib
+
+    import jsonschema
+    import yaml
+
+    schema = json.loads((pathlib.Path(__file__).resolve().parents[2] / "schemas" /
+                         "caller-posture-policy.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    validator.validate(yaml.safe_load(CALLER))
+    validator.validate({"max_sub_agents": 0, "denied_capabilities": ["shell"]})
+    for bad in ({"caller_posture_policy": {"max_subagents": 0}}, {"max_age_days": -1},
+                {"denied_capabilities": ["root"]}):
+        assert not validator.is_valid(bad), bad
