@@ -72,19 +72,19 @@ public enum AttestationVerifier {
             verdict.subjects = statement.subjects
             verdict.predicate = statement.predicate
             let cards = statement.subjects.filter { $0.name.hasPrefix(cardSubjectPrefix) }
-            var plain: [(path: String, sha256: String)] = []
             for file in files {
-                guard let digest = cardDigests[file.path], !cards.isEmpty else {
-                    plain.append(file)
-                    continue
-                }
-                if !cards.contains(where: { $0.sha256 == digest }) {
+                let cardDigest = cardDigests[file.path]
+                if let cardDigest, cards.contains(where: { $0.sha256 == cardDigest }) { continue }
+                let mismatches = SubjectMatch.mismatches(files: [file], subjects: statement.subjects, source: source)
+                if mismatches.isEmpty { continue }
+                if let cardDigest, !cards.isEmpty {
                     verdict.reasons.append(
-                        "'\(file.path)' is not the attested card: its RFC 8785 sha256 is \(digest), subject "
+                        "'\(file.path)' is not the attested card: its RFC 8785 sha256 is \(cardDigest), subject "
                             + cards.map { "\"\($0.name)\" has \($0.sha256 ?? "no sha256")" }.joined(separator: ", "))
+                } else {
+                    verdict.reasons += mismatches
                 }
             }
-            verdict.reasons += SubjectMatch.mismatches(files: plain, subjects: statement.subjects, source: source)
         }
         return verdict
     }

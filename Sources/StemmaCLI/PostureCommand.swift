@@ -45,7 +45,9 @@ struct PostureCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the report to FILE instead of standard output.")
     var output: String?
 
-    @Option(help: "A JWKS file ({\"keys\": [...]}) to verify A2A agent-card signatures against (ES256).")
+    @Option(
+        help:
+            "A JWKS file ({\"keys\": [...]}) to verify A2A agent-card signatures against (ES256, ES384, RS256, EdDSA).")
     var jwks: String?
 
     @Option(help: "OSV advisories (files, folders, an OSV .zip) whose flags reaching an agent are listed (repeatable).")

@@ -100,7 +100,9 @@ public enum AgentCardJWS {
             throw StemmaError(.malformedInput, "an agent card must be a JSON object")
         }
         if let position = members.firstIndex(where: { $0.0.isExactly("signatures") }) {
-            let existing = members[position].1.arrayValue ?? []
+            guard let existing = members[position].1.arrayValue else {
+                throw StemmaError(.malformedInput, "the card's \"signatures\" member is not an array")
+            }
             members[position].1 = .array(existing + [entry])
         } else {
             members.append(("signatures", .array([entry])))

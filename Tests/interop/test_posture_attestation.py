@@ -119,6 +119,10 @@ def test_safe_agent_passes_and_statement_verifies_independently(tmp_path):
     res = check(b, out)
     assert res.rc == 0, res.describe()
     assert json.loads(res.stdout)["verdict"] == "verified"
+    # Config files are subjects by their bytes, next to the card.
+    res = stemma("verify-attestation", out, "--public-key", b["public"], "--subject", b["card"], "--subject",
+                 settings, "--require", b["caller"])
+    assert res.rc == 0, res.describe()
     # The same card re-serialised (other whitespace and key order) is still the attested card.
     reordered = tmp_path / "reordered.json"
     reordered.write_text(json.dumps(dict(reversed(list(card.items())))))
@@ -203,6 +207,8 @@ def test_caller_policies_validate_against_the_schema():
     validator = jsonschema.Draft202012Validator(schema)
     validator.validate(yaml.safe_load(CALLER))
     validator.validate({"max_sub_agents": 0, "denied_capabilities": ["shell"]})
+    root = pathlib.Path(__file__).resolve().parents[2]
+    validator.validate(yaml.safe_load((root / "examples" / "posture" / "caller-policy.yaml").read_text()))
     for bad in ({"caller_posture_policy": {"max_subagents": 0}}, {"max_age_days": -1},
                 {"denied_capabilities": ["root"]}):
         assert not validator.is_valid(bad), bad

@@ -7,8 +7,9 @@
 public enum JCSNumber {
     /// The canonical text of the JSON number `text`, or nil when it is not a finite double (e.g. `1e400`).
     public static func format(_ text: String) -> String? {
-        // The parser has already checked JSON number syntax; bound the length anyway (strtod is linear).
-        guard text.utf8.count <= 1_100, let value = Double(text), value.isFinite else { return nil }
+        // The parser has already checked JSON number syntax; bound the length anyway. A longer number (no real
+        // card has one) is refused as unreadable rather than rounded by a reader Stemma has not checked.
+        guard text.utf8.count <= 4_096, let value = Double(text), value.isFinite else { return nil }
         return format(value)
     }
 
