@@ -111,6 +111,7 @@ let package = Package(
                 "StemmaPosture",
                 "StemmaReport",
                 "StemmaFormats",
+                "StemmaCrypto",
                 "StemmaCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -8,6 +8,8 @@ public struct AttestationVerdict: Sendable {
     public var predicateType: String?
     /// The statement's subjects (empty when the payload was never trusted or parsed).
     public var subjects: [AttestationSubject] = []
+    /// The statement's predicate, once the signature and statement checked out.
+    public var predicate: JSONValue?
     /// Key ids of the trusted keys whose signatures verified.
     public var signers: [String] = []
     /// Why verification failed; empty when it passed.

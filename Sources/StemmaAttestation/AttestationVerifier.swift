@@ -30,7 +30,17 @@ public enum AttestationVerifier {
         let document = try JSONParser.parse(try BoundedFile.read(source), source: source)
         let trusted = try request.trust.load()
         var files: [(path: String, sha256: String)] = []
-        for path in request.subjects { files.append((path, try SubjectDigest.sha256(of: path))) }
+        // A subject file that is a JSON object also gets its RFC 8785 digest without `signatures`: an A2A card is
+        // attested by that digest (subject "a2a-card:<name>"), so re-serialising the card does not break the match.
+        var cardDigests: [String: String] = [:]
+        for path in request.subjects {
+            files.append((path, try SubjectDigest.sha256(of: path)))
+            if let value = try? JSONParser.parse(try BoundedFile.read(path, maxBytes: 4 << 20), source: path),
+                value.objectValue != nil, let digest = try? AgentCardJWS.cardDigest(value)
+            {
+                cardDigests[path] = digest
+            }
+        }
 
         var verdict = AttestationVerdict(envelope: source)
         let envelope: DSSEEnvelope
@@ -60,10 +70,28 @@ public enum AttestationVerifier {
         case .success(let statement):
             verdict.predicateType = statement.predicateType
             verdict.subjects = statement.subjects
-            verdict.reasons += SubjectMatch.mismatches(files: files, subjects: statement.subjects, source: source)
+            verdict.predicate = statement.predicate
+            let cards = statement.subjects.filter { $0.name.hasPrefix(cardSubjectPrefix) }
+            for file in files {
+                let cardDigest = cardDigests[file.path]
+                if let cardDigest, cards.contains(where: { $0.sha256 == cardDigest }) { continue }
+                let mismatches = SubjectMatch.mismatches(files: [file], subjects: statement.subjects, source: source)
+                if mismatches.isEmpty { continue }
+                if let cardDigest, !cards.isEmpty {
+                    verdict.reasons.append(
+                        "'\(file.path)' is not the attested card: its RFC 8785 sha256 is \(cardDigest), subject "
+                            + cards.map { "\"\($0.name)\" has \($0.sha256 ?? "no sha256")" }.joined(separator: ", "))
+                } else {
+                    verdict.reasons += mismatches
+                }
+            }
         }
         return verdict
     }
+
+    /// The name prefix of a subject that is an A2A card digested in RFC 8785 form (as `stemma posture attest`
+    /// writes it).
+    public static let cardSubjectPrefix = "a2a-card:"
 
     /// Key ids of the keys that verify some signature over the envelope's PAE, each once, in key order.
     static func signers(of envelope: DSSEEnvelope, keys: [PublicKey]) -> [String] {

@@ -48,14 +48,21 @@ public enum Attester {
         }
         let subjects = try subjects(for: request, document: document, bytes: bytes)
         let statement = InTotoStatement(subjects: subjects, predicateType: predicateType, predicate: document)
-        let key = try PrivateKey(
-            pem: try BoundedFile.read(request.privateKey, maxBytes: 1 << 20), source: request.privateKey)
+        return try sign(statement, privateKey: request.privateKey, bundle: request.bundle)
+    }
+
+    /// Signs a statement built elsewhere (such as `stemma posture attest`'s) into a DSSE envelope.
+    /// - Throws: ``StemmaError`` when the key cannot be read or cannot sign.
+    public static func sign(_ statement: InTotoStatement, privateKey: String, bundle: Bool = false) throws(StemmaError)
+        -> Attestation
+    {
+        let key = try PrivateKey(pem: try BoundedFile.read(privateKey, maxBytes: 1 << 20), source: privateKey)
         let keyid = KeyIdentifier.of(try key.publicKey())
         let payload = JSONWriter().bytes(statement.jsonValue())
         let pae = DSSE.preAuthenticationEncoding(payloadType: DSSE.inTotoPayloadType, payload: payload)
         let signature = DSSEEnvelope.Signature(keyid: keyid, sig: try key.sign(pae))
         let envelope = DSSEEnvelope(payloadType: DSSE.inTotoPayloadType, payload: payload, signatures: [signature])
-        let output = request.bundle ? SigstoreBundle.jsonValue(envelope: envelope, hint: keyid) : envelope.jsonValue()
+        let output = bundle ? SigstoreBundle.jsonValue(envelope: envelope, hint: keyid) : envelope.jsonValue()
         return Attestation(statement: statement, envelope: envelope, keyid: keyid, output: output)
     }
 

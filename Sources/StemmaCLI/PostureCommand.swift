@@ -22,7 +22,8 @@ struct PostureCommand: ParsableCommand {
               stemma posture --inventory fleet/ --policy policies/
               stemma posture --inventory fleet/ --policy seed.yaml --format json --fail-on high
               stemma posture --inventory fleet/ --policy policies/ --format sarif -o posture.sarif
-            """
+            """,
+        subcommands: [PostureAttestCommand.self]
     )
 
     @Option(help: "The inventory folder to read.")
@@ -44,7 +45,9 @@ struct PostureCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the report to FILE instead of standard output.")
     var output: String?
 
-    @Option(help: "A JWKS file ({\"keys\": [...]}) to verify A2A agent-card signatures against (ES256).")
+    @Option(
+        help:
+            "A JWKS file ({\"keys\": [...]}) to verify A2A agent-card signatures against (ES256, ES384, RS256, EdDSA).")
     var jwks: String?
 
     @Option(help: "OSV advisories (files, folders, an OSV .zip) whose flags reaching an agent are listed (repeatable).")

@@ -21,6 +21,7 @@ struct StemmaCommand: ParsableCommand {
         subcommands: [
             VerifyCommand.self, SignCommand.self, ImpactCommand.self, GraphCommand.self, AttestCommand.self,
             VerifyAttestationCommand.self, BOMCommand.self, ScanCommand.self, PostureCommand.self, ReportCommand.self,
+            VerifyCardCommand.self, SignCardCommand.self,
         ]
     )
 }

@@ -1,6 +1,11 @@
 import ArgumentParser
 import StemmaAttestation
 import StemmaCore
+import StemmaPosture
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 struct VerifyAttestationCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,7 +17,9 @@ struct VerifyAttestationCommand: ParsableCommand {
             equal a subject's digest (matched by name, else by digest). With --certificate-chain the signing
             certificate comes from the bundle and must chain to a trusted CA. --trust-roots reads the same
             signers.json as `stemma verify`: its keys and CAs are trusted, and a certificate must match the
-            signer's leafSubject.
+            signer's leafSubject. A --subject that is a JSON object matches an "a2a-card:" subject by the SHA-256
+            of its RFC 8785 form without signatures. --require then checks the caller's policy over a
+            https://stemma.dev/posture/v1 predicate; each failing requirement is a reason, named.
 
             Exit status: 0 verified, 1 not verified (the reasons say why), 2 could not check (unreadable or
             malformed input).
@@ -22,6 +29,8 @@ struct VerifyAttestationCommand: ParsableCommand {
               stemma verify-attestation agent.sigstore.json --certificate-chain acme-root-ca.pem \\
                   --subject dist/agent-2.3.0.tar.gz --format json
               stemma verify-attestation fleet.intoto.json --trust-roots /etc/stemma/trust-roots
+              stemma verify-attestation posture.intoto.json --public-key b-posture.pub.pem \\
+                  --subject b-agent-card.json --require caller-policy.yaml
             """
     )
 
@@ -43,6 +52,12 @@ struct VerifyAttestationCommand: ParsableCommand {
     @Option(help: "A file whose SHA-256 must match a subject of the statement (repeatable).")
     var subject: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "A caller policy (YAML, schemas/caller-posture-policy.schema.json) the attested posture must satisfy.",
+            valueName: "caller-policy.yaml"))
+    var require: String?
+
     @Option(help: "Output: text or json.")
     var format: OutputFormat = .text
 
@@ -61,7 +76,15 @@ struct VerifyAttestationCommand: ParsableCommand {
             } else { .publicKeys(publicKeys) }
         var request = VerifyAttestationRequest(envelope: envelope, trust: trust)
         request.subjects = subject
-        let verdict = try AttestationVerifier.verify(request)
+        let callerPolicy = try require.map { path throws(StemmaError) in try CallerPolicy.load(path: path) }
+        var verdict = try AttestationVerifier.verify(request)
+        // Signature first, then subjects (both in `verify`), then the caller's requirements over the predicate.
+        if let callerPolicy, !verdict.signers.isEmpty {
+            verdict.reasons += try callerPolicy.failures(
+                predicateType: verdict.predicateType, predicate: verdict.predicate, signers: verdict.signers,
+                now: Int(time(nil))
+            ).map { "requirement \($0)" }
+        }
         switch format {
         case .json: FileOutput.standardOutput.write(JSONWriter(indent: 2).string(verdict.jsonValue()) + "\n")
         case .text, .sarif:

@@ -5,7 +5,7 @@ public import StemmaCore
 ///
 /// `@unchecked Sendable`: the wrapped `EVP_PKEY` is never mutated after loading.
 public final class PrivateKey: @unchecked Sendable {
-    private let key: OpaquePointer  // EVP_PKEY *, owned
+    let key: OpaquePointer  // EVP_PKEY *, owned
     /// The algorithm and curve.
     public let type: KeyType
 
