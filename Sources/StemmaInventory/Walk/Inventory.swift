@@ -128,8 +128,12 @@ public struct Inventory: Sendable {
         }
         if let headerReader = reader as? any HeaderOnlyReader.Type {
             let prefix = headerReader.prefix(head: headBytes, fileSize: Int(clamping: file.size)) { length in
+                // Read first, then cut: `bytes.prefix(readFully(into: &bytes))` would take the prefix of the
+                // zero-filled array, since Swift evaluates the receiver before the argument that writes to it.
                 var bytes = [UInt8](repeating: 0, count: length)
-                return Array(bytes.prefix(readFully(descriptor, into: &bytes, count: length, offset: 0)))
+                let count = readFully(descriptor, into: &bytes, count: length, offset: 0)
+                bytes.removeSubrange(count...)
+                return bytes
             }
             return reader.read(path: file.path, bytes: prefix)
         }
