@@ -54,11 +54,12 @@ public struct Inventory: Sendable {
             }
         }
         let collected = Mutex<[(path: String, fragment: InventoryFragment)]>([])
+        let budget = ReadBudget(limit: limits.maxBytesInFlight)
         DispatchQueue.concurrentPerform(iterations: ProcessorCount.online) { _ in
             var head = [UInt8](repeating: 0, count: 64 << 10)
             var local: [(path: String, fragment: InventoryFragment)] = []
             while let file = Self.take(from: queue) {
-                if let fragment = Self.readFile(file, head: &head, limits: limits) {
+                if let fragment = Self.readFile(file, head: &head, limits: limits, budget: budget) {
                     local.append((file.path, fragment))
                 }
             }
@@ -110,7 +111,9 @@ public struct Inventory: Sendable {
     }
 
     /// Reads one file: its head to recognise it, then as much as its reader needs. Nil for files no reader claims.
-    static func readFile(_ listed: InventoryFile, head: inout [UInt8], limits: InventoryLimits) -> InventoryFragment? {
+    static func readFile(
+        _ listed: InventoryFile, head: inout [UInt8], limits: InventoryLimits, budget: ReadBudget
+    ) -> InventoryFragment? {
         let opened: RegularFile
         do {
             opened = try RegularFile(opening: Array(listed.path.utf8))
@@ -127,15 +130,8 @@ public struct Inventory: Sendable {
             return nil
         }
         if let headerReader = reader as? any HeaderOnlyReader.Type {
-            let prefix = headerReader.prefix(head: headBytes, fileSize: Int(clamping: file.size)) { length in
-                // Read first, then cut: `bytes.prefix(readFully(into: &bytes))` would take the prefix of the
-                // zero-filled array, since Swift evaluates the receiver before the argument that writes to it.
-                var bytes = [UInt8](repeating: 0, count: length)
-                let count = readFully(descriptor, into: &bytes, count: length, offset: 0)
-                bytes.removeSubrange(count...)
-                return bytes
-            }
-            return reader.read(path: file.path, bytes: prefix)
+            return readHeader(
+                headerReader, path: file.path, head: headBytes, size: file.size, descriptor: descriptor, budget: budget)
         }
         var wanted = Int(min(file.size, Int64(limits.maxDocumentBytes)))
         if reader == HuggingFaceCardReader.self {
@@ -147,9 +143,34 @@ public struct Inventory: Sendable {
             )
         }
         if wanted <= headCount { return reader.read(path: file.path, bytes: Array(headBytes.prefix(wanted))) }
-        var bytes = [UInt8](repeating: 0, count: wanted)
-        let count = readFully(descriptor, into: &bytes, count: wanted, offset: 0)
-        return reader.read(path: file.path, bytes: Array(bytes.prefix(count)))
+        return budget.withReservation(wanted) {
+            var bytes = [UInt8](repeating: 0, count: wanted)
+            let count = readFully(descriptor, into: &bytes, count: wanted, offset: 0)
+            bytes.removeSubrange(count...)
+            return reader.read(path: file.path, bytes: bytes)
+        }
+    }
+
+    /// Grows the prefix a header reader asks for. A grown prefix over 1 MiB is reserved in `budget` (the previous
+    /// reservation released first, so a reader never waits while holding one) until the header is parsed.
+    private static func readHeader(
+        _ headerReader: any HeaderOnlyReader.Type, path: String, head headBytes: [UInt8], size: Int64,
+        descriptor: Int32, budget: ReadBudget
+    ) -> InventoryFragment {
+        var held = 0
+        defer { budget.release(held) }
+        let prefix = headerReader.prefix(head: headBytes, fileSize: Int(clamping: size)) { length in
+            budget.release(held)
+            held = 0
+            held = budget.reserve(length)
+            // Read first, then cut: `bytes.prefix(readFully(into: &bytes))` would take the prefix of the
+            // zero-filled array, since Swift evaluates the receiver before the argument that writes to it.
+            var bytes = [UInt8](repeating: 0, count: length)
+            let count = readFully(descriptor, into: &bytes, count: length, offset: 0)
+            bytes.removeSubrange(count...)
+            return bytes
+        }
+        return headerReader.read(path: path, bytes: prefix)
     }
 
     private static func readFully(_ descriptor: Int32, into buffer: inout [UInt8], count: Int, offset: Int) -> Int {
