@@ -153,3 +153,52 @@ def test_oms_signature_with_200k_digests_listed_twice(tmp_path):
     (tmp_path / "model.sig").write_text(json.dumps(bundle, separators=(",", ":")))
     document = graph(tmp_path)
     assert len(edges(document, "contains")) == 200_000, document["warnings"][:3]
+
+
+def big_bom(count, *, metadata_last=False):
+    components = [{"type": "library", "bom-ref": f"pkg:pypi/library-number-{index}@1.0.{index % 97}",
+                   "name": f"library-number-{index}", "version": f"1.0.{index % 97}",
+                   "purl": f"pkg:pypi/library-number-{index}@1.0.{index % 97}",
+                   "description": "a library that the application depends on, with a longer description",
+                   "hashes": [{"alg": "SHA-256", "content": digest(index)}]} for index in range(count)]
+    metadata = {"component": {"type": "application", "bom-ref": "app", "name": "app", "version": "1"}}
+    bom = {"bomFormat": "CycloneDX", "specVersion": "1.6"}
+    if not metadata_last:
+        bom["metadata"] = metadata
+    bom["components"] = components
+    bom["dependencies"] = [{"ref": "app", "dependsOn": [component["bom-ref"] for component in components]}]
+    if metadata_last:
+        bom["metadata"] = metadata
+    return bom
+
+
+def test_a_57_megabyte_cyclonedx_bom_is_read_without_a_tree_several_times_its_size(tmp_path):
+    """Issue 11: a 57 MB BOM took 490 MB of memory. Now components are read one at a time."""
+    path = tmp_path / "bom.cdx.json"
+    path.write_text(json.dumps(big_bom(170_000), separators=(",", ":")))
+    size = path.stat().st_size
+    assert 50 << 20 < size < 64 << 20, size
+    result = run("impact", "pkg:pypi/library-number-7", "--inventory", tmp_path, "--format", "json",
+                 timeout=600, measure_rss=True)
+    assert result.rc == 0, result.describe()
+    assert "library-number-7" in result.stdout
+    # The bytes, 170,000 components and the graph must fit; the document's whole tree on top (issue 11: 490 MB
+    # for 57 MB, 452 MB for this file) must not. A debug build measured 306 MB.
+    assert result.max_rss_kib * 1024 < 6 * size, (result.max_rss_kib, size)
+    document = graph(tmp_path)
+    assert len(edges(document, "requires-package")) == 170_000
+    assert len(edges(document, "contains")) == 170_000
+
+
+def test_cyclonedx_with_metadata_after_components_reads_the_same(tmp_path):
+    first, last = tmp_path / "first", tmp_path / "last"
+    for folder, metadata_last in ((first, False), (last, True)):
+        folder.mkdir()
+        (folder / "bom.cdx.json").write_text(json.dumps(big_bom(1000, metadata_last=metadata_last)))
+    one, other = graph(first), graph(last)
+    assert len(one["edges"]) == 2000
+    assert one["nodes"] == [dict(node, sources=[str(first / "bom.cdx.json")] * len(node["sources"]))
+                            for node in other["nodes"]] or \
+        [node["ref"] for node in one["nodes"]] == [node["ref"] for node in other["nodes"]]
+    assert [(e["from"], e["to"], e["relation"]) for e in one["edges"]] == \
+        [(e["from"], e["to"], e["relation"]) for e in other["edges"]]
