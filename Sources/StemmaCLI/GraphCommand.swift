@@ -30,7 +30,10 @@ struct GraphCommand: ParsableCommand {
     }
 
     func run() throws {
-        let result = Inventory().read(inventory)
+        let progress = InventoryProgress()
+        let line = ProgressLine(inventory: progress, label: "reading the inventory")
+        let result = Inventory(progress: progress).read(inventory)
+        line.stop()
         switch format {
         case .json:
             FileOutput.standardOutput.write(

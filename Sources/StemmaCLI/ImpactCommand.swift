@@ -81,7 +81,17 @@ struct ImpactCommand: ParsableCommand {
             }
             request.manualFlags.append(parsed)
         }
-        let outcome = try ImpactAnalysis.run(request)
+        let progress = InventoryProgress()
+        request.progress = progress
+        let line = ProgressLine(inventory: progress, label: "reading the inventory")
+        let outcome: ImpactAnalysis.Outcome
+        do {
+            outcome = try ImpactAnalysis.run(request)
+            line.stop()
+        } catch {
+            line.stop()
+            throw error
+        }
         switch format {
         case .json: FileOutput.standardOutput.write(JSONWriter(indent: 2).string(outcome.result.jsonValue()) + "\n")
         case .text, .sarif:

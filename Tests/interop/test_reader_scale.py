@@ -202,3 +202,24 @@ def test_cyclonedx_with_metadata_after_components_reads_the_same(tmp_path):
         [node["ref"] for node in one["nodes"]] == [node["ref"] for node in other["nodes"]]
     assert [(e["from"], e["to"], e["relation"]) for e in one["edges"]] == \
         [(e["from"], e["to"], e["relation"]) for e in other["edges"]]
+
+
+def test_progress_is_shown_on_a_terminal_for_a_long_walk_and_never_on_a_pipe(tmp_path):
+    """Files read, recognised and warnings on stderr, only on a TTY, only after a second."""
+    import shutil
+    import subprocess
+    import time
+
+    script = shutil.which("script")
+    assert script, "util-linux script(1) gives the command a terminal"
+    (tmp_path / "bom.cdx.json").write_text(json.dumps(big_bom(170_000), separators=(",", ":")))
+    log = tmp_path / "tty.log"
+    command = f"{stemma_bin()} impact pkg:pypi/library-number-7 --inventory {tmp_path} --format json > /dev/null"
+    started = time.monotonic()
+    subprocess.run([script, "-qec", command, str(log)], check=True, stdout=subprocess.DEVNULL, timeout=600)
+    elapsed = time.monotonic() - started
+    shown = log.read_text(errors="replace")
+    if elapsed > 3:  # a walk longer than a second must have shown the line (a fast machine may finish first)
+        assert "reading the inventory: " in shown and "files read" in shown and "recognised" in shown, shown[:500]
+    piped = run("impact", "pkg:pypi/library-number-7", "--inventory", tmp_path, "--format", "json", timeout=600)
+    assert piped.rc == 0 and "reading the inventory" not in piped.stderr, piped.describe()

@@ -14,7 +14,7 @@ public enum ImpactAnalysis {
     /// - Throws: ``StemmaError`` when an advisory path or revocation list cannot be read at all (malformed single
     ///   advisories are warnings).
     public static func run(_ request: ImpactRequest) throws(StemmaError) -> Outcome {
-        let inventory = Inventory(limits: request.limits).read(request.inventory)
+        let inventory = Inventory(limits: request.limits, progress: request.progress).read(request.inventory)
         var flags: [FlaggedComponent] = []
         var warnings = inventory.warnings
         if let query = request.query {

@@ -17,6 +17,8 @@ public struct ImpactRequest: Sendable {
     /// The severity given to the query and to manual flags.
     public var severity: ImpactSeverity = .critical
     public var limits = InventoryLimits()
+    /// Counters for a progress display while the inventory is read; nil for none.
+    public var progress: InventoryProgress?
 
     public init(query: ComponentRef?, queryText: String?, inventory: [String]) {
         self.query = query

@@ -11,8 +11,13 @@ import Synchronization
 /// files in parallel on every core, and assembles the fragments in a stable order.
 public struct Inventory: Sendable {
     public var limits: InventoryLimits
+    /// Counters for a progress display, updated while reading; nil for none.
+    public var progress: InventoryProgress?
 
-    public init(limits: InventoryLimits = InventoryLimits()) { self.limits = limits }
+    public init(limits: InventoryLimits = InventoryLimits(), progress: InventoryProgress? = nil) {
+        self.limits = limits
+        self.progress = progress
+    }
 
     /// What reading produced.
     public struct Result: Sendable {
@@ -36,8 +41,10 @@ public struct Inventory: Sendable {
         var clock = PhaseClock()
         let queue = Mutex(FileQueue())
         let limits = self.limits
+        let progress = self.progress
         let walker = JoinableThread {
             let (_, warnings) = InventoryWalker(limits: limits).walk(paths) { found in
+                progress?.listed(found.count)
                 queue.withLock { $0.files += found }
             }
             queue.withLock {
@@ -47,6 +54,7 @@ public struct Inventory: Sendable {
         }
         if walker == nil {  // no thread to spare: walk first, then read
             let (files, warnings) = InventoryWalker(limits: limits).walk(paths)
+            progress?.listed(files.count)
             queue.withLock {
                 $0.files = files
                 $0.warnings = warnings
@@ -59,9 +67,9 @@ public struct Inventory: Sendable {
             var head = [UInt8](repeating: 0, count: 64 << 10)
             var local: [(path: String, fragment: InventoryFragment)] = []
             while let file = Self.take(from: queue) {
-                if let fragment = Self.readFile(file, head: &head, limits: limits, budget: budget) {
-                    local.append((file.path, fragment))
-                }
+                let fragment = Self.readFile(file, head: &head, limits: limits, budget: budget)
+                progress?.finished(fragment)
+                if let fragment { local.append((file.path, fragment)) }
             }
             collected.withLock { $0 += local }
         }
