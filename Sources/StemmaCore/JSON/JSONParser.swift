@@ -278,13 +278,17 @@ public struct JSONParser {
         index += 1  // opening quote
         let start = index
         // Fast path: no escapes, so the string is the bytes between the quotes, validated once.
+        var ascii = true
         while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
             if bytes[index] < 0x20 { throw failure("control character in string") }
+            if bytes[index] >= 0x80 { ascii = false }
             index += 1
         }
         guard index < bytes.count else { throw failure("unterminated string") }
         if bytes[index] == UInt8(ascii: "\"") {  // no escapes: validate the bytes in place
             defer { index += 1 }
+            // ASCII is valid UTF-8: decoding it skips the generic validator, which cost a sixth of reading a fleet.
+            if ascii { return String(decoding: bytes[start..<index], as: UTF8.self) }
             guard let text = String(validating: bytes[start..<index], as: UTF8.self) else {
                 throw failure("invalid UTF-8 in string")
             }
