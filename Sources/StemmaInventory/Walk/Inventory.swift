@@ -76,7 +76,7 @@ public struct Inventory: Sendable {
         walker?.join()
         let (fileCount, walkWarnings) = queue.withLock { ($0.files.count, $0.warnings) }
         var fragments = collected.withLock { $0 }
-        fragments.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        fragments.sort { Self.bytesPrecede($0.path, $1.path) }
         clock.mark("walk and read \(fileCount) files")
         var builder = GraphBuilder()
         for entry in fragments { builder.add(entry.fragment) }
@@ -179,6 +179,19 @@ public struct Inventory: Sendable {
             return bytes
         }
         return headerReader.read(path: path, bytes: prefix)
+    }
+
+    /// Byte order of two paths, by `memcmp` (the generic `lexicographicallyPrecedes` over UTF-8 views was 3 % of
+    /// reading a fleet).
+    static func bytesPrecede(_ first: String, _ second: String) -> Bool {
+        var (first, second) = (first, second)
+        return first.withUTF8 { left in
+            second.withUTF8 { right in
+                let common = min(left.count, right.count)
+                let order = common == 0 ? 0 : memcmp(left.baseAddress!, right.baseAddress!, common)
+                return order != 0 ? order < 0 : left.count < right.count
+            }
+        }
     }
 
     private static func readFully(_ descriptor: Int32, into buffer: inout [UInt8], count: Int, offset: Int) -> Int {
