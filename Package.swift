@@ -47,11 +47,14 @@ let package = Package(
         .target(name: "StemmaFormats", dependencies: ["StemmaCore", "StemmaCrypto"], swiftSettings: strictSettings),
         // The supply-chain graph: identities, nodes and edges, advisories (OSV, PEP 440), propagation, impact.
         .target(name: "StemmaGraph", dependencies: ["StemmaCore"], swiftSettings: strictSettings),
+        // Model-file headers read by both the scan and the inventory (GGUF metadata, safetensors framing) and
+        // the one bounds-checked byte cursor they use. Standard library only, so both layers can depend on it.
+        .target(name: "StemmaModelHeaders", swiftSettings: strictSettings),
         // Readers that turn the metadata people already have into graph fragments.
         .target(
             name: "StemmaInventory",
             dependencies: [
-                "StemmaCore", "StemmaGraph", "StemmaFormats", "StemmaArchive",
+                "StemmaCore", "StemmaGraph", "StemmaFormats", "StemmaArchive", "StemmaModelHeaders",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSettings
@@ -72,7 +75,8 @@ let package = Package(
         .target(
             name: "StemmaScan",
             dependencies: [
-                "StemmaCore", "StemmaArchive", "CArchive", "CZlib", .product(name: "Yams", package: "Yams"),
+                "StemmaCore", "StemmaArchive", "StemmaModelHeaders", "CArchive", "CZlib",
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSettings
         ),
@@ -154,7 +158,9 @@ let package = Package(
         ),
         .testTarget(
             name: "StemmaInventoryTests",
-            dependencies: ["StemmaInventory", "StemmaGraph", "StemmaCore", "StemmaTestSupport"],
+            dependencies: [
+                "StemmaInventory", "StemmaModelHeaders", "StemmaGraph", "StemmaCore", "StemmaTestSupport",
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),

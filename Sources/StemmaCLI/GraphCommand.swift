@@ -37,7 +37,10 @@ struct GraphCommand: ParsableCommand {
 
     func run() throws {
         try InventoryInputs.requireReadable(inventory, option: "--inventory")
-        let result = Inventory().read(inventory)
+        let progress = InventoryProgress()
+        let line = ProgressLine(inventory: progress, label: "reading the inventory")
+        let result = Inventory(progress: progress).read(inventory)
+        line.stop()
         if !allowEmpty { try InventoryInputs.requireRecognised(result, paths: inventory) }
         switch format {
         case .json:

@@ -142,7 +142,17 @@ struct ImpactCommand: ParsableCommand {
             }
             request.manualFlags.append(parsed)
         }
-        let outcome = try ImpactAnalysis.run(request)
+        let progress = InventoryProgress()
+        request.progress = progress
+        let line = ProgressLine(inventory: progress, label: "reading the inventory")
+        let outcome: ImpactAnalysis.Outcome
+        do {
+            outcome = try ImpactAnalysis.run(request)
+            line.stop()
+        } catch {
+            line.stop()
+            throw error
+        }
         let result = outcome.result.filtered(to: kind.kinds)
         switch format {
         case .json:

@@ -3,6 +3,7 @@ import StemmaGraph
 import Testing
 
 @testable import StemmaInventory
+@testable import StemmaModelHeaders
 
 /// The format samples under `Fixtures/formats/` (copied from the reference examples).
 enum FormatFixture {

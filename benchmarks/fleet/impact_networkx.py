@@ -16,6 +16,9 @@ from urllib.parse import unquote
 import networkx as nx
 import yaml
 
+# libyaml's loader, as a user who cares about speed writes it (issue 11); the pure-Python one only without libyaml.
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 HF_RELATIONS = {"finetune": "fine-tuned-from", "adapter": "adapter-of", "quantized": "quantized-from", "merge": "merged-from"}
 KINDS = ("model", "dataset", "corpus", "package", "tool", "agent")
 
@@ -79,7 +82,7 @@ class Inventory:
             text = f.read()
         if not text.startswith("---"):
             return
-        meta = yaml.safe_load(text.split("---", 2)[1]) or {}
+        meta = yaml.load(text.split("---", 2)[1], Loader=LOADER) or {}
         if not isinstance(meta, dict):
             return
         prefix, _, rest = repo_dir.partition("--")
@@ -184,7 +187,7 @@ class Inventory:
                 if f.endswith(".cdx.json"):
                     self.bom(os.path.join(folder, f))
                 elif f in ("stemma.yaml", "stemma.yml"):
-                    doc = yaml.safe_load(open(os.path.join(folder, f), encoding="utf-8"))
+                    doc = yaml.load(open(os.path.join(folder, f), encoding="utf-8"), Loader=LOADER)
                     if isinstance(doc, dict) and str(doc.get("stemma", "")).startswith("component/"):
                         for agent in self.manifest(os.path.join(folder, f), doc)[:1]:
                             self.attach_folder(folder, agent)

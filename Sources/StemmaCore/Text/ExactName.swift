@@ -37,7 +37,13 @@ public struct ExactName: Hashable, Sendable, CustomStringConvertible {
 extension StringProtocol {
     /// Whether the UTF-8 bytes of `self` and `other` are the same (`==` on `String` compares canonically).
     public func isExactly(_ other: some StringProtocol) -> Bool {
-        utf8.count == other.utf8.count && utf8.elementsEqual(other.utf8)
+        guard utf8.count == other.utf8.count else { return false }
+        // Native strings compare as buffers: the generic iterator comparison was 4 % of reading a fleet (JSON keys).
+        let compared = utf8.withContiguousStorageIfAvailable { mine in
+            other.utf8.withContiguousStorageIfAvailable { theirs in mine.elementsEqual(theirs) }
+        }
+        if let compared, let equal = compared { return equal }
+        return utf8.elementsEqual(other.utf8)
     }
 
     /// Whether `self`'s UTF-8 bytes start with `prefix`'s (`hasPrefix` on `String` compares canonically).

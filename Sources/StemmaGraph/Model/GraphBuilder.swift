@@ -6,9 +6,11 @@ public struct GraphBuilder: Sendable {
     private var graph = Graph()
     private var pendingFolderEdges: [(folder: String, edge: EdgeRecord)] = []
     private var agentsByFolder: [String: Int32] = [:]
-    private var edgeKeys = Set<EdgeKey>()
     /// Nodes whose spelling came from a document that declared the component (not one that only mentioned it).
     private var declaredSpelling = Set<Int32>()
+    /// Every edge's position in its source's forward list and its target's reverse list, so that a repeated edge
+    /// is found in O(1) (an OMS signature listing 200,000 digests twice found each by a linear search).
+    private var edgePositions: [EdgeKey: (forward: Int32, reverse: Int32)] = [:]
     public private(set) var warnings: [InventoryWarning] = []
 
     private struct EdgeKey: Hashable {
@@ -131,23 +133,28 @@ public struct GraphBuilder: Sendable {
 
     private mutating func link(_ from: Int32, _ to: Int32, _ relation: Relation, _ evidence: Evidence) {
         guard from != to else { return }
-        guard edgeKeys.insert(EdgeKey(from: from, to: to, relation: relation)).inserted else {
-            strengthen(from, to, relation, evidence)
+        let key = EdgeKey(from: from, to: to, relation: relation)
+        if let positions = edgePositions[key] {
+            strengthen(key, at: positions, evidence)
             return
         }
+        edgePositions[key] = (
+            Int32(graph.forwardEdges[Int(from)].count), Int32(graph.reverseEdges[Int(to)].count)
+        )
         graph.forwardEdges[Int(from)].append(Graph.Edge(node: to, relation: relation, evidence: evidence))
         graph.reverseEdges[Int(to)].append(Graph.Edge(node: from, relation: relation, evidence: evidence))
     }
 
     /// A second document stating an edge keeps the first one's evidence unless it proves more: a digest Stemma
     /// recomputed (`verified`) outranks the same digest read from a signature or card (`declared`).
-    private mutating func strengthen(_ from: Int32, _ to: Int32, _ relation: Relation, _ evidence: Evidence) {
-        guard
-            let forward = graph.forwardEdges[Int(from)].firstIndex(where: { $0.node == to && $0.relation == relation }),
-            graph.forwardEdges[Int(from)][forward].evidence.status < evidence.status,
-            let reverse = graph.reverseEdges[Int(to)].firstIndex(where: { $0.node == from && $0.relation == relation })
-        else { return }
-        graph.forwardEdges[Int(from)][forward] = Graph.Edge(node: to, relation: relation, evidence: evidence)
-        graph.reverseEdges[Int(to)][reverse] = Graph.Edge(node: from, relation: relation, evidence: evidence)
+    private mutating func strengthen(
+        _ key: EdgeKey, at positions: (forward: Int32, reverse: Int32), _ evidence: Evidence
+    ) {
+        let (from, to) = (Int(key.from), Int(key.to))
+        guard graph.forwardEdges[from][Int(positions.forward)].evidence.status < evidence.status else { return }
+        graph.forwardEdges[from][Int(positions.forward)] = Graph.Edge(
+            node: key.to, relation: key.relation, evidence: evidence)
+        graph.reverseEdges[to][Int(positions.reverse)] = Graph.Edge(
+            node: key.from, relation: key.relation, evidence: evidence)
     }
 }

@@ -18,7 +18,7 @@ public enum ImpactAnalysis {
         try InventoryInputs.requireReadable(request.inventory, option: "--inventory")
         try InventoryInputs.requireReadable(request.advisories, option: "--advisories")
         try InventoryInputs.requireReadable(request.revocationLists, option: "--revoked", foldersAllowed: false)
-        let inventory = Inventory(limits: request.limits).read(request.inventory)
+        let inventory = Inventory(limits: request.limits, progress: request.progress).read(request.inventory)
         if !request.allowEmpty { try InventoryInputs.requireRecognised(inventory, paths: request.inventory) }
         var flags: [FlaggedComponent] = []
         var warnings = inventory.warnings

@@ -20,6 +20,8 @@ public struct ImpactRequest: Sendable {
     /// Whether an inventory path that gives the graph nothing is accepted (`bom`/`graph --allow-empty`); `impact`
     /// never accepts it.
     public var allowEmpty = false
+    /// Counters for a progress display while the inventory is read; nil for none.
+    public var progress: InventoryProgress?
 
     public init(query: ComponentRef?, queryText: String?, inventory: [String]) {
         self.query = query

@@ -47,13 +47,15 @@ public enum CroissantReader: InventoryReader {
         properties["conforms_to"] = (document["conformsTo"] ?? document["dct:conformsTo"])?.readerText
 
         var artifacts: [String] = []
+        var seen: Set<String> = []  // 200,000 file objects: a linear scan per digest was quadratic
         for file in document["distribution"]?.readerList ?? [] {
             let type = file["@type"]?.readerText ?? ""
             guard type.hasSuffix("FileObject"), let digest = (file["sha256"] ?? file["sc:sha256"])?.readerText
             else { continue }
             let label = file["name"]?.readerText ?? file["@id"]?.readerText ?? "?"
             if FormatReaderSupport.isSHA256(digest) {
-                if !artifacts.contains(digest.lowercased()) { artifacts.append(digest.lowercased()) }
+                let digest = digest.lowercased()
+                if seen.insert(digest).inserted { artifacts.append(digest) }
             } else {
                 fragment.warnings.append(
                     InventoryWarning(

@@ -16,19 +16,54 @@ public enum CycloneDXReader: InventoryReader {
             && ByteSearch.contains(head, "CycloneDX")
     }
 
+    /// Reads the BOM member by member: each component is read as soon as it is parsed and its tree dropped, and
+    /// `dependencies` are kept as plain bom-ref lists until every bom-ref is known, so a 57 MB BOM never becomes
+    /// a tree several times its size.
     public static func read(path: String, bytes: [UInt8]) -> InventoryFragment {
-        let root: JSONValue
+        var reader = BOMReading(path: path)
+        var format: String?
+        var subject: ComponentRef?
+        var services: [JSONValue] = []
+        var dependencies: [(ref: String, dependsOn: [String])] = []
+        var dependencyEntries = 0
+        func readSubject(_ metadata: JSONValue) {
+            let before = reader.fragment.components.count
+            subject = metadata["component"].flatMap { reader.component($0, isSubject: true) }
+            // A `metadata` after `components` (rare): its subject still comes first, as in document order.
+            if before > 0, reader.fragment.components.count > before {
+                let added = reader.fragment.components[before...]
+                reader.fragment.components.removeSubrange(before...)
+                reader.fragment.components.insert(contentsOf: added, at: 0)
+            }
+        }
         do {
-            root = try JSONParser.parse(bytes, limits: InventoryLimits.json, source: path)
+            try JSONParser.parseMembers(
+                bytes, limits: InventoryLimits.json, source: path, streaming: ["components", "dependencies"],
+                member: { key, value in
+                    switch key {
+                    case "bomFormat": format = value.stringValue
+                    case "metadata": readSubject(value)
+                    case "services": services = value.arrayValue ?? []
+                    case "dependencies": dependencyEntries += value.arrayValue?.count ?? 0
+                    default: break
+                    }
+                },
+                element: { key, value in
+                    if key == "components" {
+                        _ = reader.component(value, isSubject: false)
+                        return
+                    }
+                    dependencyEntries += 1
+                    guard let from = value["ref"]?.stringValue else { return }
+                    let targets = value["dependsOn"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                    dependencies.append((from, targets))
+                })
         } catch {
             return .warning(path, error.message)
         }
-        guard root["bomFormat"]?.stringValue == "CycloneDX" else { return .warning(path, "is not a CycloneDX BOM") }
-        var reader = BOMReading(path: path)
-        let subject = root["metadata"]?["component"].flatMap { reader.component($0, isSubject: true) }
-        for component in root["components"]?.arrayValue ?? [] { _ = reader.component(component, isSubject: false) }
-        for service in root["services"]?.arrayValue ?? [] { reader.service(service) }
-        reader.dependencies(root["dependencies"]?.arrayValue ?? [], subject: subject)
+        guard format == "CycloneDX" else { return .warning(path, "is not a CycloneDX BOM") }
+        for service in services { reader.service(service) }
+        reader.dependencies(dependencies, entryCount: dependencyEntries, subject: subject)
         return reader.fragment
     }
 }
@@ -157,7 +192,10 @@ private struct BOMReading {
         if let bomRef = value["bom-ref"]?.stringValue, byBOMRef[bomRef] == nil { byBOMRef[bomRef] = ref }
     }
 
-    mutating func dependencies(_ entries: [JSONValue], subject: ComponentRef?) {
+    /// `dependencies` entries as bom-refs (`ref`, `dependsOn`); `entryCount` counts entries without a `ref` too.
+    mutating func dependencies(
+        _ entries: [(ref: String, dependsOn: [String])], entryCount: Int, subject: ComponentRef?
+    ) {
         for (model, target) in pendingDatasets {
             guard let dataset = byBOMRef[target] else {
                 warn("modelCard dataset ref \"\(target.prefix(200))\" names no component")
@@ -165,14 +203,12 @@ private struct BOMReading {
             }
             fragment.edges.append(EdgeRecord(from: model, to: dataset, relation: .trainedOn, evidence: evidence))
         }
-        for entry in entries {
-            guard let from = entry["ref"]?.stringValue else { continue }
+        for (from, targets) in entries {
             guard let dependent = byBOMRef[from] else {
                 warn("dependencies names \"\(from.prefix(200))\", which is not a bom-ref in this BOM")
                 continue
             }
-            for target in entry["dependsOn"]?.arrayValue ?? [] {
-                guard let to = target.stringValue else { continue }
+            for to in targets {
                 guard let dependency = byBOMRef[to] else {
                     warn("\"\(from.prefix(100))\" depends on \"\(to.prefix(100))\", which is not a bom-ref in this BOM")
                     continue
@@ -184,7 +220,7 @@ private struct BOMReading {
             }
         }
         // A BOM without a dependency graph still says its subject uses its components.
-        if entries.isEmpty, let subject {
+        if entryCount == 0, let subject {
             for component in fragment.components where component.ref != subject {
                 fragment.edges.append(
                     EdgeRecord(

@@ -1,4 +1,5 @@
 public import StemmaGraph
+import StemmaModelHeaders
 
 /// Reads the metadata of a GGUF model file (llama.cpp) into a model component and its parents and datasets.
 ///

@@ -1,5 +1,6 @@
 internal import StemmaCore
 public import StemmaGraph
+import StemmaModelHeaders
 
 /// Reads the JSON header of a safetensors file into a model component.
 ///
@@ -16,16 +17,11 @@ public enum SafetensorsReader: HeaderOnlyReader {
     /// The header bound of the safetensors library: 100 MB, plus the 8-byte length.
     public static var maxHeaderBytes: Int { maxJSONBytes + 8 }
 
-    /// The longest JSON header accepted (the reference library's limit).
-    public static let maxJSONBytes = 100_000_000
+    /// The longest JSON header accepted (the reference library's limit, shared with `stemma scan`).
+    public static var maxJSONBytes: Int { SafetensorsHeader.maxJSONBytes }
 
     /// An 8-byte length followed by a JSON object, whatever the file is called.
-    public static func recognizes(path: String, head: [UInt8]) -> Bool {
-        guard head.count >= 10, let length = declaredLength(head), length >= 2, head[8] == UInt8(ascii: "{")
-        else { return false }
-        let next = head[9...].first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
-        return next == UInt8(ascii: "\"") || next == UInt8(ascii: "}")
-    }
+    public static func recognizes(path: String, head: [UInt8]) -> Bool { SafetensorsHeader.looksLikeHeader(head) }
 
     /// The length prefix plus the JSON header, or just the head when the declared length is out of bounds.
     public static func bytesNeeded(head: [UInt8]) -> Int? {
@@ -33,10 +29,7 @@ public enum SafetensorsReader: HeaderOnlyReader {
         return length <= UInt64(maxJSONBytes) ? Int(length) + 8 : head.count
     }
 
-    private static func declaredLength(_ head: [UInt8]) -> UInt64? {
-        var cursor = BinaryCursor(head)
-        return try? cursor.readUInt64()
-    }
+    private static func declaredLength(_ head: [UInt8]) -> UInt64? { SafetensorsHeader.declaredLength(head) }
 
     /// Reads the header at the start of `bytes` (the walker passes a prefix, see ``HeaderOnlyReader``).
     public static func read(path: String, bytes: [UInt8]) -> InventoryFragment {

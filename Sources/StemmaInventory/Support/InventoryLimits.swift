@@ -10,6 +10,9 @@ public struct InventoryLimits: Sendable {
     public var maxFiles = 2_000_000
     /// The deepest folder nesting walked.
     public var maxDepth = 64
+    /// The most bytes of large documents (over 1 MiB each) read and parsed at once by all cores together; one
+    /// larger document is still read, alone.
+    public var maxBytesInFlight = 96 << 20
 
     public init() {}
 

@@ -55,9 +55,14 @@ indirect enum YAMLTree: Sendable {
             case failed(String)
         }
 
-        enum Frame {
-            case sequence([YAMLTree])
-            case mapping([(String, YAMLTree)], pendingKey: String?, keys: Set<String>)
+        /// An open sequence or mapping. Frames are mutated in place on the stack: popping one, appending and
+        /// pushing it back copied the growing list on every item (150,000 tags took minutes).
+        struct Frame {
+            let isMapping: Bool
+            var items: [YAMLTree] = []
+            var members: [(String, YAMLTree)] = []
+            var pendingKey: String?
+            var keys: Set<String> = []
         }
 
         var stack: [Frame] = []
@@ -75,24 +80,18 @@ indirect enum YAMLTree: Sendable {
                 return add(.scalar(text))
             case YAML_ALIAS_EVENT:
                 return add(.empty)
-            case YAML_SEQUENCE_START_EVENT:
+            case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 guard stack.count < YAMLTree.maxDepth else {
                     return .failed("nests deeper than \(YAMLTree.maxDepth) levels")
                 }
-                stack.append(.sequence([]))
-                return .more
-            case YAML_MAPPING_START_EVENT:
-                guard stack.count < YAMLTree.maxDepth else {
-                    return .failed("nests deeper than \(YAMLTree.maxDepth) levels")
-                }
-                stack.append(.mapping([], pendingKey: nil, keys: []))
+                stack.append(Frame(isMapping: event.type == YAML_MAPPING_START_EVENT))
                 return .more
             case YAML_SEQUENCE_END_EVENT:
-                guard case .sequence(let items) = stack.popLast() else { return .failed("is not valid YAML") }
-                return add(.sequence(items))
+                guard let frame = stack.popLast(), !frame.isMapping else { return .failed("is not valid YAML") }
+                return add(.sequence(frame.items))
             case YAML_MAPPING_END_EVENT:
-                guard case .mapping(let members, _, _) = stack.popLast() else { return .failed("is not valid YAML") }
-                return add(.mapping(members))
+                guard let frame = stack.popLast(), frame.isMapping else { return .failed("is not valid YAML") }
+                return add(.mapping(frame.members))
             case YAML_DOCUMENT_END_EVENT, YAML_STREAM_END_EVENT:
                 return .done(root ?? .empty)
             default:
@@ -103,24 +102,19 @@ indirect enum YAMLTree: Sendable {
         private mutating func add(_ node: YAMLTree) -> Step {
             nodes += 1
             guard nodes <= YAMLTree.maxNodes else { return .failed("has more than \(YAMLTree.maxNodes) values") }
-            guard let top = stack.popLast() else {
+            guard !stack.isEmpty else {
                 root = node
                 return .more
             }
-            switch top {
-            case .sequence(var items):
-                items.append(node)
-                stack.append(.sequence(items))
-            case .mapping(var members, let pendingKey, var keys):
-                if let key = pendingKey {
-                    if keys.insert(key).inserted { members.append((key, node)) }
-                    stack.append(.mapping(members, pendingKey: nil, keys: keys))
-                } else {
-                    // A key; complex (non-scalar) keys are kept as an empty name and never looked up.
-                    let key: String
-                    if case .scalar(let text) = node { key = text } else { key = "" }
-                    stack.append(.mapping(members, pendingKey: key, keys: keys))
-                }
+            let top = stack.count - 1
+            if !stack[top].isMapping {
+                stack[top].items.append(node)
+            } else if let key = stack[top].pendingKey {
+                if stack[top].keys.insert(key).inserted { stack[top].members.append((key, node)) }
+                stack[top].pendingKey = nil
+            } else {
+                // A key; complex (non-scalar) keys are kept as an empty name and never looked up.
+                if case .scalar(let text) = node { stack[top].pendingKey = text } else { stack[top].pendingKey = "" }
             }
             return .more
         }

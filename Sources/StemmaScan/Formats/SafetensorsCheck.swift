@@ -1,12 +1,13 @@
 import StemmaCore
+import StemmaModelHeaders
 
 /// Validates a safetensors file completely: the header length, the JSON header and every tensor's byte range.
 ///
 /// safetensors has no code path, so a file that passes is safe; anything that does not is malformed (loaders and
 /// their parsers have had bugs on exactly these edge cases). Only the header is read, never the tensor data.
 public enum SafetensorsCheck {
-    /// The largest header the reference implementation accepts.
-    static let maxHeaderBytes = 100 << 20
+    /// The largest header the reference implementation accepts (100,000,000 bytes), shared with the inventory.
+    static var maxHeaderBytes: Int { SafetensorsHeader.maxJSONBytes }
 
     /// Bits per element of every dtype the format defines (the sub-byte ones pack elements tightly).
     static let dtypeBits: [String: Int] = [
@@ -27,15 +28,20 @@ public enum SafetensorsCheck {
 
     private static func validate(_ input: ScanInput) throws(FormatFailure) {
         let window = InputWindow(input)
-        var cursor = InputCursor(window)
         guard input.count >= 8 else { throw .malformed("the file is \(input.count) bytes, shorter than its header") }
-        let declared = try cursor.readUInt64()
-        guard declared >= 2, declared <= UInt64(min(maxHeaderBytes, input.count - 8)) else {
+        let headerLength: Int
+        switch SafetensorsHeader.headerLength(try window.bytes(at: 0, count: 8), fileSize: input.count) {
+        case .success(let length): headerLength = length
+        case .failure(let problem):
+            let declared: UInt64
+            switch problem {
+            case .noLength: declared = 0
+            case .tooShort(let length), .overLimit(let length), .pastEnd(let length, _): declared = length
+            }
             throw .malformed(
-                "the header length \(declared) is outside 2…min(100 MiB, file size − 8 = \(input.count - 8))",
+                "the header length \(declared) is outside 2…min(\(maxHeaderBytes) bytes, file size − 8 = \(input.count - 8))",
                 offset: 0)
         }
-        let headerLength = Int(declared)
         let header = try window.bytes(at: 8, count: headerLength)
         let json: JSONValue
         do {
