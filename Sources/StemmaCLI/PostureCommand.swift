@@ -22,6 +22,7 @@ struct PostureCommand: ParsableCommand {
               stemma posture --inventory fleet/ --policy policies/
               stemma posture --inventory fleet/ --policy seed.yaml --format json --fail-on high
               stemma posture --inventory fleet/ --policy policies/ --format sarif -o posture.sarif
+              stemma posture --inventory fleet/ --policy policies/ --traces traces/ --history runs.jsonl
             """
     )
 
@@ -58,6 +59,15 @@ struct PostureCommand: ParsableCommand {
     )
     var flags: [String] = []
 
+    @Option(
+        help:
+            "OTLP/JSON traces (a TracesData file, JSON Lines from the file exporter, or a folder of them) to judge runs."
+    )
+    var traces: String?
+
+    @Option(help: "Run history (JSON Lines, schemas/posture-history.schema.json) for baselines; new runs are appended.")
+    var history: String?
+
     func run() throws {
         let policies = try PosturePolicyLoader.load(path: policy)
         var supplyChain: [String: [SupplyChainFlag]] = [:]
@@ -75,8 +85,13 @@ struct PostureCommand: ParsableCommand {
         let keys = try jwks.map { path throws(StemmaError) in
             try JSONParser.parse(BoundedFile.read(path, maxBytes: 1 << 20), source: path)
         }
-        let report = try PostureAnalysis.run(
+        var report = try PostureAnalysis.run(
             inventory: inventory, policies: policies, supplyChain: supplyChain, jwks: keys)
+        if let traces {
+            try report.addTraces(path: traces, policies: policies, history: history)
+        } else if history != nil {
+            throw StemmaError(.usage, "--history needs --traces")
+        }
         let text: String
         switch format {
         case .text: text = report.text()

@@ -66,6 +66,7 @@ public enum PosturePolicyLoader {
         let execution = body["execution"]
         policy.maxToolCallsPerRun = execution?["max_tool_calls_per_run"]?.int
         policy.maxSubAgents = execution?["max_sub_agents"]?.int
+        policy.maxTokensPerRun = execution?["max_tokens_per_run"]?.int.map(Int64.init)
         policy.requiresHumanApproval = execution?["requires_human_approval"]?.stringList ?? []
         policy.forbidTrifecta = execution?["forbid_trifecta"]?.bool ?? true
         return policy
