@@ -140,3 +140,20 @@ def test_history_without_traces_is_a_usage_error(tmp_path):
     res = support.stemma("posture", "--inventory", tmp_path / "fleet", "--policy", policy,
                          "--history", tmp_path / "h.jsonl")
     assert res.rc == 2
+
+
+def test_sdk_trace_findings_in_sarif_and_fail_on(tmp_path):
+    spans = _agent_run()
+    trace_id = format(spans[0].context.trace_id, "032x")
+    path = tmp_path / "trace.json"
+    path.write_text(json.dumps(_otlp_json(spans)))
+    (tmp_path / "fleet").mkdir()
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(POLICY)
+    res = support.stemma("posture", "--inventory", tmp_path / "fleet", "--policy", policy, "--traces", path,
+                         "--format", "sarif", "--fail-on", "critical")
+    assert res.rc == 1, res.stderr  # AP-PERM-1 (critical) from the trace
+    results = json.loads(res.stdout)["runs"][0]["results"]
+    perm = next(r for r in results if r["ruleId"] == "AP-PERM-1")
+    assert perm["properties"]["traceId"] == trace_id and perm["properties"]["agent"] == "agt_root"
+    assert perm["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == str(path)
