@@ -139,6 +139,17 @@ import Testing
         #expect(check.window == 30 && check.factor == 10 && check.flagged)
         #expect(F.rules(try run(calls: 20)) == [])
         #expect(F.rules(try run(calls: 18)) == [])
+        // The policy's monitoring block: alerts off, another metric, another factor.
+        func judged(calls: Int, _ monitoring: String) throws -> [String] {
+            var spans = [F.agent(1, agentID: "a", start: 1_000)]
+            for call in 0..<calls { spans.append(F.tool(10 + call, parent: 1, name: "lookup")) }
+            let policy = Self.policy("  monitoring:\n" + monitoring)
+            return F.rules(try #require(try F.judge(F.traces(spans), policy: policy, history: history).first))
+        }
+        #expect(try judged(calls: 21, "    alert_on_baseline_deviation: false\n") == [])
+        #expect(try judged(calls: 21, "    baseline: {metric: external_calls}\n") == [])
+        #expect(try judged(calls: 11, "    baseline: {factor: 5}\n") == ["AP-EXEC-4:fail"])
+        #expect(try judged(calls: 10, "    baseline: {factor: 5}\n") == [])
         // Fewer than 10 earlier runs: no judgement.
         var short = OTLPJSONReader()
         try short.read(bytes: Array(F.traces([F.agent(1, agentID: "a")]).utf8), source: "t")

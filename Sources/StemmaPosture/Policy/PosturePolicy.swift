@@ -33,6 +33,12 @@ public struct PosturePolicy: Sendable, Equatable {
     public var requiresHumanApproval: [String]
     /// `execution.forbid_trifecta` (default true): `AP-TOOL-2`.
     public var forbidTrifecta: Bool
+    /// `monitoring.alert_on_baseline_deviation` (default true): `AP-EXEC-4` on runs from traces.
+    public var alertOnBaselineDeviation: Bool
+    /// `monitoring.baseline` (`window_runs`, `min_runs`, `factor`, `floor`): the baseline, defaults 30/10/10/1.
+    public var baseline: RunBaseline
+    /// `monitoring.baseline.metric`: the metrics that may raise `AP-EXEC-4` (nil: all four).
+    public var baselineMetrics: [String]?
     /// Where the policy was read: file and line of its `agent_posture_policy` key.
     public var source: SourceLocation
 
@@ -52,6 +58,9 @@ public struct PosturePolicy: Sendable, Equatable {
         self.maxTokensPerRun = nil
         self.requiresHumanApproval = []
         self.forbidTrifecta = true
+        self.alertOnBaselineDeviation = true
+        self.baseline = RunBaseline()
+        self.baselineMetrics = nil
         self.source = source
     }
 

@@ -63,7 +63,7 @@ public struct BaselineCheck: Sendable, Equatable {
 /// The deterministic baseline rule: per agent and metric, the last `window` runs before the judged one (at least
 /// `minRuns`); a run is flagged when `x > factor × max(mean, floor)`. The comparison is exact in integers
 /// (`x·n > factor·sum`), so 10.5× is flagged and exactly 10× is not.
-public struct RunBaseline: Sendable {
+public struct RunBaseline: Sendable, Equatable {
     /// Runs in the window (default 30).
     public var window = 30
     /// Fewest runs needed to judge (default 10).
@@ -86,7 +86,7 @@ public struct RunBaseline: Sendable {
             let sum = recent.reduce(Int128(0)) { $0 + Int128($1.metrics[position].1) }
             let x = Int128(value)
             // mean < floor  <=>  sum < floor·n
-            let flagged = sum < Int128(floor) * n ? x > Int128(factor * floor) : x * n > Int128(factor) * sum
+            let flagged = sum < Int128(floor) * n ? x > Int128(factor) * Int128(floor) : x * n > Int128(factor) * sum
             let hundredths = (sum * 100 + n / 2) / n
             let mean = "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
             result.append(

@@ -47,7 +47,7 @@ public enum TraceEvaluator {
         for (run, summary) in zip(runs, summaries) {
             let policy = PostureAnalysis.match(run.agent, policies: policies, warnings: &warnings)
             let earlier = (timeline[run.agent] ?? [])[..<(position[summary.key] ?? 0)]
-            let checks = baseline.check(summary, earlier: earlier)
+            let checks = (policy?.baseline ?? baseline).check(summary, earlier: earlier)
             var findings: [PostureFinding] = []
             var context = RunContext(
                 run: run, agent: byID[run.agent], policy: policy, decisionsByCall: decisionsByCall,
@@ -56,12 +56,14 @@ public enum TraceEvaluator {
             context.toolCalls(into: &findings)
             context.spawns(into: &findings)
             context.monitoring(into: &findings)
-            for check in checks where check.flagged {
+            let alerting = policy?.alertOnBaselineDeviation ?? true
+            let metrics = policy?.baselineMetrics
+            for check in checks where check.flagged && alerting && (metrics?.contains(check.metric) ?? true) {
                 findings.append(
                     context.finding(
                         "AP-EXEC-4", .fail,
                         "\(check.metric)=\(check.value) > \(check.factor)× max(mean \(check.mean), floor "
-                            + "\(baseline.floor)) over the last \(check.window) runs of '\(run.agent)'",
+                            + "\((policy?.baseline ?? baseline).floor)) over the last \(check.window) runs of '\(run.agent)'",
                         spans: [(run.rootSpanID, "run root")]))
             }
             results.append(
