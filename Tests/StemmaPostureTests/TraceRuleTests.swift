@@ -39,6 +39,26 @@ import Testing
         #expect(F.rules(try #require(try F.judge(twin, policy: policy).first)) == [])
     }
 
+    @Test func claudeCodeSubAgentsComeFromAgentIDs() throws {
+        let policy = Self.policy("  execution:\n    max_sub_agents: 1\n")
+        func request(_ id: Int, agent: String, parent: String) -> String {
+            F.span(
+                id, parent: 1, name: "claude_code.llm_request",
+                [("agent_id", F.s(agent)), ("parent_agent_id", F.s(parent)), ("input_tokens", F.i(1))])
+        }
+        let root = F.span(1, parent: nil, name: "claude_code.interaction")
+        let one = F.traces(
+            service: "cc", [root, request(2, agent: "sub1", parent: "main"), request(3, agent: "sub1", parent: "main")])
+        let single = try #require(try F.judge(one, policy: policy).first)
+        #expect(single.run.spawns.map(\.identity) == ["sub1"] && single.run.spawns.first?.hasOwnID == true)
+        #expect(F.rules(single) == [])
+        let two = F.traces(
+            service: "cc", [root, request(2, agent: "sub1", parent: "main"), request(3, agent: "main", parent: "main")])
+        let run = try #require(try F.judge(two, policy: policy).first)
+        #expect(F.rules(run) == ["AP-EXEC-2:fail", "AP-ID-3:fail"])
+        #expect(run.findings.last?.evidence.first?.spanID == F.hex(3))
+    }
+
     @Test func deniedAndNonAllowedToolsArePerm1WithMCPPrefixesNormalised() throws {
         let denied = Self.policy("  permissions:\n    denied_tools: [execute_code, shell/run]\n")
         let calls = F.traces([

@@ -119,6 +119,7 @@ public enum TraceRunBuilder {
         for position in 0..<count where nodes[position].role == .agent && parent[position] >= 0 {
             if nodes[parent[position]].role == .tool { spawnTools.insert(parent[position]) }
         }
+        var claudeSubAgents = Set<String>()
         for position in 0..<count {
             let node = nodes[position]
             let owner = topAgent[position] >= 0 ? runOfRoot[topAgent[position]] : firstRun[node.span.traceID]
@@ -139,6 +140,17 @@ public enum TraceRunBuilder {
                         identity: node.agentIdentity ?? "unknown", hasOwnID: own != nil && own != caller,
                         parentIdentity: caller, spanID: node.span.spanID))
             case .inference:
+                // Claude Code marks a sub-agent's requests with `agent_id` and `parent_agent_id`: one spawn per
+                // distinct sub-agent id in the run.
+                if node.emitter == "claude-code", let child = node.span.string("agent_id"),
+                    let parentID = node.span.string("parent_agent_id"),
+                    claudeSubAgents.insert("\(owner)/\(child)").inserted
+                {
+                    runs[owner].spawns.append(
+                        TraceRun.Spawn(
+                            identity: child, hasOwnID: child != parentID, parentIdentity: parentID,
+                            spanID: node.span.spanID))
+                }
                 let (sum, overflow) = runs[owner].tokens.addingReportingOverflow(node.tokens ?? 0)
                 runs[owner].tokens = overflow ? Int64.max : sum
             default: break
