@@ -14,9 +14,14 @@ struct PostureCommand: ParsableCommand {
             against the agent_posture_policy that matches it, and ranks the fleet. A check the inputs cannot
             decide is reported unverified, never passed.
 
+            With --traces it also judges what agents did: each run in OTLP/JSON traces (TracesData or the file
+            exporter's JSON Lines; semconv, Gemini CLI, Claude Code and OpenInference names) is checked for tool
+            calls, tokens and sub-agents over the limits, denied tools called, writes without recorded approval,
+            incomplete span trees, and deviation from the agent's baseline (--history keeps run summaries).
+
             Exit status: 0 it ran and no finding reached --fail-on (always 0 without --fail-on); 1 a fail
             finding at or above --fail-on (with --strict, unverified ones count too); 2 it could not run (a bad
-            policy, an unreadable inventory folder).
+            policy, an unreadable inventory folder, a trace or history file that is not valid).
 
             Examples:
               stemma posture --inventory fleet/ --policy policies/
