@@ -13,6 +13,10 @@ public struct OTLPJSONReader {
     public static let maxSpans = 1_000_000
     /// Most files read from a folder.
     public static let maxFiles = 10_000
+    /// Most bytes read across all files.
+    public static let maxTotalBytes = 1 << 30
+
+    private var totalBytes = 0
 
     /// The spans read.
     public private(set) var spans: [TraceSpan] = []
@@ -43,6 +47,10 @@ public struct OTLPJSONReader {
 
     /// Reads one file's bytes: a whole JSON document, else JSON Lines (a blank line is skipped).
     public mutating func read(bytes: [UInt8], source: String) throws(StemmaError) {
+        totalBytes += bytes.count
+        guard totalBytes <= Self.maxTotalBytes else {
+            throw StemmaError(.limitExceeded, "the traces exceed \(Self.maxTotalBytes) bytes in total")
+        }
         if let document = try? JSONParser.parse(bytes, source: source) {
             try take(document, source: source)
             return
