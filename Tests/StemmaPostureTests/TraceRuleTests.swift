@@ -59,6 +59,38 @@ import Testing
         #expect(run.findings.last?.evidence.first?.spanID == F.hex(3))
     }
 
+    /// Tool classes come from the inventory: the agent's MCP snapshot makes one call external and one a write.
+    @Test func inventoryClassesDecideExternalCallsAndWrites() throws {
+        let fleet = try PostureFleet()
+        try fleet.write("a/stemma.yaml", PostureFleet.manifest(name: "agt_main"))
+        try fleet.write(
+            "a/mcp-config.json",
+            #"{"mcpServers": {"tickets": {"type": "local", "command": "npx", "args": ["-y", "@acme/t@1.2.0"], "tools": ["*"]}}}"#
+        )
+        try fleet.write(
+            "a/tickets.tools-list.json",
+            """
+            {"tools": [{"name": "create_ticket", "inputSchema": {"type": "object"},
+                        "annotations": {"readOnlyHint": false, "destructiveHint": false, "openWorldHint": false}},
+                       {"name": "search_web", "inputSchema": {"type": "object"},
+                        "annotations": {"readOnlyHint": true, "openWorldHint": true}}]}
+            """)
+        let policy = Self.policy("  execution:\n    requires_human_approval: [any_write_operation]\n")
+        var report = try fleet.report(policy: policy)
+        let traces = try fleet.folder.write(
+            "t.json",
+            F.traces([
+                F.agent(1, agentID: "agt_main"), F.tool(2, parent: 1, name: "mcp__tickets__create_ticket"),
+                F.tool(3, parent: 1, name: "mcp__tickets__search_web"),
+            ]))
+        let policies = try PosturePolicyLoader.parse(Array(policy.utf8), source: "policy.yaml")
+        try report.addTraces(path: traces, policies: policies, history: nil)
+        let run = try #require(report.runs.first)
+        #expect(run.summary.externalCalls == 1)
+        #expect(F.rules(run) == ["AP-EXEC-3:unverified"])
+        #expect(run.findings.first?.evidence.first?.spanID == F.hex(2))
+    }
+
     @Test func deniedAndNonAllowedToolsArePerm1WithMCPPrefixesNormalised() throws {
         let denied = Self.policy("  permissions:\n    denied_tools: [execute_code, shell/run]\n")
         let calls = F.traces([
