@@ -157,3 +157,40 @@ def test_sdk_trace_findings_in_sarif_and_fail_on(tmp_path):
     perm = next(r for r in results if r["ruleId"] == "AP-PERM-1")
     assert perm["properties"]["traceId"] == trace_id and perm["properties"]["agent"] == "agt_root"
     assert perm["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == str(path)
+
+
+def _hand_run(trace_id, start, calls):
+    """A hand-built OTLP/JSON run of agent agt_root with `calls` tool calls (ids as the OTLP/JSON encoding)."""
+    def attr(key, value):
+        return {"key": key, "value": {"stringValue": value}}
+    spans = [{"traceId": trace_id, "spanId": "%016x" % 1, "name": "invoke_agent root", "kind": 1,
+              "startTimeUnixNano": str(start),
+              "attributes": [attr("gen_ai.operation.name", "invoke_agent"), attr("gen_ai.agent.id", "agt_root")]}]
+    for n in range(calls):
+        spans.append({"traceId": trace_id, "spanId": "%016x" % (n + 2), "parentSpanId": "%016x" % 1,
+                      "name": "execute_tool lookup", "kind": 1, "startTimeUnixNano": str(start + n + 1),
+                      "attributes": [attr("gen_ai.operation.name", "execute_tool"), attr("gen_ai.tool.name", "lookup"),
+                                     attr("gen_ai.tool.call.id", "c%d" % n)]})
+    return {"resourceSpans": [{"resource": {"attributes": []}, "scopeSpans": [{"spans": spans}]}]}
+
+
+def test_baseline_history_flags_the_spike_not_the_nine_times_run(tmp_path):
+    history = tmp_path / "runs.jsonl"
+    rows = [{"schema": "stemma/posture-history/v1", "agent": "agt_root", "traceId": "%032x" % (n + 1),
+             "rootSpanId": "%016x" % 1, "startTimeUnixNano": str(n + 1), "toolCalls": 2, "externalCalls": 0,
+             "subAgentSpawns": 0, "tokens": 0} for n in range(30)]
+    for row in rows:
+        jsonschema.Draft202012Validator(HISTORY_SCHEMA).validate(row)
+    history.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    spike, nine = "%032x" % 1001, "%032x" % 1002
+    path = tmp_path / "traces.jsonl"
+    path.write_text(json.dumps(_hand_run(spike, 100, 21)) + "\n" + json.dumps(_hand_run(nine, 200, 18)) + "\n")
+    report = _posture(tmp_path, path, "--history", history)
+    runs = {run["traceId"]: run for run in report["runs"]}
+    flagged = [f for f in runs[spike]["findings"] if f["rule"] == "AP-EXEC-4"]
+    assert len(flagged) == 1 and "tool_calls=21" in flagged[0]["message"] and "mean 2.00" in flagged[0]["message"]
+    check = next(c for c in runs[spike]["baseline"]["checks"] if c["metric"] == "tool_calls")
+    assert check == {"metric": "tool_calls", "value": 21, "window": 30, "mean": "2.00", "factor": 10, "flagged": True}
+    # The 9x run's window is the last 30 before it: 29 history runs and the spike (mean 2.63).
+    assert not [f for f in runs[nine]["findings"] if f["rule"] == "AP-EXEC-4"]
+    assert len(history.read_text().splitlines()) == 32
