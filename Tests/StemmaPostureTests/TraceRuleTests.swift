@@ -158,6 +158,17 @@ import Testing
         #expect(F.rules(try #require(try F.judge(plain).first)) == [])
     }
 
+    @Test func toolSpansWithoutAnAgentSpanAreStillJudged() throws {
+        let policy = Self.policy("  permissions:\n    denied_tools: [Bash]\n")
+        let agentless = F.traces(
+            service: "bare", [F.span(1, parent: nil, name: "root"), F.tool(2, parent: 1, name: "Bash")])
+        let run = try #require(try F.judge(agentless, policy: policy).first)
+        #expect(run.run.agent == "bare" && run.run.toolCalls.count == 1)
+        #expect(F.rules(run) == ["AP-PERM-1:fail", "AP-MON-1:fail"])
+        let plain = F.traces([F.span(1, parent: nil, name: "GET /", kind: 2, [("http.request.method", F.s("GET"))])])
+        #expect(try F.judge(plain, policy: policy).isEmpty)
+    }
+
     @Test func orphanSpansAreMon2AndTheirToolsStillCount() throws {
         let orphan = F.traces([F.agent(1, agentID: "a"), F.tool(3, parent: 99, name: "lookup")])
         let run = try #require(try F.judge(orphan).first)

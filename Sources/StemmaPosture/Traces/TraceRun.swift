@@ -115,6 +115,30 @@ public enum TraceRunBuilder {
             }
             firstRun[run.traceID] = position
         }
+        // A trace with tool or inference spans but no agent span still gets judged (fail closed): a run rooted at
+        // its earliest root span, named by the resource's service.name, whose missing agent span is AP-MON-1.
+        var agentless: [String: Int] = [:]
+        for position in 0..<count where firstRun[nodes[position].span.traceID] == nil {
+            guard parent[position] < 0 || ownMissing[position] else { continue }
+            let trace = nodes[position].span.traceID
+            if let other = agentless[trace],
+                (nodes[other].span.startNanos, nodes[other].span.spanID)
+                    <= (nodes[position].span.startNanos, nodes[position].span.spanID)
+            {
+                continue
+            }
+            agentless[trace] = position
+        }
+        let genAITraces = Set(nodes.filter { $0.role == .tool || $0.role == .inference }.map(\.span.traceID))
+        for (trace, position) in agentless.sorted(by: { $0.key < $1.key }) where genAITraces.contains(trace) {
+            let root = nodes[position].span
+            firstRun[trace] = runs.count
+            var run = TraceRun(
+                traceID: trace, rootSpanID: root.spanID, agent: root.serviceName ?? "unknown",
+                emitter: nodes[position].emitter, startNanos: root.startNanos, file: root.file)
+            run.monitoringGaps.append((root.spanID, ["invoke_agent span"]))
+            runs.append(run)
+        }
         var spawnTools = Set<Int>()
         for position in 0..<count where nodes[position].role == .agent && parent[position] >= 0 {
             if nodes[parent[position]].role == .tool { spawnTools.insert(parent[position]) }
