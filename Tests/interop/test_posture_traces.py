@@ -194,3 +194,24 @@ def test_baseline_history_flags_the_spike_not_the_nine_times_run(tmp_path):
     # The 9x run's window is the last 30 before it: 29 history runs and the spike (mean 2.63).
     assert not [f for f in runs[nine]["findings"] if f["rule"] == "AP-EXEC-4"]
     assert len(history.read_text().splitlines()) == 32
+
+
+def test_example_traces_against_the_seed_policy(tmp_path):
+    examples = ROOT / "examples" / "posture"
+    def judge(traces, *extra):
+        res = support.stemma("posture", "--inventory", examples / "fleet", "--policy",
+                             examples / "policies" / "seed.yaml", "--traces", traces, "--format", "json", *extra)
+        assert res.rc == 0, res.stderr
+        report = json.loads(res.stdout)
+        jsonschema.Draft202012Validator(REPORT_SCHEMA).validate(report)
+        assert len(report["runs"]) == 1
+        return report["runs"][0]
+    run = judge(examples / "traces" / "compliance-report.otlp.json")
+    assert run["tokens"] == 7853 and run["toolCalls"] == 2 and run["subAgentSpawns"] == 1
+    assert sorted((f["rule"], f["status"]) for f in run["findings"]) == [("AP-EXEC-2", "fail"),
+                                                                          ("AP-EXEC-3", "unverified")]
+    history = tmp_path / "runs.jsonl"
+    history.write_text((examples / "traces" / "runs.jsonl").read_text())
+    spike = judge(examples / "traces" / "spike.otlp.jsonl", "--history", history)
+    assert [(f["rule"], f["status"]) for f in spike["findings"]] == [("AP-EXEC-4", "fail")]
+    assert len(history.read_text().splitlines()) == 31
