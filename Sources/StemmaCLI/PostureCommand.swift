@@ -14,14 +14,20 @@ struct PostureCommand: ParsableCommand {
             against the agent_posture_policy that matches it, and ranks the fleet. A check the inputs cannot
             decide is reported unverified, never passed.
 
+            With --traces it also judges what agents did: each run in OTLP/JSON traces (TracesData or the file
+            exporter's JSON Lines; semconv, Gemini CLI, Claude Code and OpenInference names) is checked for tool
+            calls, tokens and sub-agents over the limits, denied tools called, writes without recorded approval,
+            incomplete span trees, and deviation from the agent's baseline (--history keeps run summaries).
+
             Exit status: 0 it ran and no finding reached --fail-on (always 0 without --fail-on); 1 a fail
             finding at or above --fail-on (with --strict, unverified ones count too); 2 it could not run (a bad
-            policy, an unreadable inventory folder).
+            policy, an unreadable inventory folder, a trace or history file that is not valid).
 
             Examples:
               stemma posture --inventory fleet/ --policy policies/
               stemma posture --inventory fleet/ --policy seed.yaml --format json --fail-on high
               stemma posture --inventory fleet/ --policy policies/ --format sarif -o posture.sarif
+              stemma posture --inventory fleet/ --policy policies/ --traces traces/ --history runs.jsonl
             """,
         subcommands: [PostureAttestCommand.self]
     )
@@ -61,6 +67,15 @@ struct PostureCommand: ParsableCommand {
     )
     var flags: [String] = []
 
+    @Option(
+        help:
+            "OTLP/JSON traces (a TracesData file, JSON Lines from the file exporter, or a folder of them) to judge runs."
+    )
+    var traces: String?
+
+    @Option(help: "Run history (JSON Lines, schemas/posture-history.schema.json) for baselines; new runs are appended.")
+    var history: String?
+
     func run() throws {
         let policies = try PosturePolicyLoader.load(path: policy)
         var supplyChain: [String: [SupplyChainFlag]] = [:]
@@ -78,8 +93,13 @@ struct PostureCommand: ParsableCommand {
         let keys = try jwks.map { path throws(StemmaError) in
             try JSONParser.parse(BoundedFile.read(path, maxBytes: 1 << 20), source: path)
         }
-        let report = try PostureAnalysis.run(
+        var report = try PostureAnalysis.run(
             inventory: inventory, policies: policies, supplyChain: supplyChain, jwks: keys)
+        if let traces {
+            try report.addTraces(path: traces, policies: policies, history: history)
+        } else if history != nil {
+            throw StemmaError(.usage, "--history needs --traces")
+        }
         let text: String
         switch format {
         case .text: text = report.text()

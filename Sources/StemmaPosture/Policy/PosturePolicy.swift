@@ -13,7 +13,7 @@ public struct PosturePolicy: Sendable, Equatable {
     public var requireSignedCard: Bool
     /// `identity.allowed_signers` (`kid:<kid>@<jwks url>`).
     public var allowedSigners: [String]
-    /// `permissions.allowed_tools` (kept; no rule uses it yet).
+    /// `permissions.allowed_tools`: a tool called outside it is `AP-PERM-1` (traces).
     public var allowedTools: [String]?
     /// `permissions.denied_tools`: `AP-PERM-1` when reachable.
     public var deniedTools: [String]
@@ -23,14 +23,22 @@ public struct PosturePolicy: Sendable, Equatable {
     public var maxScope: [String]?
     /// `permissions.inherit_parent_credentials`; the seed has no key, and then inheritance is a finding.
     public var inheritParentCredentials: Bool
-    /// `execution.max_tool_calls_per_run` (a trace check; kept).
+    /// `execution.max_tool_calls_per_run`: tool calls per run over it is `AP-EXEC-1` (traces).
     public var maxToolCallsPerRun: Int?
-    /// `execution.max_sub_agents` (a trace check; kept).
+    /// `execution.max_sub_agents`: defined sub-agents (static) and spawns per run (traces), `AP-EXEC-2`.
     public var maxSubAgents: Int?
+    /// `execution.max_tokens_per_run` (a Stemma addition): tokens per run over it is `AP-EXEC-1`.
+    public var maxTokensPerRun: Int64?
     /// `execution.requires_human_approval` (`any_write_operation`, or tool names).
     public var requiresHumanApproval: [String]
     /// `execution.forbid_trifecta` (default true): `AP-TOOL-2`.
     public var forbidTrifecta: Bool
+    /// `monitoring.alert_on_baseline_deviation` (default true): `AP-EXEC-4` on runs from traces.
+    public var alertOnBaselineDeviation: Bool
+    /// `monitoring.baseline` (`window_runs`, `min_runs`, `factor`, `floor`): the baseline, defaults 30/10/10/1.
+    public var baseline: RunBaseline
+    /// `monitoring.baseline.metric`: the metrics that may raise `AP-EXEC-4` (nil: all four).
+    public var baselineMetrics: [String]?
     /// Where the policy was read: file and line of its `agent_posture_policy` key.
     public var source: SourceLocation
 
@@ -47,8 +55,12 @@ public struct PosturePolicy: Sendable, Equatable {
         self.inheritParentCredentials = false
         self.maxToolCallsPerRun = nil
         self.maxSubAgents = nil
+        self.maxTokensPerRun = nil
         self.requiresHumanApproval = []
         self.forbidTrifecta = true
+        self.alertOnBaselineDeviation = true
+        self.baseline = RunBaseline()
+        self.baselineMetrics = nil
         self.source = source
     }
 

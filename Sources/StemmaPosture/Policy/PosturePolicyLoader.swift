@@ -66,8 +66,22 @@ public enum PosturePolicyLoader {
         let execution = body["execution"]
         policy.maxToolCallsPerRun = execution?["max_tool_calls_per_run"]?.int
         policy.maxSubAgents = execution?["max_sub_agents"]?.int
+        policy.maxTokensPerRun = execution?["max_tokens_per_run"]?.int.map(Int64.init)
         policy.requiresHumanApproval = execution?["requires_human_approval"]?.stringList ?? []
         policy.forbidTrifecta = execution?["forbid_trifecta"]?.bool ?? true
+        let monitoring = body["monitoring"]
+        policy.alertOnBaselineDeviation = monitoring?["alert_on_baseline_deviation"]?.bool ?? true
+        if let baseline = monitoring?["baseline"] {
+            let metrics = ["tool_calls", "external_calls", "sub_agent_spawns", "tokens"]
+            policy.baselineMetrics = baseline["metric"]?.stringList
+            for metric in policy.baselineMetrics ?? [] where !metrics.contains(metric) {
+                throw StemmaError(.malformedInput, "\(at): unknown baseline metric '\(metric)'")
+            }
+            policy.baseline.window = max(1, baseline["window_runs"]?.int ?? 30)
+            policy.baseline.minRuns = max(1, baseline["min_runs"]?.int ?? 10)
+            policy.baseline.factor = Int64(max(1, min(baseline["factor"]?.int ?? 10, 1_000_000)))
+            policy.baseline.floor = Int64(max(0, min(baseline["floor"]?.int ?? 1, 1 << 40)))
+        }
         return policy
     }
 }

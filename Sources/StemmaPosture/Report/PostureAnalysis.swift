@@ -24,11 +24,13 @@ public struct PostureReport: Sendable {
     public var agents: [AgentPostureResult]
     /// Files not read, policy ties.
     public var warnings: [String]
+    /// Runs read from traces (`--traces`), judged by the runtime rules; empty without traces.
+    public var runs: [TraceRunResult] = []
 
     /// The exit status for `--fail-on` (nil: 0 whenever it ran) and `--strict` (unverified counts too).
     public func exitCode(failOn: PostureSeverity?, strict: Bool) -> Int32 {
         guard let failOn else { return 0 }
-        let counted = agents.flatMap(\.findings).filter {
+        let counted = (agents.flatMap(\.findings) + runs.flatMap(\.findings)).filter {
             $0.rule.severity >= failOn && ($0.status == .fail || strict)
         }
         return counted.isEmpty ? 0 : 1

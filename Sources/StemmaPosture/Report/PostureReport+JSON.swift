@@ -7,6 +7,7 @@ extension PostureReport {
         return .object([
             ("schema", .string("stemma/posture-report/v1")),
             ("agents", .array(agents.map { agentJSON($0, children: children[$0.agent.id] ?? []) })),
+            ("runs", runsJSON()),
             ("warnings", .array(warnings.map(JSONValue.string))),
         ])
     }
@@ -88,11 +89,14 @@ extension PostureReport {
                 "evidence",
                 .array(
                     finding.evidence.map {
-                        .object([
+                        var members: [(String, JSONValue)] = [
                             ("path", .string($0.location.path)),
                             ("line", $0.location.line.map { .integer($0) } ?? .null),
                             ("detail", .string($0.detail)),
-                        ])
+                        ]
+                        if let trace = $0.traceID { members.append(("traceId", .string(trace))) }
+                        if let span = $0.spanID { members.append(("spanId", .string(span))) }
+                        return .object(members)
                     })
             ),
         ])

@@ -1,12 +1,16 @@
 public import StemmaCore
 
 extension PostureReport {
-    /// SARIF 2.1.0: one result per finding, located at the config file and line of its first evidence.
+    /// SARIF 2.1.0: one result per finding, located at the config file and line of its first evidence (a run
+    /// from traces: its trace file, with the trace and span ids as properties).
     public func sarifValue() -> JSONValue {
         var seen = Set<String>()
         var rules: [JSONValue] = []
         var results: [JSONValue] = []
-        for result in agents {
+        let subjects: [(id: String, findings: [PostureFinding], fallback: SourceLocation?)] =
+            agents.map { ($0.agent.id, $0.findings, $0.agent.sources.first.map { SourceLocation(path: $0.path) }) }
+            + runs.map { ($0.run.agent, $0.findings, SourceLocation(path: $0.run.file)) }
+        for result in subjects {
             for finding in result.findings {
                 if seen.insert(finding.rule.id).inserted {
                     rules.append(
@@ -23,8 +27,7 @@ extension PostureReport {
                             ),
                         ]))
                 }
-                let place =
-                    finding.evidence.first?.location ?? result.agent.sources.first.map { SourceLocation(path: $0.path) }
+                let place = finding.evidence.first?.location ?? result.fallback
                 var physical: [(String, JSONValue)] = [
                     ("artifactLocation", .object([("uri", .string(place?.path ?? "."))]))
                 ]
@@ -35,13 +38,14 @@ extension PostureReport {
                     .object([
                         ("ruleId", .string(finding.rule.id)),
                         ("level", .string(level)),
-                        ("message", .object([("text", .string("\(result.agent.id): \(finding.message)"))])),
+                        ("message", .object([("text", .string("\(result.id): \(finding.message)"))])),
                         ("locations", .array([.object([("physicalLocation", .object(physical))])])),
                         (
                             "properties",
-                            .object([
-                                ("agent", .string(result.agent.id)), ("status", .string(finding.status.rawValue)),
-                            ])
+                            .object(
+                                [("agent", .string(result.id)), ("status", .string(finding.status.rawValue))]
+                                    + (finding.evidence.first?.traceID.map { [("traceId", .string($0))] } ?? [])
+                                    + (finding.evidence.first?.spanID.map { [("spanId", .string($0))] } ?? []))
                         ),
                     ]))
             }

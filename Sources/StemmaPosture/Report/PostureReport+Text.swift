@@ -49,6 +49,7 @@ extension PostureReport {
                 }
             }
         }
+        lines += runsText()
         for warning in warnings { lines.append("warning: \(warning.terminalEscaped)") }
         return lines.joined(separator: "\n")
     }

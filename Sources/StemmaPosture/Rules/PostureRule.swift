@@ -29,8 +29,9 @@ public struct PostureRule: Sendable, Equatable {
     /// What the rule checks.
     public let summary: String
 
-    /// The rules `stemma posture` evaluates statically. AP-EXEC-1/2/4 and AP-MON-1 need traces and AP-CODE-1
-    /// repository settings; they are not in this table yet.
+    /// The rules `stemma posture` evaluates: statically from configuration, and at run time from traces
+    /// (`--traces`: AP-EXEC-1..4, AP-PERM-1, AP-ID-3, AP-MON-1, AP-MON-2). AP-CODE-1 needs repository settings
+    /// and is not in this table yet.
     public static let all: [PostureRule] = [
         PostureRule(
             id: "AP-ID-1", dimension: "identity", severity: .high, refs: ["ASI03", "T9"],
@@ -40,7 +41,8 @@ public struct PostureRule: Sendable, Equatable {
             summary: "The A2A card is unsigned, or its signature is not verified against trusted keys."),
         PostureRule(
             id: "AP-PERM-1", dimension: "permission", severity: .critical, refs: ["LLM06", "ASI02"],
-            summary: "A tool or capability the policy denies is reachable."),
+            summary: "A tool or capability the policy denies is reachable (static) or was called (traces), or a tool "
+                + "outside allowed_tools was called."),
         PostureRule(
             id: "AP-PERM-2", dimension: "permission", severity: .high, refs: ["LLM06", "ASI03", "T3"],
             summary: "Granted scopes exceed the policy's max_scope (or the seed's credential_scope)."),
@@ -72,6 +74,18 @@ public struct PostureRule: Sendable, Equatable {
         PostureRule(
             id: "AP-EXEC-3", dimension: "execution", severity: .high, refs: ["LLM06", "ASI09", "T10"],
             summary: "A tool that can write runs without human approval while the policy requires it."),
+        PostureRule(
+            id: "AP-EXEC-1", dimension: "execution", severity: .high, refs: ["LLM10", "T4"],
+            summary: "A run made more tool calls, or used more tokens, than the policy allows (traces)."),
+        PostureRule(
+            id: "AP-EXEC-4", dimension: "execution", severity: .medium, refs: ["ASI10", "T4", "T7"],
+            summary: "A run deviates from the agent's baseline: x > factor × max(mean, floor) over the last N runs."),
+        PostureRule(
+            id: "AP-MON-1", dimension: "monitoring", severity: .medium, refs: ["T8", "ASI10"],
+            summary: "GenAI spans lack gen_ai.operation.name, gen_ai.tool.name or a tool call id."),
+        PostureRule(
+            id: "AP-MON-2", dimension: "monitoring", severity: .medium, refs: ["T8", "ASI10"],
+            summary: "The span tree is incomplete: spans whose parent is not in the traces."),
         PostureRule(
             id: "AP-CODE-2", dimension: "coding-agent", severity: .high, refs: ["LLM02", "ASI02"],
             summary: "A coding agent's network is unrestricted while secrets are readable."),
@@ -107,6 +121,10 @@ public struct PostureFinding: Sendable, Equatable {
         public var location: SourceLocation
         /// What is there.
         public var detail: String
+        /// The trace id, for a finding read from traces.
+        public var traceID: String? = nil
+        /// The span id, for a finding read from traces.
+        public var spanID: String? = nil
     }
 
     /// The rule.

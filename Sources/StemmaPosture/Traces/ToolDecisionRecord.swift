@@ -1,0 +1,23 @@
+/// An approval decision from an emitter's log events (`claude_code.tool_decision`, `codex.tool_decision`).
+public struct ToolDecisionRecord: Sendable, Equatable {
+    /// The trace the event belongs to, when the emitter records it.
+    public var traceID: String?
+    /// The tool call id (`tool_use_id`, `call_id`, `gen_ai.tool.call.id`), when recorded.
+    public var callID: String?
+    /// The tool name.
+    public var toolName: String?
+    /// `accept`, `reject`, `approved`, `denied`, ...
+    public var decision: String
+    /// Who decided: `user_temporary`, `config`, `User`, `AutomatedReviewer`, ...
+    public var source: String
+    /// Where it was read.
+    public var file: String
+
+    /// Whether a human accepted the call (a `user_*`/`User` source with an accepting decision).
+    public var isHumanApproval: Bool {
+        let who = source.lowercased()
+        let human = who == "user" || (who.hasPrefix("user_") && who != "user_reject" && who != "user_abort")
+        let yes = ["accept", "accepted", "approved", "approved_for_session", "allow", "allowed", "yes"]
+        return human && yes.contains(decision.lowercased())
+    }
+}
