@@ -47,7 +47,12 @@ struct PostureAttestCommand: ParsableCommand {
         let keys = try jwks.map { path throws(StemmaError) in
             try JSONParser.parse(BoundedFile.read(path, maxBytes: 1 << 20), source: path)
         }
-        let report = try PostureAnalysis.run(inventory: inventory, policies: policies, jwks: keys)
+        var report = try PostureAnalysis.run(inventory: inventory, policies: policies, jwks: keys)
+        // With `stemma posture --traces … attest`, the predicate carries the agent's runs too (the history is
+        // read for baselines and appended to, as for the report).
+        if let traces = posture.traces {
+            try report.addTraces(path: traces, policies: policies, history: posture.history)
+        }
         let content = try PostureAttestation.build(
             report: report, agentID: agent, inventory: inventory, evaluatedAt: Int(time(nil)))
         let statement = InTotoStatement(

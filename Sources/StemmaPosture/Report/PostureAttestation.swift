@@ -118,12 +118,29 @@ public struct PostureAttestation: Sendable {
                     ("subAgentCount", .integer(children.count)),
                 ])
             ),
-            // Filled by `--traces` runs (issue 13 §1) when present; null means the posture is static only.
-            ("traceEvidence", .null),
+            // The agent's runs when `--traces` was given; null means the posture is static only.
+            ("traceEvidence", traceEvidence(report, agent: agent)),
             ("results", .array(results(result))),
             ("findings", .array(result.findings.map(PostureReport.finding))),
         ])
         return PostureAttestation(subjects: subjects, predicate: predicate)
+    }
+
+    /// What the traces showed of `agent`: its runs (by trace id), their metrics and the runtime findings with the
+    /// baseline window; null when no traces were read.
+    static func traceEvidence(_ report: PostureReport, agent: AgentPosture) -> JSONValue {
+        guard !report.runs.isEmpty else { return .null }
+        let mine = report.runs.filter { $0.run.agent.isExactly(agent.id) || $0.run.agent.isExactly(agent.name) }
+        return .object([
+            ("runs", .integer(mine.count)),
+            ("traceIds", .array(mine.map { .string($0.run.traceID) })),
+            ("toolCalls", .integer(mine.reduce(0) { $0 + $1.summary.toolCalls })),
+            ("externalCalls", .integer(mine.reduce(0) { $0 + $1.summary.externalCalls })),
+            ("subAgentSpawns", .integer(mine.reduce(0) { $0 + $1.summary.subAgentSpawns })),
+            ("tokens", .integer(mine.reduce(0) { $0 + $1.summary.tokens })),
+            ("baselineRuns", .integer(mine.map(\.baselineRuns).max() ?? 0)),
+            ("findings", .array(mine.flatMap(\.findings).map(PostureReport.finding))),
+        ])
     }
 
     /// Every rule's result: the worst status of its findings, else `pass`.
