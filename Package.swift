@@ -103,6 +103,8 @@ let package = Package(
                 "StemmaScan",
                 "StemmaPosture",
                 "StemmaFormats",
+                "StemmaCrypto",
+                "StemmaArchive",
                 "StemmaCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

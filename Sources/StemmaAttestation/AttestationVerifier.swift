@@ -35,9 +35,15 @@ public enum AttestationVerifier {
         var verdict = AttestationVerdict(envelope: source)
         let envelope: DSSEEnvelope
         let keys: [PublicKey]
-        do {
+        // JSON that is not a DSSE envelope (nor a bundle holding one) cannot be checked: exit 2, as for
+        // unreadable input, not a "not verified" verdict about an attestation that is not there.
+        do throws(EnvelopeProblem) {
             let envelopeValue = SigstoreBundle.isBundle(document) ? document["dsseEnvelope"] ?? .null : document
             envelope = try DSSEEnvelope(jsonValue: envelopeValue, source: source)
+        } catch {
+            throw StemmaError(.malformedInput, "\(error) (not a DSSE envelope or a Sigstore bundle)")
+        }
+        do {
             keys = try trusted.candidateKeys(bundle: document, source: source).get()
         } catch {
             verdict.reasons.append("\(error)")
