@@ -206,13 +206,34 @@ import Testing
 
     @Test func completionCompletesPathsAndEnumValues() throws {
         for shell in ["bash", "zsh", "fish"] {
-            let script = try run(["--generate-completion-script", shell])
-            #expect(script.status == 0)
-            #expect(script.standardOutput.contains("text json sarif") || script.standardOutput.contains("'text'"))
-            #expect(script.standardOutput.contains("1.6"), "\(shell): --spec-version values")
+            #expect(try run(["--generate-completion-script", shell]).status == 0)
         }
         let bash = try run(["--generate-completion-script", "bash"]).standardOutput
-        #expect(bash.contains("-f") || bash.contains("compgen -f") || bash.contains("__stemma_complete_file"))
+        /// What the bash script offers after `option` in `command`'s function.
+        func offered(_ command: String, _ option: String) -> String? {
+            guard let start = bash.range(of: "\n_stemma_\(command)() {") else { return nil }
+            let rest = bash[start.upperBound...]
+            let body = rest[..<(rest.range(of: "\n}\n")?.lowerBound ?? rest.endIndex)]
+            guard let entry = body.range(of: "    '\(option)')") ?? body.range(of: "    '\(option)'|") else {
+                return nil
+            }
+            return String(body[entry.upperBound...].prefix { $0 != ";" })
+        }
+        let paths = [
+            ("verify", "--public-key"), ("verify", "--signature"), ("verify", "--certificate-chain"),
+            ("verify", "--output"), ("sign", "--private-key"), ("scan", "--output"), ("impact", "--inventory"),
+            ("bom", "--advisories"), ("attest", "--private-key"), ("verify-attestation", "--subject"),
+            ("posture", "--policy"),
+        ]
+        for (command, option) in paths {
+            #expect(offered(command, option)?.contains("__stemma_add_completions -f") == true, "\(command) \(option)")
+        }
+        #expect(offered("verify", "--trust-roots")?.contains("__stemma_add_completions -d") == true)
+        #expect(offered("verify", "--format")?.contains("'text'$'\\n''json'$'\\n''sarif'") == true)
+        #expect(offered("sign", "--format")?.contains("'text'$'\\n''json'") == true)
+        #expect(offered("sign", "--format")?.contains("sarif") == false)
+        #expect(offered("bom", "--spec-version")?.contains("'1.6'$'\\n''1.7'") == true)
+        #expect(offered("impact", "--fail-on")?.contains("'any'") == true)
     }
 
     @Test func dumbTerminalsGetNoEscapeCodes() throws {
