@@ -51,9 +51,9 @@ release: deps
 # The manual page, generated from the commands' help by argument-parser's generate-manual plugin, so it says what
 # `--help` says. Written to .build/man/stemma.1; read it with `man .build/man/stemma.1`.
 man: deps
-	swift package $(SWIFT_BUILD_FLAGS) plugin generate-manual --product stemma
+	swift package $(SWIFT_BUILD_FLAGS) plugin generate-manual --configuration debug --multi-page
 	mkdir -p .build/man
-	cp .build/plugins/GenerateManual/outputs/stemma/*.1 .build/man/
+	cp $$(find .build/plugins/GenerateManual/outputs -name "*.1") .build/man/
 	@ls .build/man
 
 demo: release
