@@ -24,7 +24,7 @@ enum UsageHints {
         return nearest(word, in: names, within: 2)
     }
 
-    /// The first `--long` option the subcommand does not declare, with the nearest one it does.
+    /// The first `--long` or `-x` option the subcommand does not declare, with the nearest one it does.
     static func unknownOption(in arguments: [String]) -> (command: String, option: String, suggestion: String?)? {
         guard let name = arguments.first,
             let command = StemmaCommand.configuration.subcommands.first(where: {
@@ -34,22 +34,28 @@ enum UsageHints {
         let known = longOptions(of: command)
         for argument in arguments.dropFirst() {
             if argument == "--" { break }
-            guard argument.hasPrefix("--") else { continue }
+            let short = argument.count == 2 && argument.hasPrefix("-") && argument.last!.isLetter
+            guard argument.hasPrefix("--") || short else { continue }
             let option = String(argument.prefix { $0 != "=" })
             if known.contains(option) { continue }
-            return (name, option, nearest(option, in: known.sorted(), within: 3))
+            // One letter is too little to guess from by distance; only the other case is offered (-Q → -q).
+            let suggestion =
+                short
+                ? [option.lowercased(), option.uppercased()].first { $0 != option && known.contains($0) }
+                : nearest(option, in: known.sorted(), within: 3)
+            return (name, option, suggestion)
         }
         return nil
     }
 
-    /// Every `--long` name a command accepts, read from argument-parser's own help model, so it cannot drift.
+    /// Every `--long` and `-x` name a command accepts, read from argument-parser's own help model, so it cannot drift.
     private static func longOptions(of command: any ParsableCommand.Type) -> Set<String> {
         let dump = StemmaCommand.helpMessage(for: command, includeHidden: true, columns: 2000)
-        var names: Set<String> = ["--help", "--version"]
-        for word in dump.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" || $0 == "|" }) {
-            guard word.hasPrefix("--") else { continue }
+        var names: Set<String> = ["--help", "--version", "-h"]
+        for word in dump.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" || $0 == "|" || $0 == "[" }) {
+            guard word.hasPrefix("-") else { continue }
             let trimmed = word.prefix { $0.isLetter || $0.isNumber || $0 == "-" }
-            if trimmed.count > 2 { names.insert(String(trimmed)) }
+            if trimmed.count >= 2 && trimmed != "--" { names.insert(String(trimmed)) }
         }
         return names
     }
