@@ -44,6 +44,9 @@ import Testing
             result["locations"]?.arrayValue?.first?["physicalLocation"]?["artifactLocation"]?["uri"]?.stringValue)
         #expect(!uri.contains(" ") && !uri.contains("#"), "\(uri)")
         #expect(decoded(uri) == path)
+        // The pickle's REDUCE opcode is at a byte offset in the file itself.
+        let offset = result["locations"]?.arrayValue?.first?["physicalLocation"]?["region"]?["byteOffset"]?.exactUInt64
+        #expect(offset.map { Int($0) < ScanCommandTests.maliciousPickle.count } == true, "\(result)")
         #expect(run["invocations"]?.arrayValue?.first?["exitCode"] == .integer(1))
         #expect(run["invocations"]?.arrayValue?.first?["executionSuccessful"] == .bool(true))
         try expectDocumentedRules(run)

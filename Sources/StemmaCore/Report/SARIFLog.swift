@@ -32,6 +32,8 @@ public enum SARIFLog {
         public var message: String
         public var path: String
         public var line: Int?
+        /// The byte offset in the artifact, when the finding is at one place in the file's own bytes.
+        public var byteOffset: Int?
         public var properties: [(String, JSONValue)] = []
 
         public init(ruleId: String, level: String, message: String, path: String, line: Int? = nil) {
@@ -47,16 +49,21 @@ public enum SARIFLog {
     /// - Parameters:
     ///   - findings: what to report.
     ///   - location: the artifact path for a finding (its file, or the signature when it names none).
-    public static func make(findings: [Finding], location: (Finding) -> String) -> JSONValue {
+    ///   - byteOffsets: the byte offset of each finding in its artifact, where known (same order as `findings`).
+    public static func make(
+        findings: [Finding], byteOffsets: [Int?] = [], location: (Finding) -> String
+    ) -> JSONValue {
         var seen = Set<String>()
         var rules: [Rule] = []
         for code in findings.map(\.code) where seen.insert(code.rawValue).inserted {
             rules.append(rule(for: code))
         }
-        let results = findings.map { finding in
-            Result(
+        let results = findings.enumerated().map { index, finding in
+            var result = Result(
                 ruleId: finding.code.rawValue, level: level(finding.severity), message: finding.message,
                 path: location(finding))
+            result.byteOffset = index < byteOffsets.count ? byteOffsets[index] : nil
+            return result
         }
         return make(rules: rules, results: results)
     }
@@ -80,6 +87,8 @@ public enum SARIFLog {
             ]
             if let line = result.line, line > 0 {
                 physical.append(("region", .object([("startLine", .integer(line))])))
+            } else if let offset = result.byteOffset, offset >= 0 {
+                physical.append(("region", .object([("byteOffset", .integer(offset))])))
             }
             var members: [(String, JSONValue)] = [
                 ("ruleId", .string(result.ruleId)),
