@@ -10,7 +10,7 @@ PYTHON := $(VENV)/bin/python
 SWIFT_BUILD_FLAGS ?=
 STEMMA := .build/release/stemma
 
-.PHONY: all build release demo test test-swift test-tsan test-interop deps venv lint clean bench bench-scan
+.PHONY: all build release man demo test test-swift test-tsan test-interop deps venv lint clean bench bench-scan
 
 all: build
 
@@ -50,6 +50,14 @@ build: deps
 # The Swift runtime linked statically: measured 2-4 ms less start-up (no dynamic relocation of libswiftCore).
 release: deps
 	swift build -c release --static-swift-stdlib $(SWIFT_BUILD_FLAGS)
+
+# The manual page, generated from the commands' help by argument-parser's generate-manual plugin, so it says what
+# `--help` says. Written to .build/man/stemma.1; read it with `man .build/man/stemma.1`.
+man: deps
+	swift package $(SWIFT_BUILD_FLAGS) plugin generate-manual --configuration debug --multi-page
+	mkdir -p .build/man
+	cp $$(find .build/plugins/GenerateManual/outputs -name "*.1") .build/man/
+	@ls .build/man
 
 demo: release
 	@STEMMA=$(STEMMA) bash examples/demo.sh

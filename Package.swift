@@ -116,6 +116,7 @@ let package = Package(
                 "StemmaReport",
                 "StemmaFormats",
                 "StemmaCrypto",
+                "StemmaArchive",
                 "StemmaCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -21,9 +21,11 @@ public struct AttestationVerdict: Sendable {
     /// Verified: at least one trusted signature and no failed check.
     public var isVerified: Bool { reasons.isEmpty && !signers.isEmpty }
 
-    /// `{"verdict", "predicateType", "subjects", "signers", "reasons"}`.
+    /// `{"schemaVersion", "verdict", "predicateType", "subjects", "signers", "reasons"}`, as
+    /// `schemas/attestation-verdict.schema.json` describes it.
     public func jsonValue() -> JSONValue {
         .object([
+            ("schemaVersion", .integer(1)),
             ("verdict", .string(isVerified ? "verified" : "failed")),
             ("envelope", .string(envelope)),
             ("predicateType", predicateType.map { .string($0) } ?? .null),

@@ -45,9 +45,25 @@ public enum AttestationVerifier {
         var verdict = AttestationVerdict(envelope: source)
         let envelope: DSSEEnvelope
         let keys: [PublicKey]
+        // JSON that is not shaped like a DSSE envelope (nor a bundle holding one) cannot be checked: exit 2, as for
+        // unreadable input, not a "not verified" verdict about an attestation that is not there. An envelope whose
+        // fields are damaged (a signature that is not base64) is an attestation that does not verify: a reason.
+        let envelopeValue = SigstoreBundle.isBundle(document) ? document["dsseEnvelope"] ?? .null : document
+        guard envelopeValue.objectValue != nil,
+            ["payloadType", "payload", "signatures"].allSatisfy({ envelopeValue[$0] != nil })
+        else {
+            throw StemmaError(
+                .malformedInput,
+                "'\(source)' is not a DSSE envelope or a Sigstore bundle (an object with payloadType, payload and "
+                    + "signatures)")
+        }
         do {
-            let envelopeValue = SigstoreBundle.isBundle(document) ? document["dsseEnvelope"] ?? .null : document
             envelope = try DSSEEnvelope(jsonValue: envelopeValue, source: source)
+        } catch {
+            verdict.reasons.append("\(error)")
+            return verdict
+        }
+        do {
             keys = try trusted.candidateKeys(bundle: document, source: source).get()
         } catch {
             verdict.reasons.append("\(error)")

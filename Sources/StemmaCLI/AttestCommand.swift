@@ -2,7 +2,7 @@ import ArgumentParser
 import StemmaAttestation
 import StemmaCore
 
-struct AttestCommand: ParsableCommand {
+struct AttestCommand: ParsableCommand, QuietCommand {
     static let configuration = CommandConfiguration(
         commandName: "attest",
         abstract: "Sign a BOM (or any JSON document) as the predicate of an in-toto Statement in a DSSE envelope.",
@@ -20,20 +20,23 @@ struct AttestCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The JSON document to attest (a CycloneDX or SPDX 3 BOM).")
+    @Argument(help: "The JSON document to attest (a CycloneDX or SPDX 3 BOM).", completion: .file())
     var file: String
 
-    @Option(name: .customLong("private-key"), help: "The PEM private key (ECDSA P-256/P-384/P-521 or Ed25519).")
+    @Option(
+        name: .customLong("private-key"), help: "The PEM private key (ECDSA P-256/P-384/P-521 or Ed25519).",
+        completion: .file())
     var privateKey: String
 
-    @Option(help: "A file to name as a subject, by its SHA-256 (repeatable).")
+    @Option(help: "A file to name as a subject, by its SHA-256 (repeatable).", completion: .file())
     var subject: [String] = []
 
     @Option(name: .customLong("predicate-type"), help: "The predicate type URI (default: detected from FILE).")
     var predicateType: String?
 
-    @Option(help: "Where to write the envelope (default: standard output).")
-    var output: String?
+    @OptionGroup var report: OutputOptions
+
+    var isQuiet: Bool { report.quiet }
 
     @Flag(help: "Write a Sigstore bundle v0.3 around the envelope.")
     var bundle = false
@@ -49,14 +52,14 @@ struct AttestCommand: ParsableCommand {
         request.bundle = bundle
         let attestation = try Attester.attest(request)
         let text = JSONWriter(indent: 2).string(attestation.output) + "\n"
-        if let output {
+        if let output = report.output {
             try AttestationOutput.write(Array(text.utf8), to: output)
-            Diagnostics.plain(
+            Diagnostics.note(
                 TerminalText.escaped(
                     "attested \(file) as \(attestation.statement.predicateType) "
                         + "(\(attestation.statement.subjects.count) subject(s), key \(attestation.keyid)) -> \(output)")
             )
-        } else {
+        } else if !report.quiet {
             FileOutput.standardOutput.write(text)
         }
     }

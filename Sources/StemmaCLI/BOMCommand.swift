@@ -5,7 +5,7 @@ import StemmaGraph
 import StemmaInventory
 import StemmaVerification
 
-struct BOMCommand: ParsableCommand {
+struct BOMCommand: ParsableCommand, QuietCommand {
     static let configuration = CommandConfiguration(
         commandName: "bom",
         abstract: "Write a CycloneDX ML-BOM or an SPDX 3.0.1 AI-BOM of a model bundle, a fleet or one agent.",
@@ -46,23 +46,33 @@ struct BOMCommand: ParsableCommand {
         case spdx
     }
 
-    @Argument(help: "A model bundle (folder, file or archive) to describe, its files hashed.")
+    @Argument(help: "A model bundle (folder, file or archive) to describe, its files hashed.", completion: .file())
     var bundle: String?
 
-    @Option(name: .customLong("inventory"), help: "A folder or file to read (repeatable).")
+    @Option(name: .customLong("inventory"), help: "A folder or file to read (repeatable).", completion: .file())
     var inventory: [String] = []
 
     @Option(help: "Describe only this agent and what it depends on (agent:NAME[@VERSION]).")
     var agent: String?
 
-    @Option(name: .customLong("advisories"), help: "OSV advisory files or folders (repeatable): adds vulnerabilities.")
+    @Option(
+        name: .customLong("advisories"), help: "OSV advisory files or folders (repeatable): adds vulnerabilities.",
+        completion: .file())
     var advisories: [String] = []
 
     @Option(help: "Output format: cyclonedx (default) or spdx (SPDX 3.0.1 JSON-LD).")
     var format: BOMFormat = .cyclonedx
 
-    @Option(name: .customLong("spec-version"), help: "CycloneDX version: 1.6 (default) or 1.7.")
-    var specVersion: String = "1.6"
+    /// The CycloneDX versions Stemma writes; any other value is refused, never replaced by a default.
+    enum SpecVersion: String, ExpressibleByArgument, CaseIterable {
+        case v1_6 = "1.6"
+        case v1_7 = "1.7"
+
+        var cycloneDX: CycloneDXVersion { self == .v1_7 ? .v1_7 : .v1_6 }
+    }
+
+    @Option(name: .customLong("spec-version"), help: "The CycloneDX version to write.")
+    var specVersion: SpecVersion = .v1_6
 
     @Option(name: .customLong("serial-number"), help: "A fixed urn:uuid: serial number (default: from content).")
     var serialNumber: String?
@@ -70,11 +80,12 @@ struct BOMCommand: ParsableCommand {
     @Option(help: "A fixed metadata.timestamp, YYYY-MM-DDTHH:MM:SSZ (default: newest input's modification time).")
     var timestamp: String?
 
-    @Option(help: "Where to write the BOM (default: standard output).")
-    var output: String?
-
     @Flag(name: .customLong("allow-empty"), help: "Write an empty BOM when nothing in the inventory is recognised.")
     var allowEmpty = false
+
+    @OptionGroup var report: OutputOptions
+
+    var isQuiet: Bool { report.quiet }
 
     func validate() throws {
         guard bundle != nil || !inventory.isEmpty else {
@@ -84,15 +95,12 @@ struct BOMCommand: ParsableCommand {
             throw ValidationError(
                 "a BUNDLE is described on its own: --inventory, --agent and --advisories need no BUNDLE")
         }
-        guard CycloneDXVersion(rawValue: specVersion) != nil else {
-            throw ValidationError("--spec-version must be 1.6 or 1.7")
-        }
     }
 
     func run() throws {
         var request = BOMRequest(inventory: inventory)
         request.advisories = advisories
-        request.specVersion = CycloneDXVersion(rawValue: specVersion) ?? .v1_6
+        request.specVersion = specVersion.cycloneDX
         request.serialNumber = serialNumber
         request.timestamp = timestamp
         request.allowEmpty = allowEmpty
@@ -117,9 +125,9 @@ struct BOMCommand: ParsableCommand {
         } else {
             document = try format == .spdx ? BOMGenerator.spdx(request) : BOMGenerator.cycloneDX(request)
         }
-        if let output {
+        if let output = report.output {
             try BOMOutput.write(document.bytes, to: output)
-        } else {
+        } else if !report.quiet {
             FileOutput.standardOutput.write(String(decoding: document.bytes, as: UTF8.self))
         }
         for warning in document.warnings.prefix(20) { Diagnostics.warning("\(warning)") }

@@ -25,9 +25,16 @@ enum Diagnostics {
         plain("stemma: \(style.red("error:")) \(text.terminalEscaped)")
     }
 
-    /// `stemma: warning: TEXT`, with `text` escaped.
+    /// `stemma: warning: TEXT`, with `text` escaped; nothing under `--quiet`.
     static func warning(_ text: String) {
+        guard !QuietMode.isOn else { return }
         plain("stemma: warning: \(text.terminalEscaped)")
+    }
+
+    /// A line that tells what was done (already escaped by the caller); nothing under `--quiet`.
+    static func note(_ text: String) {
+        guard !QuietMode.isOn else { return }
+        plain(text)
     }
 }
 
@@ -54,7 +61,9 @@ struct FileOutput {
 /// Whether colour and progress belong on a stream.
 enum Terminal {
     static var noColor: Bool { getenv("NO_COLOR").map { $0.pointee != 0 } ?? false }
-    static var colorOnStandardOutput: Bool { isatty(1) == 1 && !noColor }
-    static var colorOnStandardError: Bool { isatty(2) == 1 && !noColor }
-    static var progressOnStandardError: Bool { isatty(2) == 1 }
+    /// `TERM=dumb` (Emacs shells, some CI logs) shows escape codes as garbage: no colour and no progress line.
+    static var dumb: Bool { getenv("TERM").map { String(cString: $0) == "dumb" } ?? false }
+    static var colorOnStandardOutput: Bool { isatty(1) == 1 && !noColor && !dumb }
+    static var colorOnStandardError: Bool { isatty(2) == 1 && !noColor && !dumb }
+    static var progressOnStandardError: Bool { isatty(2) == 1 && !dumb && !QuietMode.isOn }
 }

@@ -3,7 +3,7 @@ import StemmaCore
 import StemmaGraph
 import StemmaInventory
 
-struct GraphCommand: ParsableCommand {
+struct GraphCommand: ParsableCommand, QuietCommand {
     static let configuration = CommandConfiguration(
         commandName: "graph",
         abstract: "Export the whole supply-chain graph read from an inventory.",
@@ -22,14 +22,18 @@ struct GraphCommand: ParsableCommand {
         case dot
     }
 
-    @Option(name: .customLong("inventory"), help: "A folder or file to read (repeatable).")
+    @Option(name: .customLong("inventory"), help: "A folder or file to read (repeatable).", completion: .file())
     var inventory: [String] = []
 
-    @Option(help: "Output: json (nodes, edges with evidence, warnings) or dot (Graphviz).")
+    @Option(help: "Output: json (schemas/graph.schema.json) or dot (Graphviz).")
     var format: GraphFormat = .json
 
     @Flag(name: .customLong("allow-empty"), help: "Write an empty graph when nothing in the inventory is recognised.")
     var allowEmpty = false
+
+    @OptionGroup var report: OutputOptions
+
+    var isQuiet: Bool { report.quiet }
 
     func validate() throws {
         guard !inventory.isEmpty else { throw ValidationError("give at least one --inventory folder or file") }
@@ -43,10 +47,8 @@ struct GraphCommand: ParsableCommand {
         line.stop()
         if !allowEmpty { try InventoryInputs.requireRecognised(result, paths: inventory) }
         switch format {
-        case .json:
-            FileOutput.standardOutput.write(
-                JSONWriter(indent: 2).string(result.graph.jsonValue(warnings: result.warnings)) + "\n")
-        case .dot: FileOutput.standardOutput.write(result.graph.dot() + "\n")
+        case .json: try report.write(JSONWriter(indent: 2).string(result.graph.jsonValue(warnings: result.warnings)))
+        case .dot: try report.write(result.graph.dot())
         }
         for warning in result.warnings.prefix(20) { Diagnostics.warning("\(warning)") }
     }

@@ -3,7 +3,7 @@ import StemmaCore
 import StemmaGraph
 import StemmaInventory
 
-struct ImpactCommand: ParsableCommand {
+struct ImpactCommand: ParsableCommand, QuietCommand {
     static let configuration = CommandConfiguration(
         commandName: "impact",
         abstract: "Which agents does a compromised component reach, and through what path?",
@@ -38,13 +38,17 @@ struct ImpactCommand: ParsableCommand {
     @Argument(help: "The compromised component: a purl, KIND:NAME[@VERSION] or sha256:HEX.")
     var query: String?
 
-    @Option(name: .customLong("inventory"), help: "A folder or file to read (repeatable).")
+    @Option(name: .customLong("inventory"), help: "A folder or file to read (repeatable).", completion: .file())
     var inventory: [String] = []
 
-    @Option(name: .customLong("advisories"), help: "OSV advisory files or folders (repeatable); flags every match.")
+    @Option(
+        name: .customLong("advisories"), help: "OSV advisory files or folders (repeatable); flags every match.",
+        completion: .file())
     var advisories: [String] = []
 
-    @Option(name: .customLong("revoked"), help: "A digest revocation list: lines of sha256:HEX [reason] (repeatable).")
+    @Option(
+        name: .customLong("revoked"), help: "A digest revocation list: lines of sha256:HEX [reason] (repeatable).",
+        completion: .file())
     var revoked: [String] = []
 
     @Option(name: .customLong("flag"), help: "Flag a component by hand (repeatable), like QUERY.")
@@ -95,15 +99,19 @@ struct ImpactCommand: ParsableCommand {
 
     /// What `impact` prints.
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json, dot
+        case text, json, sarif, dot
     }
 
     @Option(
         help: """
-            Output: text (a tree), json (schemas/impact-report.schema.json), or dot (Graphviz: only the answer, \
-            flagged and affected components and the paths between them).
+            Output: text (a tree), json (schemas/impact-report.schema.json), sarif (one result per affected agent), \
+            or dot (Graphviz: only the answer, flagged and affected components and the paths between them).
             """)
     var format: Format = .text
+
+    @OptionGroup var report: OutputOptions
+
+    var isQuiet: Bool { report.quiet }
 
     func validate() throws {
         guard !inventory.isEmpty else { throw ValidationError("give at least one --inventory folder or file") }
@@ -154,23 +162,29 @@ struct ImpactCommand: ParsableCommand {
             throw error
         }
         let result = outcome.result.filtered(to: kind.kinds)
+        // The gate looks at every affected agent, whatever --kind lists.
+        let failing = failOn.map { outcome.result.agents(atLeast: $0.threshold) } ?? []
+        let status: Int32 = failing.isEmpty ? 0 : 1
         switch format {
-        case .json:
-            FileOutput.standardOutput.write(JSONWriter(indent: 2).string(result.jsonValue()) + "\n")
+        case .json, .sarif:
+            try report.write(
+                JSONWriter(indent: 2).string(
+                    format == .json
+                        ? result.jsonValue()
+                        : SARIFLog.invoked(outcome.result.sarifValue(location: inventory[0]), exitCode: status)))
             // The text output prints its warnings; a JSON reader in CI may never look, so a query that matched
             // nothing (and the nearest refs) also goes to stderr.
             let unmatched = result.warnings.filter { $0.source == "query" }
             for warning in unmatched.prefix(20) { Diagnostics.warning("\(warning)") }
             if unmatched.count > 20 { Diagnostics.warning("\(unmatched.count - 20) more flags not in the inventory") }
         case .text:
-            FileOutput.standardOutput.write(result.text(style: TextStyle(color: Terminal.colorOnStandardOutput)) + "\n")
+            try report.write(result.text(style: TextStyle(color: report.colorReport)))
         case .dot:
             // The whole answer, whatever --kind lists: the paths go through components of every kind.
             let answer = ImpactSubgraph(graph: outcome.inventory.graph, result: outcome.result)
-            FileOutput.standardOutput.write(answer.dot() + "\n")
+            try report.write(answer.dot())
         }
-        // The gate looks at every affected agent, whatever --kind lists.
-        if let failOn, case let failing = outcome.result.agents(atLeast: failOn.threshold), !failing.isEmpty {
+        if let failOn, !failing.isEmpty {
             Diagnostics.warning(
                 "\(failing.count) affected agent\(failing.count == 1 ? "" : "s") at or above --fail-on \(failOn.rawValue); exit 1"
             )

@@ -37,12 +37,12 @@ struct PostureAttestCommand: ParsableCommand {
     var privateKey: String
 
     func validate() throws {
-        if posture.output == nil { throw ValidationError("give --output FILE for the attestation") }
+        if posture.report.output == nil { throw ValidationError("give --output FILE for the attestation") }
     }
 
     func run() throws {
         let (inventory, policy, jwks) = (posture.inventory, posture.policy, posture.jwks)
-        let output = posture.output ?? ""
+        let output = posture.report.output ?? ""
         let policies = try PosturePolicyLoader.load(path: policy)
         let keys = try jwks.map { path throws(StemmaError) in
             try JSONParser.parse(BoundedFile.read(path, maxBytes: 1 << 20), source: path)

@@ -3,7 +3,7 @@ import StemmaCore
 import StemmaGraph
 import StemmaPosture
 
-struct PostureCommand: ParsableCommand {
+struct PostureCommand: ParsableCommand, QuietCommand {
     static let configuration = CommandConfiguration(
         commandName: "posture",
         abstract: "Each agent's identity, effective permissions and tool chain, checked against posture policies.",
@@ -32,10 +32,12 @@ struct PostureCommand: ParsableCommand {
         subcommands: [PostureAttestCommand.self]
     )
 
-    @Option(help: "The inventory folder to read.")
+    @Option(help: "The inventory folder to read.", completion: .directory)
     var inventory: String
 
-    @Option(help: "A policy file (one agent_posture_policy, a YAML list, or several documents) or a folder of them.")
+    @Option(
+        help: "A policy file (one agent_posture_policy, a YAML list, or several documents) or a folder of them.",
+        completion: .file())
     var policy: String
 
     @Option(help: "Output: text for people, json (schemas/posture-report.schema.json), or sarif (SARIF 2.1.0).")
@@ -48,8 +50,9 @@ struct PostureCommand: ParsableCommand {
     @Flag(help: "Count unverified findings toward --fail-on too.")
     var strict = false
 
-    @Option(name: .shortAndLong, help: "Write the report to FILE instead of standard output.")
-    var output: String?
+    @OptionGroup var report: OutputOptions
+
+    var isQuiet: Bool { report.quiet }
 
     @Option(
         help:
@@ -93,27 +96,23 @@ struct PostureCommand: ParsableCommand {
         let keys = try jwks.map { path throws(StemmaError) in
             try JSONParser.parse(BoundedFile.read(path, maxBytes: 1 << 20), source: path)
         }
-        var report = try PostureAnalysis.run(
+        var posture = try PostureAnalysis.run(
             inventory: inventory, policies: policies, supplyChain: supplyChain, jwks: keys)
         if let traces {
-            try report.addTraces(path: traces, policies: policies, history: history)
+            try posture.addTraces(path: traces, policies: policies, history: history)
         } else if history != nil {
             throw StemmaError(.usage, "--history needs --traces")
         }
+        let code = posture.exitCode(failOn: failOn.flatMap { PostureSeverity(rawValue: $0.rawValue) }, strict: strict)
         let text: String
         switch format {
-        case .text: text = report.text()
-        case .json: text = JSONWriter(indent: 2).string(report.jsonValue())
-        case .sarif: text = JSONWriter(indent: 2).string(report.sarifValue())
+        case .text: text = posture.text()
+        case .json: text = JSONWriter(indent: 2).string(posture.jsonValue())
+        case .sarif: text = JSONWriter(indent: 2).string(SARIFLog.invoked(posture.sarifValue(), exitCode: Int32(code)))
         }
-        if let output {
-            try AtomicFile.write(Array((text + "\n").utf8), to: output)
-        } else {
-            FileOutput.standardOutput.write(text + "\n")
-        }
-        if format != .text { for warning in report.warnings { Diagnostics.warning(warning) } }
-        let code = report.exitCode(failOn: failOn.flatMap { PostureSeverity(rawValue: $0.rawValue) }, strict: strict)
-        if code != 0 { throw ExitCode(code) }
+        try report.write(text)
+        if format != .text { for warning in posture.warnings { Diagnostics.warning(warning) } }
+        if code != 0 { throw ExitCode(Int32(code)) }
     }
 }
 

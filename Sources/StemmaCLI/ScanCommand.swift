@@ -2,7 +2,7 @@ import ArgumentParser
 import StemmaCore
 import StemmaScan
 
-struct ScanCommand: ParsableCommand {
+struct ScanCommand: ParsableCommand, QuietCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
         abstract: "Find model files that run code when they are loaded (pickles, Keras Lambdas, TF file ops, …).",
@@ -29,7 +29,7 @@ struct ScanCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Files or folders to scan (folders recursively).")
+    @Argument(help: "Files or folders to scan (folders recursively).", completion: .file())
     var paths: [String] = []
 
     @Option(
@@ -39,6 +39,10 @@ struct ScanCommand: ParsableCommand {
 
     @Option(help: "Output: text for people, json (schemas/scan-report.schema.json), or sarif (SARIF 2.1.0).")
     var format: OutputFormat = .text
+
+    @OptionGroup var report: OutputOptions
+
+    var isQuiet: Bool { report.quiet }
 
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("give at least one file or folder to scan") }
@@ -50,13 +54,21 @@ struct ScanCommand: ParsableCommand {
     func run() throws {
         let started = MonotonicClock.seconds()
         let scanner = ModelScanner(extraAllowedGlobals: Set(allowGlobals))
-        let report = ScanReport(files: try scanner.scan(paths: paths), seconds: MonotonicClock.seconds() - started)
-        switch format {
-        case .text:
-            FileOutput.standardOutput.write(report.text(style: TextStyle(color: Terminal.colorOnStandardOutput)) + "\n")
-        case .json: FileOutput.standardOutput.write(JSONWriter(indent: 2).string(report.jsonValue()) + "\n")
-        case .sarif: FileOutput.standardOutput.write(JSONWriter(indent: 2).string(report.sarifValue()) + "\n")
+        let files = try scanner.scan(paths: paths)
+        // A folder with nothing in it is most often a mistyped or unmounted path: "every file safe" would be a
+        // pass for nothing scanned.
+        guard !files.isEmpty else {
+            throw StemmaError(
+                .usage, "no files to scan in \(paths.joined(separator: ", ")): give a file or a folder that holds one")
         }
-        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+        let result = ScanReport(files: files, seconds: MonotonicClock.seconds() - started)
+        let status = Int32(result.exitCode)
+        switch format {
+        case .text: try report.write(result.text(style: TextStyle(color: report.colorReport)))
+        case .json: try report.write(JSONWriter(indent: 2).string(result.jsonValue()))
+        case .sarif:
+            try report.write(JSONWriter(indent: 2).string(SARIFLog.invoked(result.sarifValue(), exitCode: status)))
+        }
+        if status != 0 { throw ExitCode(status) }
     }
 }

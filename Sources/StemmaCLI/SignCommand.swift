@@ -2,7 +2,7 @@ import ArgumentParser
 import StemmaCore
 import StemmaVerification
 
-struct SignCommand: ParsableCommand {
+struct SignCommand: ParsableCommand, QuietCommand {
     static let configuration = CommandConfiguration(
         commandName: "sign",
         abstract: "Sign a model folder, file or archive with an OMS v1.0 signature.",
@@ -20,22 +20,28 @@ struct SignCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The model: a folder, a single file, or an archive.")
+    @Argument(help: "The model: a folder, a single file, or an archive.", completion: .file())
     var path: String
 
-    @Option(name: .customLong("private-key"), help: "The PEM private key (ECDSA P-256, P-384 or P-521).")
+    @Option(
+        name: .customLong("private-key"), help: "The PEM private key (ECDSA P-256, P-384 or P-521).",
+        completion: .file())
     var privateKey: String
 
     @Option(
-        name: .customLong("signing-certificate"), help: "The signing (leaf) certificate, PEM, for certificate mode.")
+        name: .customLong("signing-certificate"), help: "The signing (leaf) certificate, PEM, for certificate mode.",
+        completion: .file())
     var signingCertificate: String?
 
     @Option(
         name: .customLong("certificate-chain"),
-        help: "Intermediate certificates to include after the leaf (repeatable).")
+        help: "Intermediate certificates to include after the leaf (repeatable).",
+        completion: .file())
     var certificateChain: [String] = []
 
-    @Option(help: "Where to write the signature. Default: PATH/model.sig for a folder, PATH.sig otherwise.")
+    @Option(
+        help: "Where to write the signature. Default: PATH/model.sig for a folder, PATH.sig otherwise.",
+        completion: .file())
     var signature: String?
 
     @Option(name: .customLong("shard-size"), help: "Hash files in shards of this many bytes (OMS method 'shards').")
@@ -49,12 +55,18 @@ struct SignCommand: ParsableCommand {
     @Flag(help: "Sign symbolic links inside the model by their targets' content.")
     var allowSymlinks = false
 
-    @Option(help: "Output: text or json.")
-    var format: OutputFormat = .text
+    @Flag(help: "Replace a signature that already exists (without it, sign refuses to overwrite one).")
+    var force = false
+
+    @Option(help: "Output: text or json (schemas/sign-result.schema.json).")
+    var format: TextOrJSON = .text
+
+    @OptionGroup var quietOption: QuietOption
+
+    var isQuiet: Bool { quietOption.quiet }
 
     func validate() throws {
         if let shardSize, shardSize == 0 { throw ValidationError("--shard-size must be at least 1") }
-        if format == .sarif { throw ValidationError("sign prints text or json") }
     }
 
     func run() throws {
@@ -65,6 +77,7 @@ struct SignCommand: ParsableCommand {
         request.shardSize = shardSize
         request.ignorePaths = ignorePaths
         request.allowSymlinks = allowSymlinks
+        request.overwrite = force
         let progress = HashProgress()
         let line = ProgressLine(progress: progress, label: "hashing \(path)")
         let result: SignResult
@@ -75,9 +88,11 @@ struct SignCommand: ParsableCommand {
             line.stop()
             throw error
         }
+        guard !isQuiet else { return }
         switch format {
         case .json:
             let value: JSONValue = .object([
+                ("schemaVersion", .integer(1)),
                 ("signature", .string(result.signaturePath)),
                 ("rootDigest", .string(result.rootDigest)),
                 ("method", .string(result.method)),
@@ -86,7 +101,7 @@ struct SignCommand: ParsableCommand {
                 ("bytesHashed", .integer(result.bytesHashed)),
             ])
             FileOutput.standardOutput.write(JSONWriter(indent: 2).string(value) + "\n")
-        case .text, .sarif:
+        case .text:
             FileOutput.standardOutput.write(
                 "signed \(result.fileCount) files (\(ByteCount.describe(result.bytesHashed)), \(result.method)) -> \(result.signaturePath.terminalEscaped)\n"
                     + "root digest sha256:\(result.rootDigest)\n")

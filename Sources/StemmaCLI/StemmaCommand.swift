@@ -17,13 +17,19 @@ struct StemmaCommand: ParsableCommand {
               stemma sign ./llama-ft --private-key release.pem --signature llama-ft.sig
               stemma scan ./downloads/model --format json
             """,
-        version: StemmaVersion.current,
+        version: VersionText.full,
         subcommands: [
             VerifyCommand.self, SignCommand.self, ImpactCommand.self, GraphCommand.self, AttestCommand.self,
             VerifyAttestationCommand.self, BOMCommand.self, ScanCommand.self, PostureCommand.self, ReportCommand.self,
             VerifyCardCommand.self, SignCardCommand.self,
         ]
     )
+}
+
+/// The formats of commands that print a result, not findings (`sign`, `verify-attestation`).
+enum TextOrJSON: String, ExpressibleByArgument, CaseIterable {
+    case text
+    case json
 }
 
 /// Output formats shared by commands that report.

@@ -7,7 +7,7 @@ import StemmaPosture
     import Glibc
 #endif
 
-struct VerifyAttestationCommand: ParsableCommand {
+struct VerifyAttestationCommand: ParsableCommand, QuietCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify-attestation",
         abstract: "Verify a DSSE-signed in-toto attestation (a bare envelope or a Sigstore bundle).",
@@ -34,39 +34,45 @@ struct VerifyAttestationCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The DSSE envelope or Sigstore bundle (JSON).")
+    @Argument(help: "The DSSE envelope or Sigstore bundle (JSON).", completion: .file())
     var envelope: String
 
     @Option(
-        name: .customLong("public-key"), help: "A trusted PEM public key (repeatable; any one that verifies is enough)."
-    )
+        name: .customLong("public-key"),
+        help: "A trusted PEM public key (repeatable; any one that verifies is enough).",
+        completion: .file())
     var publicKeys: [String] = []
 
     @Option(
-        name: .customLong("certificate-chain"), help: "Trusted root or intermediate CA certificates, PEM (repeatable).")
+        name: .customLong("certificate-chain"), help: "Trusted root or intermediate CA certificates, PEM (repeatable).",
+        completion: .file())
     var certificateChains: [String] = []
 
-    @Option(name: .customLong("trust-roots"), help: "A trust-roots folder with signers.json.")
+    @Option(name: .customLong("trust-roots"), help: "A trust-roots folder with signers.json.", completion: .directory)
     var trustRoots: String?
 
-    @Option(help: "A file whose SHA-256 must match a subject of the statement (repeatable).")
+    @Option(help: "A file whose SHA-256 must match a subject of the statement (repeatable).", completion: .file())
     var subject: [String] = []
 
     @Option(
         help: ArgumentHelp(
             "A caller policy (YAML, schemas/caller-posture-policy.schema.json) the attested posture must satisfy.",
-            valueName: "caller-policy.yaml"))
+            valueName: "caller-policy.yaml"),
+        completion: .file())
     var require: String?
 
-    @Option(help: "Output: text or json.")
-    var format: OutputFormat = .text
+    @Option(help: "Output: text or json (schemas/attestation-verdict.schema.json).")
+    var format: TextOrJSON = .text
+
+    @OptionGroup var report: OutputOptions
+
+    var isQuiet: Bool { report.quiet }
 
     func validate() throws {
         let sources = [!publicKeys.isEmpty, !certificateChains.isEmpty, trustRoots != nil].filter { $0 }.count
         guard sources == 1 else {
             throw ValidationError("give exactly one of --public-key, --certificate-chain or --trust-roots")
         }
-        if format == .sarif { throw ValidationError("verify-attestation prints text or json") }
     }
 
     func run() throws {
@@ -86,10 +92,8 @@ struct VerifyAttestationCommand: ParsableCommand {
             ).map { "requirement \($0)" }
         }
         switch format {
-        case .json: FileOutput.standardOutput.write(JSONWriter(indent: 2).string(verdict.jsonValue()) + "\n")
-        case .text, .sarif:
-            FileOutput.standardOutput.write(
-                verdict.text(style: TextStyle(color: Terminal.colorOnStandardOutput)) + "\n")
+        case .json: try report.write(JSONWriter(indent: 2).string(verdict.jsonValue()))
+        case .text: try report.write(verdict.text(style: TextStyle(color: report.colorReport)))
         }
         if !verdict.isVerified { throw ExitCode(1) }
     }

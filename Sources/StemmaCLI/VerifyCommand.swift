@@ -3,7 +3,7 @@ import StemmaCore
 import StemmaFormats
 import StemmaVerification
 
-struct VerifyCommand: ParsableCommand {
+struct VerifyCommand: ParsableCommand, QuietCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Verify a model folder, file or archive against its OMS signature.",
@@ -25,23 +25,29 @@ struct VerifyCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The model: a folder, a single file, or a .tar, .tar.gz, .tar.xz, .tar.zst or .zip archive.")
+    @Argument(
+        help: "The model: a folder, a single file, or a .tar, .tar.gz, .tar.xz, .tar.zst or .zip archive.",
+        completion: .file())
     var path: String
 
-    @Option(help: "The signature file. Default: PATH/model.sig, PATH.sig, or model.sig beside PATH.")
+    @Option(
+        help: "The signature file. Default: PATH/model.sig, PATH.sig, or model.sig beside PATH.", completion: .file())
     var signature: String?
 
     @Option(
-        name: .customLong("public-key"), help: "A trusted PEM public key (repeatable; any one that verifies is enough)."
-    )
+        name: .customLong("public-key"),
+        help: "A trusted PEM public key (repeatable; any one that verifies is enough).",
+        completion: .file())
     var publicKeys: [String] = []
 
     @Option(
-        name: .customLong("certificate-chain"), help: "Trusted root or intermediate CA certificates, PEM (repeatable).")
+        name: .customLong("certificate-chain"), help: "Trusted root or intermediate CA certificates, PEM (repeatable).",
+        completion: .file())
     var certificateChains: [String] = []
 
     @Option(
-        name: .customLong("trust-roots"), help: "A trust-roots folder with signers.json (see trust-roots/README.md).")
+        name: .customLong("trust-roots"), help: "A trust-roots folder with signers.json (see trust-roots/README.md).",
+        completion: .directory)
     var trustRoots: String?
 
     @Flag(help: "Pass files that the signature does not list (they are not hashed).")
@@ -60,6 +66,10 @@ struct VerifyCommand: ParsableCommand {
 
     @Option(help: "Output: text for people, json (schemas/verify-report.schema.json), or sarif (SARIF 2.1.0).")
     var format: OutputFormat = .text
+
+    @OptionGroup var report: OutputOptions
+
+    var isQuiet: Bool { report.quiet }
 
     func validate() throws {
         let sources = [!publicKeys.isEmpty, !certificateChains.isEmpty, trustRoots != nil].filter { $0 }.count
@@ -84,20 +94,21 @@ struct VerifyCommand: ParsableCommand {
         request.allowedGlobals = Set(allowGlobals)
         let progress = HashProgress()
         let line = ProgressLine(progress: progress, label: "hashing \(path)")
-        let report: VerifyReport
+        let verdict: VerifyReport
         do {
-            report = try ModelVerifier.verify(request, progress: progress)
+            verdict = try ModelVerifier.verify(request, progress: progress)
             line.stop()
         } catch {
             line.stop()
             throw error
         }
+        let status: Int32 = verdict.verdict == .verified ? 0 : 1
         switch format {
-        case .text:
-            FileOutput.standardOutput.write(report.text(style: TextStyle(color: Terminal.colorOnStandardOutput)) + "\n")
-        case .json: FileOutput.standardOutput.write(JSONWriter(indent: 2).string(report.jsonValue()) + "\n")
-        case .sarif: FileOutput.standardOutput.write(JSONWriter(indent: 2).string(report.sarifValue()) + "\n")
+        case .text: try report.write(verdict.text(style: TextStyle(color: report.colorReport)))
+        case .json: try report.write(JSONWriter(indent: 2).string(verdict.jsonValue()))
+        case .sarif:
+            try report.write(JSONWriter(indent: 2).string(SARIFLog.invoked(verdict.sarifValue(), exitCode: status)))
         }
-        if report.verdict != .verified { throw ExitCode(1) }
+        if status != 0 { throw ExitCode(status) }
     }
 }

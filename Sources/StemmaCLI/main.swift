@@ -9,6 +9,7 @@ import StemmaCore
 // would use 64 for usage errors, so errors are mapped here.
 do {
     var command = try StemmaCommand.parseAsRoot()
+    QuietMode.set((command as? any QuietCommand)?.isQuiet ?? false)
     try command.run()
 } catch let error as StemmaError {
     Diagnostics.error(error.description)
@@ -20,6 +21,6 @@ do {
     if status == .success {
         StemmaCommand.exit(withError: error)  // --help, --version
     }
-    Diagnostics.lines(StemmaCommand.fullMessage(for: error))
+    Diagnostics.lines(UsageHints.message(for: error, arguments: Array(CommandLine.arguments.dropFirst())))
     exit(2)
 }

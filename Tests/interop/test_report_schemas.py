@@ -12,6 +12,9 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 REPORT_SCHEMA = json.loads((ROOT / "schemas" / "verify-report.schema.json").read_text())
 POLICY_SCHEMA = json.loads((ROOT / "schemas" / "trust-policy.schema.json").read_text())
 IMPACT_SCHEMA = json.loads((ROOT / "schemas" / "impact-report.schema.json").read_text())
+GRAPH_SCHEMA = json.loads((ROOT / "schemas" / "graph.schema.json").read_text())
+SIGN_SCHEMA = json.loads((ROOT / "schemas" / "sign-result.schema.json").read_text())
+ATTESTATION_SCHEMA = json.loads((ROOT / "schemas" / "attestation-verdict.schema.json").read_text())
 FLEET = ROOT / "examples" / "fleet"
 
 
@@ -88,3 +91,44 @@ def test_impact_reports_match_the_schema(query):
     assert kinds == sorted(kinds, key=lambda kind: kind != "agent")
     if query[0].startswith("pkg:huggingface/meta-llama") and "--kind" not in query:
         assert report["affectedAgents"] == 22 and "model" in kinds
+
+
+def test_graph_matches_the_schema():
+    res = support.stemma("graph", "--inventory", FLEET, "--format", "json")
+    assert res.rc == 0, res.stderr
+    graph = json.loads(res.stdout)
+    assert graph["nodes"] and graph["edges"]
+    _validate(graph, GRAPH_SCHEMA)
+
+
+@pytest.mark.parametrize("shards", [False, True])
+def test_sign_result_matches_the_schema(tmp_path, key, shards):
+    model = support.make_model(tmp_path / "m")
+    args = ["--shard-size", "1000"] if shards else []
+    res = support.stemma("sign", model, "--private-key", key.private, *args, "--format", "json")
+    assert res.rc == 0, res.stderr
+    result = json.loads(res.stdout)
+    _validate(result, SIGN_SCHEMA)
+    # A second sign without --force refuses, and prints no result.
+    again = support.stemma("sign", model, "--private-key", key.private, "--format", "json")
+    assert again.rc == 2 and again.stdout == "" and "--force" in again.stderr
+
+
+def test_attestation_verdicts_match_the_schema(tmp_path, key):
+    document = tmp_path / "doc.json"
+    document.write_text('{"name": "doc"}')
+    envelope = tmp_path / "doc.intoto.json"
+    res = support.stemma("attest", document, "--private-key", key.private, "--predicate-type",
+                         "https://example.com/doc", "-o", envelope)
+    assert res.rc == 0, res.stderr
+    verified = support.stemma("verify-attestation", envelope, "--public-key", key.public, "--format", "json")
+    assert verified.rc == 0, verified.stderr
+    _validate(json.loads(verified.stdout), ATTESTATION_SCHEMA)
+    subject = tmp_path / "artifact.bin"
+    subject.write_bytes(b"not named by the statement")
+    failed = support.stemma("verify-attestation", envelope, "--public-key", key.public, "--subject", subject,
+                            "--format", "json")
+    assert failed.rc == 1
+    verdict = json.loads(failed.stdout)
+    assert verdict["verdict"] == "failed" and verdict["reasons"]
+    _validate(verdict, ATTESTATION_SCHEMA)

@@ -5,61 +5,42 @@ extension PostureReport {
     /// from traces: its trace file, with the trace and span ids as properties).
     public func sarifValue() -> JSONValue {
         var seen = Set<String>()
-        var rules: [JSONValue] = []
-        var results: [JSONValue] = []
+        var rules: [SARIFLog.Rule] = []
+        var results: [SARIFLog.Result] = []
         let subjects: [(id: String, findings: [PostureFinding], fallback: SourceLocation?)] =
             agents.map { ($0.agent.id, $0.findings, $0.agent.sources.first.map { SourceLocation(path: $0.path) }) }
             + runs.map { ($0.run.agent, $0.findings, SourceLocation(path: $0.run.file)) }
         for result in subjects {
             for finding in result.findings {
-                if seen.insert(finding.rule.id).inserted {
-                    rules.append(
-                        .object([
-                            ("id", .string(finding.rule.id)),
-                            ("shortDescription", .object([("text", .string(finding.rule.summary))])),
-                            (
-                                "properties",
-                                .object([
-                                    ("dimension", .string(finding.rule.dimension)),
-                                    ("severity", .string(finding.rule.severity.rawValue)),
-                                    ("tags", .array(finding.rule.refs.map(JSONValue.string))),
-                                ])
-                            ),
-                        ]))
-                }
-                let place = finding.evidence.first?.location ?? result.fallback
-                var physical: [(String, JSONValue)] = [
-                    ("artifactLocation", .object([("uri", .string(place?.path ?? "."))]))
-                ]
-                if let line = place?.line { physical.append(("region", .object([("startLine", .integer(line))]))) }
                 let level =
                     finding.status == .unverified ? "note" : finding.rule.severity >= .high ? "error" : "warning"
-                results.append(
-                    .object([
-                        ("ruleId", .string(finding.rule.id)),
-                        ("level", .string(level)),
-                        ("message", .object([("text", .string("\(result.id): \(finding.message)"))])),
-                        ("locations", .array([.object([("physicalLocation", .object(physical))])])),
-                        (
-                            "properties",
-                            .object(
-                                [("agent", .string(result.id)), ("status", .string(finding.status.rawValue))]
-                                    + (finding.evidence.first?.traceID.map { [("traceId", .string($0))] } ?? [])
-                                    + (finding.evidence.first?.spanID.map { [("spanId", .string($0))] } ?? []))
-                        ),
-                    ]))
+                if seen.insert(finding.rule.id).inserted {
+                    var rule = SARIFLog.Rule(
+                        id: finding.rule.id, summary: finding.rule.summary,
+                        fullDescription:
+                            "\(finding.rule.summary) Posture dimension \(finding.rule.dimension), severity "
+                            + "\(finding.rule.severity.rawValue); a check the inputs cannot decide is a note "
+                            + "(unverified), never a pass.",
+                        level: finding.rule.severity >= .high ? "error" : "warning",
+                        helpUri: SARIFLog.helpUri(forRule: finding.rule.id))
+                    rule.properties = [
+                        ("dimension", .string(finding.rule.dimension)),
+                        ("severity", .string(finding.rule.severity.rawValue)),
+                        ("tags", .array(finding.rule.refs.map(JSONValue.string))),
+                    ]
+                    rules.append(rule)
+                }
+                let place = finding.evidence.first?.location ?? result.fallback
+                var entry = SARIFLog.Result(
+                    ruleId: finding.rule.id, level: level, message: "\(result.id): \(finding.message)",
+                    path: place?.path ?? ".", line: place?.line)
+                entry.properties =
+                    [("agent", .string(result.id)), ("status", .string(finding.status.rawValue))]
+                    + (finding.evidence.first?.traceID.map { [("traceId", .string($0))] } ?? [])
+                    + (finding.evidence.first?.spanID.map { [("spanId", .string($0))] } ?? [])
+                results.append(entry)
             }
         }
-        let driver: JSONValue = .object([
-            ("name", .string("stemma")),
-            ("version", .string(StemmaVersion.current)),
-            ("informationUri", .string("https://github.com/stemma-dev/stemma")),
-            ("rules", .array(rules)),
-        ])
-        return .object([
-            ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")),
-            ("version", .string("2.1.0")),
-            ("runs", .array([.object([("tool", .object([("driver", driver)])), ("results", .array(results))])])),
-        ])
+        return SARIFLog.make(rules: rules, results: results)
     }
 }

@@ -80,13 +80,16 @@ extension ScanReport {
     /// of the message (`archive/data.pkl: …`), since a SARIF artifact URI names a file, not a path inside one.
     public func sarifValue() -> JSONValue {
         var findings: [Finding] = []
+        var offsets: [Int?] = []
         for file in files {
             for finding in file.findings {
                 let member = finding.evidence.member.joined(separator: "!")
                 let message = member.isEmpty ? finding.message : "\(member): \(finding.message)"
                 findings.append(Finding(finding.code, message, path: file.path, severity: finding.severity))
+                // An offset inside an archive member is not an offset in the file the URI names.
+                offsets.append(member.isEmpty ? finding.evidence.offset : nil)
             }
         }
-        return SARIFLog.make(findings: findings) { $0.path ?? "" }
+        return SARIFLog.make(findings: findings, byteOffsets: offsets) { $0.path ?? "" }
     }
 }

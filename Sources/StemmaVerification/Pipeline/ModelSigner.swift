@@ -18,6 +18,11 @@ public enum ModelSigner {
         let started = MonotonicClock.seconds()
         let location = try ModelLocation.classify(request.model)
         let signaturePath = request.signature ?? defaultOutput(for: location)
+        var existing = stat()
+        if !request.overwrite && lstat(signaturePath, &existing) == 0 {
+            throw StemmaError(
+                .usage, "'\(signaturePath)' already exists: give --force to replace it, or --signature another path")
+        }
         let privateKey = try PrivateKey(
             pem: try BoundedFile.read(request.privateKey, maxBytes: 1 << 20), source: request.privateKey)
         guard privateKey.type.isAllowedForModelSigning else {

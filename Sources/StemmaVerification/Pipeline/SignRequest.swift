@@ -18,6 +18,9 @@ public struct SignRequest: Sendable {
     public var ignorePaths: [String] = []
     /// Hash symbolic links inside the model through the link.
     public var allowSymlinks = false
+    /// Replace a signature that already exists at the output path; without it, signing refuses (exit 2) before
+    /// hashing, so a second `sign` cannot silently replace a release signature.
+    public var overwrite = false
     /// Bounds for reading archives.
     public var archiveLimits = ArchiveLimits.standard
 

@@ -57,14 +57,15 @@ struct SignatureCheck {
         var findings: [Finding] = []
         var trusted: [(identity: SignerIdentity, signer: TrustedSigner)] = []
         for signer in keyed {
-            for key in signer.publicKeys where isClaimedKey(key) {
-                guard key.type.isAllowedForModelSigning else {
-                    findings.append(
-                        Finding(
-                            .unsupportedKey,
-                            "the key of \(signer.name) is \(key.type); OMS allows ECDSA P-256, P-384 and P-521"))
-                    continue
-                }
+            // A trusted key OMS does not allow (RSA, Ed25519) can never verify a model: say so, in the words
+            // `stemma sign` uses, whether or not the signature's key hint names it.
+            for key in signer.publicKeys where !key.type.isAllowedForModelSigning {
+                findings.append(
+                    Finding(
+                        .unsupportedKey,
+                        "'\(signer.name)' is a \(key.type) key; OMS signatures need ECDSA P-256, P-384 or P-521"))
+            }
+            for key in signer.publicKeys where isClaimedKey(key) && key.type.isAllowedForModelSigning {
                 if key.isValidSignature(bundle.signature, over: pae) {
                     let identity = SignerIdentity(
                         method: "public-key", name: signer.name, keyFingerprint: key.modelSigningHint())
