@@ -91,7 +91,7 @@ prep() {
   "$@" || { echo "demo: setup command failed: $*" >&2; exit 2; }
 }
 
-printf '%sStemma demo%s %s(%s)%s\n' "$B" "$N" "$DIM" "$("$STEMMA" --version 2>/dev/null || echo "$STEMMA")" "$N"
+printf '%sStemma demo%s %s(%s)%s\n' "$B" "$N" "$DIM" "$("$STEMMA" --version 2>/dev/null | head -1 || echo "$STEMMA")" "$N"
 printf 'Example bundles signed with OpenSSF model_signing; trust roots in trust-roots/demo (DEMO ONLY).\n'
 rm -rf "$DEMO"
 mkdir -p "$DEMO"
@@ -215,6 +215,39 @@ printf '   The fleet ranked (riskiest first, with why):\n'
 sed -n '3,10p' "$DEMO/posture.txt" | sed 's/^/     /'
 printf '   One agent'"'"'s grants, each traced to its file and line:\n'
 awk '/^== compliance-report-agent /{on=1} on && /^$/{exit} on' "$DEMO/posture.txt" | head -40 | sed 's/^/     /'
+
+# ---------------------------------------------------------------------------------------------------------
+step "Runtime posture: what an agent actually did, from its OpenTelemetry trace, against the seed policy" \
+  "OTLP/JSON as the SDK exports it; a run is judged for tool calls, sub-agents, approvals and the span tree"
+expect 0 "$STEMMA" posture --inventory examples/posture/fleet --policy examples/posture/policies/seed.yaml \
+  --traces examples/posture/traces/compliance-report.otlp.json -o "$DEMO/posture-run.txt"
+awk '/^-- run /{on=1} on' "$DEMO/posture-run.txt" | head -12 | sed 's/^/     /'
+
+step "A run that spikes against the agent's own baseline (its last 30 runs, from --history)" \
+  "Flagged when x > 10 x max(mean, 1): 24 tool calls against a mean of 2; the new run is appended to the history"
+prep cp examples/posture/traces/runs.jsonl "$DEMO/runs.jsonl"
+expect 0 "$STEMMA" posture --inventory examples/posture/fleet --policy examples/posture/policies/seed.yaml \
+  --traces examples/posture/traces/spike.otlp.jsonl --history "$DEMO/runs.jsonl" -o "$DEMO/posture-spike.txt"
+grep 'AP-EXEC-4' "$DEMO/posture-spike.txt" | sed 's/^/     /'
+printf '     history: %s runs\n' "$(wc -l < "$DEMO/runs.jsonl" | tr -d ' ')"
+
+step "Agent A checks agent B before calling it: B's signed card and B's signed posture, against A's policy" \
+  "B signs its A2A card and attests its evaluated posture (keys in examples/posture/partner/keys: DEMO ONLY);" \
+  "A refuses: B's attested posture grants a shell and a write without approval (exit 1 names each requirement)"
+PARTNER=examples/posture/partner
+prep mkdir -p "$DEMO/partner/billing/.well-known"
+prep cp "$PARTNER/billing/stemma.yaml" "$DEMO/partner/billing/stemma.yaml"
+prep "$STEMMA" sign-card "$PARTNER/agent-card.unsigned.json" --private-key "$PARTNER/keys/card.pem" \
+  --kid billing-card-2026 --jku https://partner.example/.well-known/jwks.json \
+  --output "$DEMO/partner/billing/.well-known/agent-card.json"
+expect 0 "$STEMMA" verify-card "$DEMO/partner/billing/.well-known/agent-card.json" \
+  --jwks "$PARTNER/keys/billing.jwks.json"
+prep "$STEMMA" posture attest --agent billing --inventory "$DEMO/partner" --policy "$PARTNER/policy.yaml" \
+  --jwks "$PARTNER/keys/billing.jwks.json" --private-key "$PARTNER/keys/posture.pem" \
+  --output "$DEMO/billing-posture.intoto.json"
+expect 1 "$STEMMA" verify-attestation "$DEMO/billing-posture.intoto.json" \
+  --public-key "$PARTNER/keys/posture.pub.pem" --subject "$DEMO/partner/billing/.well-known/agent-card.json" \
+  --require examples/posture/caller-policy.yaml
 
 # ---------------------------------------------------------------------------------------------------------
 printf '\n'
