@@ -62,6 +62,27 @@ def build(c):
           "joblib dump whose 'S1' array bytes are an os.system call and whose dtype state says elsize 0: joblib "
           "reads no array bytes and runs them as opcodes; a reader that skips by the type string never sees them",
           "os.system")
+    c.add("pickle/joblib/wrapper_state_from_memo.joblib", memo_state_attack(c), "malformed",
+          "joblib wrapper whose BUILD state is fetched from the memo: joblib reads the 64 array bytes after BUILD, "
+          "whose BINBYTES (for a reader that parses them) swallows the os.system call joblib runs next (found by a "
+          "red-team pass; rule 5)", accept=["dangerous"])
+
+
+def memo_state_attack(c):
+    """A NumpyArrayWrapper state dict built first, stored with BINPUT and fetched with BINGET right before BUILD,
+    so it is not built in place above the wrapper; then 64 uint8 array bytes that start a BINBYTES covering the
+    payload, which joblib (having read the 64 bytes) unpickles."""
+    def u(value):
+        raw = value.encode()
+        return b"X" + struct.pack("<I", len(raw)) + raw
+    count = 64
+    body = proto(2) + b"}(" + u("subclass") + b"cnumpy\nndarray\n" + u("shape") + b"J" + struct.pack("<i", count)
+    body += b"\x85" + u("order") + u("C") + u("dtype") + b"cnumpy\ndtype\n" + u("u1") + b"\x89\x88\x87R"
+    body += b"(K\x03" + u("|") + b"NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tb" + u("allow_mmap") + b"\x89"
+    body += b"u" + b"q\x00" + b"0" + b"cjoblib.numpy_pickle\nNumpyArrayWrapper\n)\x81" + b"h\x00" + b"b"
+    payload = b"0" + b"cposix\nsystem\n(" + text(CMD, 2) + b"tR."
+    array = b"B" + struct.pack("<I", (count - 5) + len(payload)) + bytes(count - 5)
+    return c.pickle("joblib wrapper state from the memo", body + array + payload + b"0.")
 
 
 def dtype_itemsize_attack(c):

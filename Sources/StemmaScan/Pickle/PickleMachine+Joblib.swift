@@ -81,11 +81,26 @@ extension PickleMachine {
         let state = joblibState
         joblibState = [:]
         joblibArrayOffset = reader.position
-        guard trustsDTypes, let layout = JoblibArrayLayout(state: state) else { return }
+        // joblib reads the array's bytes right here, whatever the VM knows of them. When the pickle does not fix
+        // their size (a state the VM did not see built in place, such as one fetched from the memo; a dtype state
+        // that changes the item size or adds objects), the bytes are parsed as what follows (what a reader that
+        // takes fewer bytes would unpickle, findings included), and the file is at least malformed: joblib may
+        // unpickle other bytes than the ones scanned (rule 5: never safe).
+        guard let layout = JoblibArrayLayout(state: state) else {
+            unsizedArray("a joblib array wrapper's state is not built in place, so the array's size is unknown")
+            return
+        }
+        guard trustsDTypes else {
+            unsizedArray("a dtype state makes joblib read an array whose layout the type string does not give")
+            return
+        }
         if layout.padded && !layout.holdsObjects { try reader.skip(Int(reader.byte())) }
-        // A resized item: joblib reads a number of bytes the type string does not give; the bytes are parsed
-        // as what follows instead (they are opcodes to joblib when it reads fewer).
-        guard trustsSizes || layout.holdsObjects else { return }
+        guard trustsSizes || layout.holdsObjects else {
+            unsizedArray(
+                "a dtype state gives an item size other than its type string's, so joblib reads another number of "
+                    + "array bytes than the pickle fixes")
+            return
+        }
         let start = reader.position
         if layout.holdsObjects {
             guard depth < limits.maxNestedPickleDepth else {
@@ -104,6 +119,14 @@ extension PickleMachine {
             try sniffArrayData(at: start, count: layout.byteCount)
         }
         joblibArrayOffset = nil
+    }
+
+    /// Array bytes whose size the pickle does not fix: a malformed finding, and the bytes parsed as what follows.
+    private mutating func unsizedArray(_ reason: String) {
+        add(
+            .scanMalformed, .malformed,
+            "\(reason); the bytes after offset \(reader.position) are parsed as pickle opcodes, but joblib may "
+                + "read them as array data and unpickle what follows", opcode: .build)
     }
 
     /// Raw array bytes that look like a pickle are scanned anyway, in case numpy sizes the array differently.
