@@ -133,6 +133,7 @@ private struct KerasConfigWalker {
                     + "(CVE-2025-8747 / CVE-2025-9906).", path: path, detail: "\(module).\(name)")
         }
         if className == "Lambda" { inspectLambda(object, path: path) }
+        inspectFileLoadingLayer(object, className: className, path: path)
         if let registered = object["registered_name"]?.stringValue, isCustom(registered) {
             add(
                 .scanKerasCustomObject, .suspicious,
@@ -148,9 +149,16 @@ private struct KerasConfigWalker {
         // Keras 3 writes `{"class_name": "__lambda__", …}`; tf.keras 2 writes a (code, defaults, closure) list,
         // or the same as `{"class_name": "__tuple__", "items": […]}` in SavedModel metadata.
         let functionClass = function?["class_name"]?.stringValue
+        // `output_shape` and `mask` are deserialised the same way as `function` (Keras 3's Lambda.from_config,
+        // tf.keras 2's `output_shape_type`/`mask_type == "lambda"`), so bytecode in either runs too; a plain list
+        // there is a shape, not code.
+        let otherBytecode = ["output_shape", "mask"].contains { key in
+            let member = config?[key]?["class_name"]?.stringValue
+            return member == "__lambda__" || member == "__tuple__" || config?["\(key)_type"]?.stringValue == "lambda"
+        }
         let bytecode =
             functionClass == "__lambda__" || functionClass == "__tuple__" || function?.arrayValue != nil
-            || config?["function_type"]?.stringValue == "lambda"
+            || config?["function_type"]?.stringValue == "lambda" || otherBytecode
         if bytecode {
             let when =
                 legacyH5 ? "whenever it is loaded (Keras ignores safe_mode here)" : "with safe_mode=False or Keras < 3"
@@ -168,6 +176,28 @@ private struct KerasConfigWalker {
                 .scanKerasLambda, .suspicious,
                 "The Keras Lambda layer\(name) calls a named function; review what it refers to.", path: path,
                 detail: "Lambda\(name)")
+        }
+    }
+
+    /// Layers that read files named in the config when they are built: `TFSMLayer` loads a whole SavedModel (its
+    /// ops run; Keras blocks it in safe_mode only since 3.12), and the lookup and vectorisation layers read a
+    /// `vocabulary` given as a path (any local file ends up inside the model).
+    private mutating func inspectFileLoadingLayer(_ layer: JSONValue, className: String?, path: String) {
+        guard let className else { return }
+        let config = layer["config"]
+        if className == "TFSMLayer" {
+            let target = config?["filepath"]?.stringValue ?? "?"
+            add(
+                .scanKerasUnsafeFunction, .dangerous,
+                "A Keras TFSMLayer loads the SavedModel at '\(target)' on load, and runs its graph.", path: path,
+                detail: "TFSMLayer: \(target)")
+        } else if ["StringLookup", "IntegerLookup", "TextVectorization"].contains(className),
+            let vocabulary = config?["vocabulary"]?.stringValue
+        {
+            add(
+                .scanKerasUnsafeFunction, .suspicious,
+                "A Keras \(className) reads its vocabulary from the file '\(vocabulary)' on load.", path: path,
+                detail: "\(className).vocabulary: \(vocabulary)")
         }
     }
 
