@@ -5,7 +5,7 @@ import StemmaInventory
 import StemmaPosture
 import StemmaReport
 
-struct ReportCommand: ParsableCommand {
+struct ReportCommand: ParsableCommand, QuietCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write one self-contained HTML page about a fleet: agents, owners, what a flag reaches, posture.",
@@ -24,6 +24,8 @@ struct ReportCommand: ParsableCommand {
             Examples:
               stemma report --inventory fleet/ --advisories osv/ -o report.html
               stemma report --inventory fleet/ --flag pkg:huggingface/meta-llama/Llama-3.1-8B --policy policies/ -o report.html
+              stemma verify ./llama-ft --public-key release.pub.pem --format json -o verify.json
+              stemma report --inventory fleet/ --verify-report verify.json -o report.html
             """
     )
 
@@ -52,8 +54,15 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Graph layout: auto (Graphviz dot when installed, else built in), graphviz, or builtin.")
     var layout: Layout = .auto
 
-    @Option(name: .shortAndLong, help: "The HTML file to write (standard output when not given).")
-    var output: String?
+    @Option(
+        name: .customLong("verify-report"),
+        help: "A `stemma verify --format json` report whose bundle verdict the page shows (repeatable).",
+        completion: .file())
+    var verifyReports: [String] = []
+
+    @OptionGroup var report: OutputOptions
+
+    var isQuiet: Bool { report.quiet }
 
     func validate() throws {
         guard !inventory.isEmpty else { throw ValidationError("give at least one --inventory folder or file") }
@@ -102,15 +111,14 @@ struct ReportCommand: ParsableCommand {
             }
         }
 
-        var report = FleetReport(
+        var page = FleetReport(
             inventoryPaths: inventory, graph: outcome.inventory.graph, impact: outcome.result, posture: posture)
-        report.engine = AnswerDrawing.Engine(rawValue: layout.rawValue) ?? .auto
-        let page = report.html()
-        if let output {
-            try AtomicFile.write(Array(page.utf8), to: output)
-        } else {
-            FileOutput.standardOutput.write(page)
+        page.engine = AnswerDrawing.Engine(rawValue: layout.rawValue) ?? .auto
+        for path in verifyReports {
+            let json = try JSONParser.parse(try BoundedFile.read(path, maxBytes: 64 << 20), source: path)
+            page.bundles.append(try BundleVerdict(json: json, source: path))
         }
+        try report.write(page.html())
         for warning in outcome.result.warnings.filter({ $0.source == "query" }).prefix(20) {
             Diagnostics.warning("\(warning)")
         }

@@ -21,6 +21,8 @@ public struct FleetReport: Sendable {
     public var engine: AnswerDrawing.Engine = .auto
     /// The largest number of agents a flagged component lists with their paths; the rest are counted.
     public var maxPathsPerFlag = 200
+    /// Verified bundles to show (`stemma verify --format json` reports given with `--verify-report`).
+    public var bundles: [BundleVerdict] = []
 
     public init(inventoryPaths: [String], graph: Graph, impact: ImpactResult, posture: PostureReport?) {
         self.inventoryPaths = inventoryPaths
@@ -87,11 +89,7 @@ public struct FleetReport: Sendable {
         page += fleetSection(agents, hitAnchor: hitAnchor)
         page += flaggedSection(flags, affectedAgents: affectedAgents, anchors: anchors, hitAnchor: hitAnchor)
         if let posture { page += postureSection(posture) }
-        page += [
-            "<section id=\"verification\"><h2>Verification</h2>",
-            "<p class=\"note\">Bundle verdicts are not part of this report yet: <code>stemma verify</code> gives them; "
-                + "a later version of the report will show a verified bundle's verdict here.</p></section>",
-        ]
+        page += verificationSection()
         page += warningsSection()
         page += ["</main>", "</body>", "</html>"]
         return page.joined(separator: "\n") + "\n"

@@ -113,6 +113,49 @@ import Testing
         #expect(without.contains("cx-compliance-report-writer"))
     }
 
+    @Test func aVerifiedAndATamperedBundleShowTheirVerdicts() throws {
+        let folder = try TemporaryFolder()
+        let good = folder.url("good.json")
+        let verified = try Command.run(
+            stemma,
+            [
+                "verify", "examples/bundles/sentiment-ft", "--trust-roots", "trust-roots/demo", "--format", "json",
+                "-o", good,
+            ],
+            in: repository)
+        #expect(verified.status == 0, "\(verified.standardError)")
+        // A tampered copy: one more byte in the weights, so verify fails with a digest finding.
+        _ = try Command.succeed("cp", ["-r", "examples/bundles/sentiment-ft", folder.url("tampered")], in: repository)
+        let weights = folder.url("tampered/model.safetensors")
+        if FileManager.default.fileExists(atPath: weights) {
+            let handle = try #require(FileHandle(forWritingAtPath: weights))
+            handle.seekToEndOfFile()
+            handle.write(Data([0]))
+            handle.closeFile()
+        } else {
+            try folder.write("tampered/extra.bin", [1, 2, 3])
+        }
+        let bad = folder.url("bad.json")
+        let failed = try Command.run(
+            stemma,
+            [
+                "verify", folder.url("tampered"), "--signature", "examples/bundles/sentiment-ft/model.sig",
+                "--trust-roots", "trust-roots/demo", "--format", "json", "-o", bad,
+            ], in: repository)
+        #expect(failed.status == 1, "\(failed.standardError)")
+        let page = try report(
+            ["--inventory", "examples/fleet", "--verify-report", good, "--verify-report", bad], in: folder)
+        let dom = try dumpDOM(page)
+        #expect(dom.contains("VERIFIED") && dom.contains("FAILED"))
+        #expect(dom.contains("examples/bundles/sentiment-ft"))
+        #expect(dom.contains("integrity."), "the failed bundle's findings are listed")
+        // A file that is not a verify report is refused, naming it.
+        let refused = try Command.run(
+            stemma, ["report", "--inventory", "examples/fleet", "--verify-report", "README.md", "-o", folder.url("x")],
+            in: repository)
+        #expect(refused.status == 2 && refused.standardError.contains("README.md"))
+    }
+
     @Test func hostileNamesAreTextNotMarkup() throws {
         let folder = try TemporaryFolder()
         try folder.write(
