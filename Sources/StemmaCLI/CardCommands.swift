@@ -10,7 +10,7 @@ func readCardJSON(_ path: String) throws(StemmaError) -> JSONValue {
     try JSONParser.parse(try BoundedFile.read(path, maxBytes: maxCardBytes), source: path)
 }
 
-struct VerifyCardCommand: ParsableCommand {
+struct VerifyCardCommand: ParsableCommand, QuietCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify-card",
         abstract: "Verify the JWS signatures of an A2A agent card against a local JWKS.",
@@ -37,11 +37,11 @@ struct VerifyCardCommand: ParsableCommand {
     var jwks: String
 
     @Option(help: "Output: text or json.")
-    var format: OutputFormat = .text
+    var format: TextOrJSON = .text
 
-    func validate() throws {
-        if format == .sarif { throw ValidationError("verify-card prints text or json") }
-    }
+    @OptionGroup var report: OutputOptions
+
+    var isQuiet: Bool { report.quiet }
 
     func run() throws {
         let cardValue = try readCardJSON(card)
@@ -51,8 +51,8 @@ struct VerifyCardCommand: ParsableCommand {
         }
         let result = try AgentCardJWS.verify(card: cardValue, jwks: keys)
         switch format {
-        case .json: FileOutput.standardOutput.write(JSONWriter(indent: 2).string(result.jsonValue()) + "\n")
-        case .text, .sarif: FileOutput.standardOutput.write(text(result))
+        case .json: try report.write(JSONWriter(indent: 2).string(result.jsonValue()))
+        case .text: try report.write(text(result))
         }
         if !result.isValid { throw ExitCode(1) }
     }
@@ -72,7 +72,7 @@ struct VerifyCardCommand: ParsableCommand {
     }
 }
 
-struct SignCardCommand: ParsableCommand {
+struct SignCardCommand: ParsableCommand, QuietCommand {
     static let configuration = CommandConfiguration(
         commandName: "sign-card",
         abstract: "Sign an A2A agent card: append a JWS to its signatures[].",
@@ -101,8 +101,12 @@ struct SignCardCommand: ParsableCommand {
     @Option(help: "A JWKS URL to put in the protected header (informational: Stemma never fetches it).")
     var jku: String?
 
-    @Option(help: "Where to write the signed card.")
+    @Option(help: "Where to write the signed card.", completion: .file())
     var output: String
+
+    @OptionGroup var quietOption: QuietOption
+
+    var isQuiet: Bool { quietOption.quiet }
 
     func validate() throws {
         if kid.isEmpty { throw ValidationError("--kid must not be empty") }
@@ -113,6 +117,6 @@ struct SignCardCommand: ParsableCommand {
         let key = try PrivateKey(pem: try BoundedFile.read(privateKey, maxBytes: 1 << 20), source: privateKey)
         let signed = try AgentCardJWS.sign(card: cardValue, key: key, kid: kid, jku: jku)
         try AtomicFile.write(Array((JSONWriter(indent: 2).string(signed) + "\n").utf8), to: output)
-        Diagnostics.plain(TerminalText.escaped("signed \(card) with key '\(kid)' -> \(output)"))
+        Diagnostics.note(TerminalText.escaped("signed \(card) with key '\(kid)' -> \(output)"))
     }
 }

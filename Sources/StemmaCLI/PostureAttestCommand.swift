@@ -7,7 +7,7 @@ import StemmaPosture
     import Glibc
 #endif
 
-struct PostureAttestCommand: ParsableCommand {
+struct PostureAttestCommand: ParsableCommand, QuietCommand {
     static let configuration = CommandConfiguration(
         commandName: "attest",
         abstract: "Sign one agent's evaluated posture as an in-toto Statement v1 in a DSSE envelope.",
@@ -29,6 +29,8 @@ struct PostureAttestCommand: ParsableCommand {
 
     /// `--inventory`, `--policy`, `--jwks` and `-o/--output` are the parent's (`stemma posture`) options.
     @ParentCommand var posture: PostureCommand
+
+    var isQuiet: Bool { posture.report.quiet }
 
     @Option(help: "The agent id, as `stemma posture` reports it.")
     var agent: String
@@ -62,7 +64,7 @@ struct PostureAttestCommand: ParsableCommand {
         try AttestationOutput.write(Array((JSONWriter(indent: 2).string(attestation.output) + "\n").utf8), to: output)
         let failing =
             content.predicate["results"]?.arrayValue?.filter { $0["status"]?.stringValue != "pass" }.count ?? 0
-        Diagnostics.plain(
+        Diagnostics.note(
             TerminalText.escaped(
                 "attested the posture of \(agent) (\(content.subjects.count) subject(s), \(failing) rule(s) not "
                     + "passing, key \(attestation.keyid)) -> \(output)"))
