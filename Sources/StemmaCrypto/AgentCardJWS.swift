@@ -169,6 +169,7 @@ public struct CardVerification: Sendable {
     /// The report as JSON.
     public func jsonValue() -> JSONValue {
         .object([
+            ("schemaVersion", .integer(1)),
             ("valid", .bool(isValid)),
             ("cardDigest", .object([("sha256", .string(cardDigest))])),
             (

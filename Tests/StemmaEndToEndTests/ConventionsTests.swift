@@ -50,6 +50,14 @@ import Testing
             return ["verify-attestation", try envelope(), "--public-key", "trust-roots/demo/keys/acme-release.pub.pem"]
         case "posture":
             return ["posture", "--inventory", "examples/posture/fleet", "--policy", "examples/posture/policies"]
+        case "verify-card":
+            let card = folder.url("card.json")
+            let signed = try run([
+                "sign-card", "examples/posture/partner/agent-card.unsigned.json", "--private-key",
+                "examples/posture/partner/keys/card.pem", "--kid", "billing-card-2026", "--output", card,
+            ])
+            #expect(signed.status == 0, "\(signed.standardError)")
+            return ["verify-card", card, "--jwks", "examples/posture/partner/keys/billing.jwks.json"]
         default: throw TestSupportError("no working arguments for \(command)")
         }
     }
@@ -67,7 +75,9 @@ import Testing
         return list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
-    @Test(arguments: ["verify", "sign", "impact", "graph", "bom", "scan", "verify-attestation", "posture"])
+    @Test(arguments: [
+        "verify", "sign", "impact", "graph", "bom", "scan", "verify-attestation", "posture", "verify-card",
+    ])
     func everyFormatTheHelpListsIsAccepted(_ command: String) throws {
         let formats = try listedFormats(command)
         #expect(!formats.isEmpty, "\(command) --help lists no formats")

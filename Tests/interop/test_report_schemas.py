@@ -15,6 +15,7 @@ IMPACT_SCHEMA = json.loads((ROOT / "schemas" / "impact-report.schema.json").read
 GRAPH_SCHEMA = json.loads((ROOT / "schemas" / "graph.schema.json").read_text())
 SIGN_SCHEMA = json.loads((ROOT / "schemas" / "sign-result.schema.json").read_text())
 ATTESTATION_SCHEMA = json.loads((ROOT / "schemas" / "attestation-verdict.schema.json").read_text())
+CARD_SCHEMA = json.loads((ROOT / "schemas" / "card-verification.schema.json").read_text())
 FLEET = ROOT / "examples" / "fleet"
 
 
@@ -132,3 +133,21 @@ def test_attestation_verdicts_match_the_schema(tmp_path, key):
     verdict = json.loads(failed.stdout)
     assert verdict["verdict"] == "failed" and verdict["reasons"]
     _validate(verdict, ATTESTATION_SCHEMA)
+
+
+def test_card_verifications_match_the_schema(tmp_path):
+    partner = ROOT / "examples" / "posture" / "partner"
+    card = tmp_path / "card.json"
+    signed = support.stemma("sign-card", partner / "agent-card.unsigned.json", "--private-key",
+                            partner / "keys" / "card.pem", "--kid", "billing-card-2026", "--output", card)
+    assert signed.rc == 0, signed.stderr
+    valid = support.stemma("verify-card", card, "--jwks", partner / "keys" / "billing.jwks.json", "--format", "json")
+    assert valid.rc == 0, valid.stderr
+    _validate(json.loads(valid.stdout), CARD_SCHEMA)
+    unknown = tmp_path / "other.jwks.json"
+    unknown.write_text('{"keys": []}')
+    untrusted = support.stemma("verify-card", card, "--jwks", unknown, "--format", "json")
+    assert untrusted.rc == 1
+    verdict = json.loads(untrusted.stdout)
+    assert verdict["valid"] is False
+    _validate(verdict, CARD_SCHEMA)
