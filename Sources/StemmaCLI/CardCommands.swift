@@ -30,10 +30,10 @@ struct VerifyCardCommand: ParsableCommand, QuietCommand {
             """
     )
 
-    @Argument(help: "The A2A agent card (JSON).")
+    @Argument(help: "The A2A agent card (JSON).", completion: .file())
     var card: String
 
-    @Option(help: "The trusted keys, a JWKS file ({\"keys\": [...]}).")
+    @Option(help: "The trusted keys, a JWKS file ({\"keys\": [...]}).", completion: .file())
     var jwks: String
 
     @Option(help: "Output: text or json.")
@@ -89,10 +89,12 @@ struct SignCardCommand: ParsableCommand, QuietCommand {
             """
     )
 
-    @Argument(help: "The A2A agent card (JSON).")
+    @Argument(help: "The A2A agent card (JSON).", completion: .file())
     var card: String
 
-    @Option(name: .customLong("private-key"), help: "The PEM private key (P-256, P-384, RSA 2048+ or Ed25519).")
+    @Option(
+        name: .customLong("private-key"), help: "The PEM private key (P-256, P-384, RSA 2048+ or Ed25519).",
+        completion: .file())
     var privateKey: String
 
     @Option(help: "The key id to put in the protected header; the verifier's JWKS must hold it.")

@@ -35,7 +35,9 @@ struct PostureAttestCommand: ParsableCommand, QuietCommand {
     @Option(help: "The agent id, as `stemma posture` reports it.")
     var agent: String
 
-    @Option(name: .customLong("private-key"), help: "The PEM private key (ECDSA P-256/P-384/P-521 or Ed25519).")
+    @Option(
+        name: .customLong("private-key"), help: "The PEM private key (ECDSA P-256/P-384/P-521 or Ed25519).",
+        completion: .file())
     var privateKey: String
 
     func validate() throws {

@@ -56,13 +56,18 @@ struct PostureCommand: ParsableCommand, QuietCommand {
 
     @Option(
         help:
-            "A JWKS file ({\"keys\": [...]}) to verify A2A agent-card signatures against (ES256, ES384, RS256, EdDSA).")
+            "A JWKS file ({\"keys\": [...]}) to verify A2A agent-card signatures against (ES256, ES384, RS256, EdDSA).",
+        completion: .file())
     var jwks: String?
 
-    @Option(help: "OSV advisories (files, folders, an OSV .zip) whose flags reaching an agent are listed (repeatable).")
+    @Option(
+        help: "OSV advisories (files, folders, an OSV .zip) whose flags reaching an agent are listed (repeatable).",
+        completion: .file())
     var advisories: [String] = []
 
-    @Option(name: .customLong("revoked"), help: "A digest revocation list: lines of sha256:HEX [reason] (repeatable).")
+    @Option(
+        name: .customLong("revoked"), help: "A digest revocation list: lines of sha256:HEX [reason] (repeatable).",
+        completion: .file())
     var revoked: [String] = []
 
     @Option(
@@ -72,11 +77,13 @@ struct PostureCommand: ParsableCommand, QuietCommand {
 
     @Option(
         help:
-            "OTLP/JSON traces (a TracesData file, JSON Lines from the file exporter, or a folder of them) to judge runs."
-    )
+            "OTLP/JSON traces (a TracesData file, JSON Lines from the file exporter, or a folder of them) to judge runs.",
+        completion: .file())
     var traces: String?
 
-    @Option(help: "Run history (JSON Lines, schemas/posture-history.schema.json) for baselines; new runs are appended.")
+    @Option(
+        help: "Run history (JSON Lines, schemas/posture-history.schema.json) for baselines; new runs are appended.",
+        completion: .file())
     var history: String?
 
     func run() throws {

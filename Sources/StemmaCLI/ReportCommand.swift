@@ -29,13 +29,17 @@ struct ReportCommand: ParsableCommand, QuietCommand {
             """
     )
 
-    @Option(name: .customLong("inventory"), help: "A folder or file to read (repeatable).")
+    @Option(name: .customLong("inventory"), help: "A folder or file to read (repeatable).", completion: .file())
     var inventory: [String] = []
 
-    @Option(name: .customLong("advisories"), help: "OSV advisory files or folders (repeatable); flags every match.")
+    @Option(
+        name: .customLong("advisories"), help: "OSV advisory files or folders (repeatable); flags every match.",
+        completion: .file())
     var advisories: [String] = []
 
-    @Option(name: .customLong("revoked"), help: "A digest revocation list: lines of sha256:HEX [reason] (repeatable).")
+    @Option(
+        name: .customLong("revoked"), help: "A digest revocation list: lines of sha256:HEX [reason] (repeatable).",
+        completion: .file())
     var revoked: [String] = []
 
     @Option(
@@ -43,7 +47,9 @@ struct ReportCommand: ParsableCommand, QuietCommand {
         help: "Flag a component by hand (repeatable): purl, KIND:NAME[@VERSION] or sha256:HEX, severity critical.")
     var flags: [String] = []
 
-    @Option(help: "Posture policies (a file or a folder): adds the agents ranked by risk with their grants.")
+    @Option(
+        help: "Posture policies (a file or a folder): adds the agents ranked by risk with their grants.",
+        completion: .file())
     var policy: String?
 
     /// How the answer graph is laid out.
