@@ -55,16 +55,7 @@ public struct OTLPJSONReader {
             try take(document, source: source)
             return
         }
-        var start = 0
-        var line = 0
-        while start < bytes.count {
-            line += 1
-            var end = start
-            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
-            let slice = Array(bytes[start..<end])
-            start = end + 1
-            if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            let document = try JSONParser.parse(slice, source: "\(source) line \(line)")
+        try JSONLines.forEach(bytes, source: source) { (document, _) throws(StemmaError) in
             try take(document, source: source)
         }
     }

@@ -20,17 +20,7 @@ public enum RunHistory {
     /// Parses history bytes.
     public static func parse(_ bytes: [UInt8], source: String) throws(StemmaError) -> [RunSummary] {
         var result: [RunSummary] = []
-        var start = 0
-        var line = 0
-        while start < bytes.count {
-            line += 1
-            var end = start
-            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
-            let slice = Array(bytes[start..<end])
-            start = end + 1
-            if slice.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
-            let where_ = "\(source) line \(line)"
-            let value = try JSONParser.parse(slice, source: where_)
+        try JSONLines.forEach(bytes, source: source) { (value, where_) throws(StemmaError) in
             guard value["schema"]?.stringValue == schema, let agent = value["agent"]?.stringValue,
                 let trace = value["traceId"]?.stringValue, let root = value["rootSpanId"]?.stringValue,
                 let startText = value["startTimeUnixNano"]?.stringValue, let startNanos = UInt64(startText),
