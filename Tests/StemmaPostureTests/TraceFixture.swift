@@ -15,13 +15,28 @@ enum TraceFixture {
     /// One span. `id` and `parent` are 16 hex digits (a short number is padded).
     static func span(
         _ id: Int, parent: Int?, name: String, kind: Int = 1, trace: String = trace, start: Int = 1_000,
-        _ attributes: [(String, String)] = []
+        _ attributes: [(String, String)] = [], events: [String] = []
     ) -> String {
-        let attrs = attributes.map { #"{"key": "\#($0.0)", "value": \#($0.1)}"# }.joined(separator: ", ")
         let parentJSON = parent.map { #", "parentSpanId": "\#(hex($0))""# } ?? ""
+        let eventsJSON = events.isEmpty ? "" : #", "events": [\#(events.joined(separator: ", "))]"#
         return
             #"{"traceId": "\#(trace)", "spanId": "\#(hex(id))"\#(parentJSON), "name": "\#(name)", "kind": \#(kind), "#
-            + #""startTimeUnixNano": "\#(start)", "endTimeUnixNano": "\#(start + 10)", "attributes": [\#(attrs)], "status": {}}"#
+            + #""startTimeUnixNano": "\#(start)", "endTimeUnixNano": "\#(start + 10)", "#
+            + #""attributes": [\#(attributeList(attributes))], "status": {}\#(eventsJSON)}"#
+    }
+
+    /// OTLP/JSON `attributes`: key/value pairs whose values are JSON `AnyValue`s.
+    static func attributeList(_ attributes: [(String, String)]) -> String {
+        attributes.map { #"{"key": "\#($0.0)", "value": \#($0.1)}"# }.joined(separator: ", ")
+    }
+
+    /// A span event as `tracing-opentelemetry` exports a Codex `trace_event!`: no message, so the event is named
+    /// after its call site, and the Codex name is the `event.name` field, next to `level` and `target`.
+    static func event(_ name: String, at time: Int = 1_005, _ attributes: [(String, String)]) -> String {
+        let attrs =
+            [("level", s("INFO")), ("target", s("codex_otel.trace_safe")), ("event.name", s(name))] + attributes
+        return #"{"timeUnixNano": "\#(time)", "name": "event codex-rs/otel/src/events/session_telemetry.rs:1010", "#
+            + #""attributes": [\#(attributeList(attrs))]}"#
     }
 
     static func hex(_ id: Int) -> String {

@@ -17,6 +17,7 @@ public struct OTLPJSONReader {
     public static let maxTotalBytes = 1 << 30
 
     private var totalBytes = 0
+    private var toolEvents = 0
 
     /// The spans read.
     public private(set) var spans: [TraceSpan] = []
@@ -76,13 +77,20 @@ public struct OTLPJSONReader {
                     guard spans.count < Self.maxSpans else {
                         throw StemmaError(.limitExceeded, "more than \(Self.maxSpans) spans in the traces")
                     }
-                    if let parsed = Self.span(span, service: service, source: source) {
-                        spans.append(parsed)
+                    if var parsed = Self.span(span, service: service, source: source) {
                         for event in span["events"]?.arrayValue ?? [] {
                             if let decision = Self.decision(event, traceID: parsed.traceID, source: source) {
                                 decisions.append(decision)
+                            } else if let result = Self.toolResult(event) {
+                                toolEvents += 1
+                                guard toolEvents <= Self.maxSpans else {
+                                    throw StemmaError(
+                                        .limitExceeded, "more than \(Self.maxSpans) tool events in the traces")
+                                }
+                                parsed.toolResults.append(result)
                             }
                         }
+                        spans.append(parsed)
                     } else if warnings.count < 1000 {
                         warnings.append("'\(source)': a span without a valid traceId/spanId was skipped")
                     }
@@ -145,6 +153,20 @@ public struct OTLPJSONReader {
         return ToolDecisionRecord(
             traceID: traceID, callID: callID, toolName: attributes["tool_name"]?.text ?? attributes["tool.name"]?.text,
             decision: attributes["decision"]?.text ?? "", source: attributes["source"]?.text ?? "", file: source)
+    }
+
+    /// Event names that record a tool call on the span that ran it.
+    static let toolResultEvents: Set<String> = ["codex.tool_result"]
+
+    /// A Codex `codex.tool_result` span event (the name is in `name` or, from the `tracing` bridge, in the
+    /// `event.name` attribute): its `tool_name` and `call_id`.
+    static func toolResult(_ event: JSONValue) -> TraceSpan.ToolResult? {
+        let attributes = attributes(event["attributes"])
+        let names = [event["name"]?.stringValue, attributes["event.name"]?.text]
+        guard names.contains(where: { $0.map(toolResultEvents.contains) ?? false }) else { return nil }
+        return TraceSpan.ToolResult(
+            name: attributes["tool_name"]?.text.flatMap { $0.isEmpty ? nil : $0 },
+            callID: attributes["call_id"]?.text.flatMap { $0.isEmpty ? nil : $0 })
     }
 
     /// `[{"key", "value": AnyValue}]` as a dictionary; entries that are not key/value pairs are skipped.

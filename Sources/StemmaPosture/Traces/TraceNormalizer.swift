@@ -1,6 +1,7 @@
 /// What a span is once the emitter's names are mapped onto the GenAI semantic conventions.
 public enum TraceSpanRole: String, Sendable {
-    /// `invoke_agent` (Gemini CLI `agent_call`, Claude Code `claude_code.interaction`, OpenInference `AGENT`).
+    /// `invoke_agent` (Gemini CLI `agent_call`, Claude Code `claude_code.interaction`, Codex `session_task.turn`,
+    /// OpenInference `AGENT`).
     case agent
     /// `execute_tool` (Gemini CLI `tool_call`, Claude Code `claude_code.tool`, OpenInference `TOOL`).
     case tool
@@ -17,7 +18,7 @@ public struct NormalizedSpan: Sendable {
     public var span: TraceSpan
     /// Its role.
     public var role: TraceSpanRole
-    /// The emitter family (`semconv`, `gemini-cli`, `claude-code`, `openinference`, `legacy`, `none`).
+    /// The emitter family (`semconv`, `gemini-cli`, `claude-code`, `codex`, `openinference`, `legacy`, `none`).
     public var emitter: String
     /// For an agent span: its identity (`gen_ai.agent.id`, else `gen_ai.agent.name`, else `agent.name`, else
     /// the resource's `service.name`), and whether it came from an id attribute.
@@ -26,7 +27,9 @@ public struct NormalizedSpan: Sendable {
     public var toolName: String?
     /// For a tool span: the call id.
     public var callID: String?
-    /// For an inference span: input + output tokens as reported (nil when none are reported).
+    /// For an inference span: input + output tokens as reported (nil when none are reported). For a Codex turn
+    /// span: its `codex.turn.token_usage.*` totals, the one per-turn count Codex always exports (its per-request
+    /// response spans repeat the same tokens and are not counted).
     public var tokens: Int64?
     /// For a GenAI span: the attributes posture needs that it lacks (AP-MON-1).
     public var missing: [String]
@@ -37,6 +40,11 @@ public struct NormalizedSpan: Sendable {
         let operation = span.string("gen_ai.operation.name")
         let openInference = span.string("openinference.span.kind")?.uppercased()
         let claude = span.name.hasPrefix("claude_code.")
+        // Codex (`codex-rs/otel`) names its turn spans `session_task.*`, puts `codex.*` attributes on turn and
+        // response spans, and records each tool call as a `codex.tool_result` event on the span that ran it.
+        let codex =
+            span.name.hasPrefix("session_task.") || !span.toolResults.isEmpty
+            || span.attributes.keys.contains { $0.hasPrefix("codex.") }
         let genAI = span.attributes.keys.contains { $0.hasPrefix("gen_ai.") }
         var role = TraceSpanRole.other
         var emitter = "none"
@@ -57,6 +65,11 @@ public struct NormalizedSpan: Sendable {
                 case "claude_code.llm_request": role = .inference
                 default: role = .other
                 }
+            } else if codex {
+                emitter = "codex"
+                // A regular turn and a review turn are agent runs; compaction and the user's own shell command
+                // (`session_task.compact`, `session_task.user_shell`) are not.
+                role = ["session_task.turn", "session_task.review"].contains(span.name) ? .agent : .other
             } else if let kind = openInference {
                 emitter = "openinference"
                 role = kind == "AGENT" ? .agent : kind == "TOOL" ? .tool : kind == "LLM" ? .inference : .other
@@ -78,6 +91,14 @@ public struct NormalizedSpan: Sendable {
             agentIdentity =
                 span.string("gen_ai.agent.id") ?? span.string("gen_ai.agent.name") ?? span.string("agent.name")
                 ?? span.string("agent_id") ?? span.serviceName ?? "unknown"
+            if emitter == "codex" {
+                let input = span.attributes["codex.turn.token_usage.input_tokens"]?.count
+                let output = span.attributes["codex.turn.token_usage.output_tokens"]?.count
+                if input != nil || output != nil {
+                    let (sum, overflow) = (input ?? 0).addingReportingOverflow(output ?? 0)
+                    tokens = overflow ? Int64.max : sum
+                }
+            }
         case .tool:
             toolName = span.string("gen_ai.tool.name") ?? span.string("tool_name") ?? span.string("tool.name")
             callID =
@@ -100,10 +121,15 @@ public struct NormalizedSpan: Sendable {
             }
         case .other: break
         }
-        // AP-MON-1 concerns GenAI spans: semconv-named ones must carry the operation name. Claude Code and
+        // AP-MON-1 concerns GenAI spans: semconv-named ones must carry the operation name. Claude Code, Codex and
         // OpenInference spans use their own documented names and are judged by what they carry.
-        if genAI && operation == nil && emitter != "claude-code" && emitter != "openinference" {
+        let ownNames: Set<String> = ["claude-code", "codex", "openinference"]
+        if genAI && operation == nil && !ownNames.contains(emitter) {
             missing.insert("gen_ai.operation.name", at: 0)
+        }
+        for result in span.toolResults {
+            if result.name == nil, !missing.contains("gen_ai.tool.name") { missing.append("gen_ai.tool.name") }
+            if result.callID == nil, !missing.contains("gen_ai.tool.call.id") { missing.append("gen_ai.tool.call.id") }
         }
     }
 }

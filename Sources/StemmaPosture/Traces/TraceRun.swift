@@ -129,7 +129,9 @@ public enum TraceRunBuilder {
             }
             agentless[trace] = position
         }
-        let genAITraces = Set(nodes.filter { $0.role == .tool || $0.role == .inference }.map(\.span.traceID))
+        let genAITraces = Set(
+            nodes.filter { $0.role == .tool || $0.role == .inference || !$0.span.toolResults.isEmpty }.map(
+                \.span.traceID))
         for (trace, position) in agentless.sorted(by: { $0.key < $1.key }) where genAITraces.contains(trace) {
             let root = nodes[position].span
             firstRun[trace] = runs.count
@@ -152,6 +154,14 @@ public enum TraceRunBuilder {
             if !node.missing.isEmpty { runs[owner].monitoringGaps.append((node.span.spanID, node.missing)) }
             let callerIndex = nearestAgent[position]
             let caller = callerIndex >= 0 ? nodes[callerIndex].agentIdentity ?? "unknown" : runs[owner].agent
+            if node.role != .tool, !spawnTools.contains(position) {
+                let own = node.role == .agent ? node.agentIdentity ?? caller : caller
+                Self.eventCalls(node, caller: own, into: &runs[owner])
+            }
+            if node.role == .agent, node.emitter == "codex", let tokens = node.tokens {
+                let (sum, overflow) = runs[owner].tokens.addingReportingOverflow(tokens)
+                runs[owner].tokens = overflow ? Int64.max : sum
+            }
             switch node.role {
             case .tool where !spawnTools.contains(position):
                 runs[owner].toolCalls.append(
@@ -181,5 +191,23 @@ public enum TraceRunBuilder {
             }
         }
         return runs.sorted { ($0.startNanos, $0.traceID, $0.rootSpanID) < ($1.startNanos, $1.traceID, $1.rootSpanID) }
+    }
+
+    /// Codex's sub-agent tools: a call spawns an agent (a thread of its own, recorded without an agent id).
+    static let codexSpawnTools: Set<String> = ["spawn_agent", "spawn_agents_on_csv"]
+
+    /// The tool calls a span records as events (Codex `codex.tool_result`), made by `caller`. A Codex spawn tool is a
+    /// sub-agent spawn, not a call; its telemetry carries no agent id, so the spawn has none of its own.
+    static func eventCalls(_ node: NormalizedSpan, caller: String, into run: inout TraceRun) {
+        for result in node.span.toolResults {
+            if let name = result.name, codexSpawnTools.contains(name) {
+                run.spawns.append(
+                    TraceRun.Spawn(identity: caller, hasOwnID: false, parentIdentity: caller, spanID: node.span.spanID))
+            } else {
+                run.toolCalls.append(
+                    TraceRun.ToolCall(
+                        name: result.name, callID: result.callID, caller: caller, spanID: node.span.spanID))
+            }
+        }
     }
 }

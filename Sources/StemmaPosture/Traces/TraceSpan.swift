@@ -18,6 +18,22 @@ public struct TraceSpan: Sendable {
     public var serviceName: String?
     /// The file the span was read from (as given on the command line).
     public var file: String
+    /// Tool calls the span records as events rather than as child spans (Codex's `codex.tool_result`).
+    public var toolResults: [ToolResult] = []
+
+    /// A tool call recorded as a span event: Codex's `codex.tool_result` (`tool_name`, `call_id`).
+    public struct ToolResult: Sendable, Equatable {
+        /// `tool_name`, when recorded.
+        public var name: String?
+        /// `call_id`, when recorded.
+        public var callID: String?
+
+        /// A tool result event.
+        public init(name: String?, callID: String?) {
+            self.name = name
+            self.callID = callID
+        }
+    }
 
     /// The attribute `key` as text, if present and not empty.
     public func string(_ key: String) -> String? {
