@@ -9,7 +9,9 @@ import base64
 import copy
 import hashlib
 import json
+import pathlib
 
+import jsonschema
 import rfc8785
 from jwcrypto import jwk
 
@@ -42,6 +44,18 @@ caller_posture_policy:
   max_age_days: 7
   signer_jwks: b.jwks.json
 """
+
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+PREDICATE_SCHEMA = json.loads((ROOT / "schemas" / "posture-predicate.schema.json").read_text())
+
+
+def validate_predicate(statement):
+    """The statement's predicate against schemas/posture-predicate.schema.json (its type is the schema's)."""
+    assert statement["predicateType"] == "https://stemma.dev/posture/v1"
+    jsonschema.Draft202012Validator.check_schema(PREDICATE_SCHEMA)
+    jsonschema.Draft202012Validator(PREDICATE_SCHEMA, format_checker=jsonschema.FormatChecker()).validate(
+        statement["predicate"])
 
 
 SAFE_TOOLS = [
@@ -101,7 +115,7 @@ def test_safe_agent_passes_and_statement_verifies_independently(tmp_path):
     out = tmp_path / "posture.intoto.json"
     envelope = attest(b, out)
     statement = verify_with_securesystemslib(envelope, [b["public"]])
-    assert statement["predicateType"] == "https://stemma.dev/posture/v1"
+    validate_predicate(statement)
     card = json.loads(b["card"].read_text())
     body = {k: v for k, v in card.items() if k != "signatures"}
     digest = hashlib.sha256(rfc8785.dumps(body)).hexdigest()
@@ -132,7 +146,10 @@ def test_safe_agent_passes_and_statement_verifies_independently(tmp_path):
 def test_a_refuses_b_when_its_posture_grants_a_shell(tmp_path):
     b = make_b(tmp_path, SHELL_TOOLS)
     out = tmp_path / "posture.intoto.json"
-    attest(b, out)  # exit 0 although the posture fails: the caller decides
+    envelope = attest(b, out)  # exit 0 although the posture fails: the caller decides
+    predicate = json.loads(base64.b64decode(envelope["payload"]))
+    validate_predicate(predicate)
+    assert "run_shell" in predicate["predicate"]["approvals"]["writeToolsWithoutApproval"]
     res = check(b, out)
     assert res.rc == 1, res.describe()
     reasons = json.loads(res.stdout)["reasons"]
@@ -212,3 +229,31 @@ def test_caller_policies_validate_against_the_schema():
     for bad in ({"caller_posture_policy": {"max_subagents": 0}}, {"max_age_days": -1},
                 {"denied_capabilities": ["root"]}):
         assert not validator.is_valid(bad), bad
+
+
+def test_predicate_with_trace_evidence_matches_the_schema(tmp_path):
+    """`posture attest --traces --history`: the predicate carries the runs, the baseline and the runtime findings
+    (each naming its trace and span), and still validates; a predicate missing a member or with a runtime finding
+    stripped of its span id does not."""
+    examples = ROOT / "examples" / "posture"
+    private, public = openssl_key(tmp_path, "posture", "P-256")
+    history = tmp_path / "runs.jsonl"
+    history.write_text((examples / "traces" / "runs.jsonl").read_text())
+    out = tmp_path / "posture.intoto.json"
+    res = stemma("posture", "attest", "--agent", "compliance-report-agent", "--inventory", examples / "fleet",
+                 "--policy", examples / "policies" / "seed.yaml", "--traces", examples / "traces" / "spike.otlp.jsonl",
+                 "--history", history, "--private-key", private, "--output", out)
+    assert res.rc == 0, res.describe()
+    statement = verify_with_securesystemslib(json.loads(out.read_text()), [public])
+    validate_predicate(statement)
+    evidence = statement["predicate"]["traceEvidence"]
+    assert evidence["runs"] == 1 and evidence["baselineRuns"] == 30
+    assert [f["rule"] for f in evidence["findings"]] == ["AP-EXEC-4"]
+    assert evidence["findings"][0]["evidence"][0]["traceId"] == evidence["traceIds"][0]
+    validator = jsonschema.Draft202012Validator(PREDICATE_SCHEMA)
+    stripped = copy.deepcopy(statement["predicate"])
+    del stripped["traceEvidence"]["findings"][0]["evidence"][0]["spanId"]
+    assert not validator.is_valid(stripped)
+    missing = copy.deepcopy(statement["predicate"])
+    del missing["results"]
+    assert not validator.is_valid(missing)

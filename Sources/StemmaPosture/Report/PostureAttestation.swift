@@ -12,7 +12,7 @@ import StemmaCrypto
 /// configuration file the agent was read from by the SHA-256 of its bytes, and the governing policy file.
 /// The predicate (type ``predicateType``) records the evaluated posture, failures included: the caller decides.
 public struct PostureAttestation: Sendable {
-    /// The predicate type URI, documented in docs/cli.md and schemas/posture-attestation-predicate.schema.json.
+    /// The predicate type URI, documented in docs/cli.md and schemas/posture-predicate.schema.json.
     public static let predicateType = "https://stemma.dev/posture/v1"
     /// The prefix of the card subject's name.
     public static let cardSubjectPrefix = "a2a-card:"
