@@ -106,6 +106,20 @@ import Testing
         ])
         let l = try #require(try F.judge(legacy).first)
         #expect(l.summary.tokens == 33 && F.rules(l) == [])
+        // An instrumentation from before gen_ai.operation.name (semconv < 1.27): gen_ai.system and prompt_tokens
+        // alone still make an inference span whose tokens count, and the missing operation name is AP-MON-1.
+        let older = F.traces([
+            F.agent(1, agentID: "old"),
+            F.span(
+                2, parent: 1, name: "openai.chat", kind: 3,
+                [
+                    ("gen_ai.system", F.s("openai")), ("gen_ai.usage.prompt_tokens", F.i(30)),
+                    ("gen_ai.usage.completion_tokens", F.i(3)),
+                ]),
+        ])
+        let o2 = try #require(try F.judge(older).first)
+        #expect(o2.summary.tokens == 33 && F.rules(o2) == ["AP-MON-1:fail"])
+        #expect(o2.findings.first?.evidence.first?.spanID == F.hex(2))
     }
 
     @Test func jsonLinesBatchesOfOneTraceJoinIntoOneRun() throws {

@@ -111,6 +111,22 @@ import Testing
         #expect(F.rules(try #require(try F.judge(benign, policy: denied).first)) == [])
     }
 
+    /// `denied_capabilities` at run time: a called tool whose classes (built-in table here) include one.
+    @Test func aToolWithADeniedCapabilityIsPerm1() throws {
+        let policy = Self.policy("  permissions:\n    denied_capabilities: [shell, network_egress]\n")
+        let calls = F.traces([
+            F.agent(1, agentID: "a"), F.tool(2, parent: 1, name: "Bash"), F.tool(3, parent: 1, name: "WebFetch"),
+            F.tool(4, parent: 1, name: "Read"),
+        ])
+        let run = try #require(try F.judge(calls, policy: policy).first)
+        #expect(F.rules(run) == ["AP-PERM-1:fail", "AP-PERM-1:fail"])
+        #expect(run.findings.map { $0.evidence.first?.spanID } == [F.hex(2), F.hex(3)])
+        #expect(run.findings.allSatisfy { $0.evidence.first?.traceID == F.trace })
+        #expect(run.findings.first?.message.contains("denied capability shell") == true)
+        let benign = F.traces([F.agent(1, agentID: "a"), F.tool(4, parent: 1, name: "Read")])
+        #expect(F.rules(try #require(try F.judge(benign, policy: policy).first)) == [])
+    }
+
     @Test func writeWithoutRecordedApprovalIsExec3() throws {
         let policy = Self.policy("  execution:\n    requires_human_approval: [any_write_operation]\n")
         let spans = F.traces(

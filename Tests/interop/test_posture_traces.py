@@ -175,25 +175,32 @@ def _hand_run(trace_id, start, calls):
 
 
 def test_baseline_history_flags_the_spike_not_the_nine_times_run(tmp_path):
-    history = tmp_path / "runs.jsonl"
     rows = [{"schema": "stemma/posture-history/v1", "agent": "agt_root", "traceId": "%032x" % (n + 1),
              "rootSpanId": "%016x" % 1, "startTimeUnixNano": str(n + 1), "toolCalls": 2, "externalCalls": 0,
              "subAgentSpawns": 0, "tokens": 0} for n in range(30)]
     for row in rows:
         jsonschema.Draft202012Validator(HISTORY_SCHEMA).validate(row)
-    history.write_text("".join(json.dumps(row) + "\n" for row in rows))
-    spike, nine = "%032x" % 1001, "%032x" % 1002
-    path = tmp_path / "traces.jsonl"
-    path.write_text(json.dumps(_hand_run(spike, 100, 21)) + "\n" + json.dumps(_hand_run(nine, 200, 18)) + "\n")
-    report = _posture(tmp_path, path, "--history", history)
-    runs = {run["traceId"]: run for run in report["runs"]}
-    flagged = [f for f in runs[spike]["findings"] if f["rule"] == "AP-EXEC-4"]
+
+    def judge(calls, trace_number):
+        """One run of `calls` tool calls against its own copy of the 30-run history (mean 2 tool calls)."""
+        history = tmp_path / ("runs-%d.jsonl" % calls)
+        history.write_text("".join(json.dumps(row) + "\n" for row in rows))
+        trace = "%032x" % trace_number
+        path = tmp_path / ("traces-%d.jsonl" % calls)
+        path.write_text(json.dumps(_hand_run(trace, 100, calls)) + "\n")
+        report = _posture(tmp_path, path, "--history", history)
+        assert len(history.read_text().splitlines()) == 31  # the judged run is appended
+        run = report["runs"][0]
+        check = next(c for c in run["baseline"]["checks"] if c["metric"] == "tool_calls")
+        return [f for f in run["findings"] if f["rule"] == "AP-EXEC-4"], check
+
+    flagged, check = judge(21, 1001)  # 10.5x the mean
     assert len(flagged) == 1 and "tool_calls=21" in flagged[0]["message"] and "mean 2.00" in flagged[0]["message"]
-    check = next(c for c in runs[spike]["baseline"]["checks"] if c["metric"] == "tool_calls")
+    assert "last 30 runs" in flagged[0]["message"] and "10\u00d7" in flagged[0]["message"]
     assert check == {"metric": "tool_calls", "value": 21, "window": 30, "mean": "2.00", "factor": 10, "flagged": True}
-    # The 9x run's window is the last 30 before it: 29 history runs and the spike (mean 2.63).
-    assert not [f for f in runs[nine]["findings"] if f["rule"] == "AP-EXEC-4"]
-    assert len(history.read_text().splitlines()) == 32
+    for calls, number in ((20, 1002), (18, 1003)):  # exactly 10x, and 9x: not flagged
+        flagged, check = judge(calls, number)
+        assert flagged == [] and check["flagged"] is False and check["mean"] == "2.00" and check["window"] == 30
 
 
 def test_example_traces_against_the_seed_policy(tmp_path):
@@ -215,3 +222,65 @@ def test_example_traces_against_the_seed_policy(tmp_path):
     spike = judge(examples / "traces" / "spike.otlp.jsonl", "--history", history)
     assert [(f["rule"], f["status"]) for f in spike["findings"]] == [("AP-EXEC-4", "fail")]
     assert len(history.read_text().splitlines()) == 31
+
+
+def _codex_run(tools, decisions_source=None):
+    """Spans in the shape codex-rs exports through tracing-opentelemetry, made by the real SDK: a session_loop
+    root, a `session_task.turn` span with the turn's token totals, and per tool call a span named after the tool
+    carrying a `codex.tool_result` event (the Codex name in the event's `event.name` attribute)."""
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider(resource=Resource.create({"service.name": "codex_cli_rs"}))
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracer = provider.get_tracer("codex_otel")
+    with tracer.start_as_current_span("session_loop", attributes={"thread_id": "t-1"}):
+        with tracer.start_as_current_span("session_task.turn", attributes={
+                "thread.id": "t-1", "turn.id": "1", "model": "gpt-5-codex",
+                "codex.turn.token_usage.input_tokens": 900, "codex.turn.token_usage.output_tokens": 60}):
+            with tracer.start_as_current_span("run_turn"):
+                for tool, call in tools:
+                    with tracer.start_as_current_span(tool, attributes={"tool_name": tool, "call_id": call}) as span:
+                        span.add_event("event codex-rs/otel/src/events/session_telemetry.rs:1010", attributes={
+                            "event.name": "codex.tool_result", "tool_name": tool, "call_id": call,
+                            "success": "true", "conversation.id": "t-1"})
+    provider.shutdown()
+    spans = exporter.get_finished_spans()
+    lines = [json.dumps(_otlp_json(spans))]
+    if decisions_source:
+        trace_id = format(spans[0].context.trace_id, "032x")
+        records = [{"traceId": trace_id, "timeUnixNano": "1", "attributes": [
+            {"key": k, "value": {"stringValue": v}} for k, v in (
+                ("event.name", "codex.tool_decision"), ("tool_name", tool), ("call_id", call),
+                ("decision", "approved"), ("source", decisions_source))]} for tool, call in tools]
+        lines.append(json.dumps({"resourceLogs": [{"resource": {"attributes": []},
+                                                   "scopeLogs": [{"logRecords": records}]}]}))
+    return spans, "\n".join(lines) + "\n"
+
+
+def test_codex_shaped_sdk_traces_form_runs(tmp_path):
+    spans, text = _codex_run([("shell", "call_sh"), ("apply_patch", "call_ap")])
+    path = tmp_path / "codex.jsonl"
+    path.write_text(text)
+    policy = tmp_path / "codex-policy.yaml"
+    policy.write_text("agent_posture_policy:\n  identity: {agent_id: codex_cli_rs}\n"
+                      "  permissions: {denied_tools: [shell]}\n"
+                      "  execution: {requires_human_approval: [any_write_operation]}\n")
+    (tmp_path / "fleet").mkdir()
+    res = support.stemma("posture", "--inventory", tmp_path / "fleet", "--policy", policy, "--traces", path,
+                         "--format", "json")
+    assert res.rc == 0, res.stderr
+    report = json.loads(res.stdout)
+    jsonschema.Draft202012Validator(REPORT_SCHEMA).validate(report)
+    [run] = report["runs"]
+    turn = next(s for s in spans if s.name == "session_task.turn")
+    assert run["emitter"] == "codex" and run["agent"] == "codex_cli_rs"
+    assert run["rootSpanId"] == format(turn.context.span_id, "016x") and run["tokens"] == 960
+    assert [(c["tool"], c["callId"]) for c in run["calls"]] == [("shell", "call_sh"), ("apply_patch", "call_ap")]
+    found = sorted((f["rule"], f["status"]) for f in run["findings"])
+    assert found == [("AP-EXEC-3", "unverified"), ("AP-EXEC-3", "unverified"), ("AP-PERM-1", "fail")]
+    # The benign twin: a patch the user approved, no shell.
+    _, text = _codex_run([("apply_patch", "call_ap")], decisions_source="User")
+    path.write_text(text)
+    res = support.stemma("posture", "--inventory", tmp_path / "fleet", "--policy", policy, "--traces", path,
+                         "--format", "json")
+    assert res.rc == 0, res.stderr
+    assert json.loads(res.stdout)["runs"][0]["findings"] == []
