@@ -124,10 +124,15 @@ import Testing
         #expect(F.rules(try #require(try F.judge(benign + "\n" + human, policy: Self.policy).first)) == [])
         // Without any tool_decision record the approval is unverified, never a pass.
         #expect(F.rules(try #require(try F.judge(benign, policy: Self.policy).first)) == ["AP-EXEC-3:unverified"])
-        // A user's denial is not an approval.
-        let denied = Self.decision(call: "call_ap", tool: "apply_patch", decision: "denied", source: "User")
-        #expect(
-            F.rules(try #require(try F.judge(benign + "\n" + denied, policy: Self.policy).first)) == ["AP-EXEC-3:fail"])
+        // Approved with a proposed exec-policy rule is an approval; a denial or a timeout is not.
+        let amended = Self.decision(
+            call: "call_ap", tool: "apply_patch", decision: "approved_execpolicy_amendment", source: "User")
+        #expect(F.rules(try #require(try F.judge(benign + "\n" + amended, policy: Self.policy).first)) == [])
+        for refusal in ["denied", "timed_out"] {
+            let denied = Self.decision(call: "call_ap", tool: "apply_patch", decision: refusal, source: "User")
+            let judged = try #require(try F.judge(benign + "\n" + denied, policy: Self.policy).first)
+            #expect(F.rules(judged) == ["AP-EXEC-3:fail"])
+        }
     }
 
     @Test func codexToolEventsWithoutATurnSpanOrCallIDAreStillJudged() throws {

@@ -17,7 +17,12 @@ public struct ToolDecisionRecord: Sendable, Equatable {
     public var isHumanApproval: Bool {
         let who = source.lowercased()
         let human = who == "user" || (who.hasPrefix("user_") && who != "user_reject" && who != "user_abort")
-        let yes = ["accept", "accepted", "approved", "approved_for_session", "allow", "allowed", "yes"]
+        // Codex lowercases its ReviewDecision: `approved`, `approved_for_session`, `approved_execpolicy_amendment`
+        // (approved, with a rule proposed for next time); `denied`, `abort`, `timed_out` are not approvals.
+        let yes = [
+            "accept", "accepted", "approved", "approved_for_session", "approved_execpolicy_amendment", "allow",
+            "allowed", "yes",
+        ]
         return human && yes.contains(decision.lowercased())
     }
 }
