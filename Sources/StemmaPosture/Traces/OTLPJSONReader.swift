@@ -155,18 +155,9 @@ public struct OTLPJSONReader {
             decision: attributes["decision"]?.text ?? "", source: attributes["source"]?.text ?? "", file: source)
     }
 
-    /// Event names that record a tool call on the span that ran it.
-    static let toolResultEvents: Set<String> = ["codex.tool_result"]
-
-    /// A Codex `codex.tool_result` span event (the name is in `name` or, from the `tracing` bridge, in the
-    /// `event.name` attribute): its `tool_name` and `call_id`.
+    /// A Codex `codex.tool_result` span event: its `tool_name` and `call_id`.
     static func toolResult(_ event: JSONValue) -> TraceSpan.ToolResult? {
-        let attributes = attributes(event["attributes"])
-        let names = [event["name"]?.stringValue, attributes["event.name"]?.text]
-        guard names.contains(where: { $0.map(toolResultEvents.contains) ?? false }) else { return nil }
-        return TraceSpan.ToolResult(
-            name: attributes["tool_name"]?.text.flatMap { $0.isEmpty ? nil : $0 },
-            callID: attributes["call_id"]?.text.flatMap { $0.isEmpty ? nil : $0 })
+        TraceSpan.ToolResult(event: event["name"]?.stringValue, attributes: attributes(event["attributes"]))
     }
 
     /// `[{"key", "value": AnyValue}]` as a dictionary; entries that are not key/value pairs are skipped.

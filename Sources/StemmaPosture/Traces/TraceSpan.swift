@@ -28,10 +28,23 @@ public struct TraceSpan: Sendable {
         /// `call_id`, when recorded.
         public var callID: String?
 
+        /// Event names that record a tool call on the span that ran it.
+        public static let eventNames: Set<String> = ["codex.tool_result"]
+
         /// A tool result event.
         public init(name: String?, callID: String?) {
             self.name = name
             self.callID = callID
+        }
+
+        /// The tool call a span event records, or nil when the event is not one. The Codex name is the event's
+        /// name or, as the Rust `tracing` bridge exports it, its `event.name` attribute. For every OTLP decoder
+        /// (JSON files, a live receiver).
+        public init?(event name: String?, attributes: [String: TraceValue]) {
+            let names = [name, attributes["event.name"]?.text]
+            guard names.contains(where: { $0.map(Self.eventNames.contains) ?? false }) else { return nil }
+            self.name = attributes["tool_name"]?.text.flatMap { $0.isEmpty ? nil : $0 }
+            callID = attributes["call_id"]?.text.flatMap { $0.isEmpty ? nil : $0 }
         }
     }
 
