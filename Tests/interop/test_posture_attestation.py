@@ -250,6 +250,10 @@ def test_predicate_with_trace_evidence_matches_the_schema(tmp_path):
     assert evidence["runs"] == 1 and evidence["baselineRuns"] == 30
     assert [f["rule"] for f in evidence["findings"]] == ["AP-EXEC-4"]
     assert evidence["findings"][0]["evidence"][0]["traceId"] == evidence["traceIds"][0]
+    [baseline] = evidence["baseline"]
+    assert baseline["traceId"] == evidence["traceIds"][0] and baseline["earlierRuns"] == 30
+    tools = next(c for c in baseline["checks"] if c["metric"] == "tool_calls")
+    assert tools == {"metric": "tool_calls", "value": 24, "window": 30, "mean": "2.00", "factor": 10, "flagged": True}
     validator = jsonschema.Draft202012Validator(PREDICATE_SCHEMA)
     stripped = copy.deepcopy(statement["predicate"])
     del stripped["traceEvidence"]["findings"][0]["evidence"][0]["spanId"]

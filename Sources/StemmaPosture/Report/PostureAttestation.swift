@@ -126,8 +126,8 @@ public struct PostureAttestation: Sendable {
         return PostureAttestation(subjects: subjects, predicate: predicate)
     }
 
-    /// What the traces showed of `agent`: its runs (by trace id), their metrics and the runtime findings with the
-    /// baseline window; null when no traces were read.
+    /// What the traces showed of `agent`: its runs (by trace id), their metrics, each run's baseline (window, mean,
+    /// factor) and the runtime findings; null when no traces were read.
     static func traceEvidence(_ report: PostureReport, agent: AgentPosture) -> JSONValue {
         guard !report.runs.isEmpty else { return .null }
         let mine = report.runs.filter { $0.run.agent.isExactly(agent.id) || $0.run.agent.isExactly(agent.name) }
@@ -139,6 +139,17 @@ public struct PostureAttestation: Sendable {
             ("subAgentSpawns", .integer(mine.reduce(0) { $0 + $1.summary.subAgentSpawns })),
             ("tokens", .integer(mine.reduce(0) { $0 + $1.summary.tokens })),
             ("baselineRuns", .integer(mine.map(\.baselineRuns).max() ?? 0)),
+            // Per run, the baseline it was judged against: window, mean and factor per metric.
+            (
+                "baseline",
+                .array(
+                    mine.map { result in
+                        guard case .object(let members) = PostureReport.baselineJSON(result) else { return .null }
+                        return .object(
+                            [("traceId", .string(result.run.traceID)), ("rootSpanId", .string(result.run.rootSpanID))]
+                                + members)
+                    })
+            ),
             ("findings", .array(mine.flatMap(\.findings).map(PostureReport.finding))),
         ])
     }

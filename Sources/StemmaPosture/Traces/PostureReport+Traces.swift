@@ -60,27 +60,29 @@ extension PostureReport {
                             })
                     ))
                 members.append(("orphanSpans", .array(run.orphanSpanIDs.map(JSONValue.string))))
-                members.append(
-                    (
-                        "baseline",
-                        .object([
-                            ("earlierRuns", .integer(result.baselineRuns)),
-                            (
-                                "checks",
-                                .array(
-                                    result.baseline.map { check in
-                                        .object([
-                                            ("metric", .string(check.metric)), ("value", .integer(check.value)),
-                                            ("window", .integer(check.window)), ("mean", .string(check.mean)),
-                                            ("factor", .integer(check.factor)), ("flagged", .bool(check.flagged)),
-                                        ])
-                                    })
-                            ),
-                        ])
-                    ))
+                members.append(("baseline", Self.baselineJSON(result)))
                 members.append(("findings", .array(result.findings.map(Self.finding))))
                 return .object(members)
             })
+    }
+
+    /// A run's baseline comparison: the earlier runs it had and, per metric, value, window, mean, factor and
+    /// whether it was flagged (in the report's `runs` and the attestation's trace evidence).
+    static func baselineJSON(_ result: TraceRunResult) -> JSONValue {
+        .object([
+            ("earlierRuns", .integer(result.baselineRuns)),
+            (
+                "checks",
+                .array(
+                    result.baseline.map { check in
+                        .object([
+                            ("metric", .string(check.metric)), ("value", .integer(check.value)),
+                            ("window", .integer(check.window)), ("mean", .string(check.mean)),
+                            ("factor", .integer(check.factor)), ("flagged", .bool(check.flagged)),
+                        ])
+                    })
+            ),
+        ])
     }
 
     /// The runs section of the text report.
