@@ -1,3 +1,4 @@
+import Foundation
 import StemmaCore
 import StemmaPosture
 import StemmaTestSupport
@@ -75,6 +76,31 @@ import Testing
                 predicateType: "https://cyclonedx.org/bom", predicate: content.predicate, signers: [], now: 0
             )
             .first?.hasPrefix("predicate_type") == true)
+    }
+
+    /// `max_sub_agents` fails on declared sub-agents, on a looser policy limit, and on spawns the attested traces
+    /// show, and passes its benign twin.
+    @Test func maxSubAgentsFailsOnDeclaredAndObservedSpawns() throws {
+        let content = try attested(tools: "    - {name: lookup, classes: [filesystem_read], approval: none}\n")
+        let policy = try caller("max_sub_agents: 0\n")
+        func failures(_ edit: (String) -> String) throws -> [String] {
+            let text = edit(JSONWriter().string(content.predicate))
+            return try policy.failures(
+                predicateType: PostureAttestation.predicateType,
+                predicate: JSONParser.parse(Array(text.utf8), source: "p"), signers: [], now: 1_780_000_000)
+        }
+        #expect(try failures { $0 } == [])
+        let observed = try failures {
+            $0.replacingOccurrences(
+                of: #""traceEvidence":null"#,
+                with: #""traceEvidence":{"runs":1,"subAgentSpawns":2,"findings":[]}"#)
+        }
+        #expect(observed == ["max_sub_agents: the attested traces show 2 sub-agent spawn(s)"])
+        let declared = try failures {
+            $0.replacingOccurrences(of: #""subAgents":[]"#, with: #""subAgents":[{"id":"w","tools":"inherited"}]"#)
+                .replacingOccurrences(of: #""maxSubAgents":0"#, with: #""maxSubAgents":3"#)
+        }
+        #expect(declared.count == 2 && declared.allSatisfy { $0.hasPrefix("max_sub_agents:") })
     }
 
     @Test func unknownRequirementsAndWrongTypesAreRefused() throws {

@@ -165,6 +165,10 @@ public struct CallerPolicy: Sendable {
         } else {
             failures.append("max_sub_agents: its policy declares no max_sub_agents limit")
         }
+        // What the traces showed: a run that spawned a sub-agent breaks a limit of 0 whatever the files declare.
+        if limit == 0, let spawned = predicate["traceEvidence"]?["subAgentSpawns"]?.exactUInt64, spawned > 0 {
+            failures.append("max_sub_agents: the attested traces show \(spawned) sub-agent spawn(s)")
+        }
         if limit == 0 {
             let spawning = tools.filter {
                 $0["classes"]?.arrayValue?.contains { $0.stringValue == "sub_agent_spawn" } == true
