@@ -151,4 +151,22 @@ import Testing
         let gaps = run.run.monitoringGaps.flatMap(\.missing)
         #expect(gaps.contains("invoke_agent span") && gaps.contains("gen_ai.tool.call.id"))
     }
+
+    /// Older Codex builds record `codex.tool_result` on the turn span itself (no per-tool span): still a call,
+    /// made by the turn's agent, with no monitoring gap.
+    @Test func aToolResultOnTheTurnSpanItselfIsACallOfThatTurn() throws {
+        let turn = F.traces(
+            service: "codex_cli_rs",
+            [
+                F.span(
+                    1, parent: nil, name: "session_task.turn", [("codex.turn.token_usage.input_tokens", F.i(5))],
+                    events: [
+                        F.event("codex.tool_result", [("tool_name", F.s("read")), ("call_id", F.s("c1"))])
+                    ])
+            ])
+        let run = try #require(try F.judge(turn, policy: Self.policy).first)
+        #expect(run.run.rootSpanID == F.hex(1) && run.run.spawns.isEmpty && run.summary.tokens == 5)
+        #expect(run.run.toolCalls.map { "\($0.caller):\($0.name ?? "")" } == ["codex_cli_rs:read"])
+        #expect(F.rules(run) == [])
+    }
 }
