@@ -1,3 +1,4 @@
+import Foundation
 import StemmaCore
 import StemmaPosture
 import Testing
@@ -168,5 +169,17 @@ import Testing
         #expect(run.run.rootSpanID == F.hex(1) && run.run.spawns.isEmpty && run.summary.tokens == 5)
         #expect(run.run.toolCalls.map { "\($0.caller):\($0.name ?? "")" } == ["codex_cli_rs:read"])
         #expect(F.rules(run) == [])
+    }
+
+    /// A sub-agent whose own turn nests under the `spawn_agent` call's span is one spawn, not two.
+    @Test func aNestedSubAgentTurnUnderSpawnAgentIsOneSpawn() throws {
+        var text = Self.session([("spawn_agent", "call_sp")])
+        let child = F.span(
+            20, parent: 10, name: "session_task.turn",
+            [("thread.id", F.s("child")), ("gen_ai.agent.id", F.s("worker"))])
+        text = text.replacingOccurrences(of: #""spans": ["#, with: #""spans": [\#(child), "#)
+        let run = try #require(try F.judge(text, policy: Self.policy).first)
+        #expect(run.run.spawns.map(\.spanID) == [F.hex(20)] && run.run.spawns.first?.hasOwnID == true)
+        #expect(run.run.toolCalls.isEmpty && F.rules(run) == ["AP-EXEC-2:fail"])
     }
 }

@@ -143,7 +143,9 @@ public enum TraceRunBuilder {
         }
         var spawnTools = Set<Int>()
         for position in 0..<count where nodes[position].role == .agent && parent[position] >= 0 {
-            if nodes[parent[position]].role == .tool { spawnTools.insert(parent[position]) }
+            // A tool span, or a Codex span whose tool event spawned the agent below it: the agent is the spawn.
+            let tool = nodes[parent[position]]
+            if tool.role == .tool || !tool.span.toolResults.isEmpty { spawnTools.insert(parent[position]) }
         }
         var claudeSubAgents = Set<String>()
         for position in 0..<count {
