@@ -30,8 +30,8 @@ public struct PostureRule: Sendable, Equatable {
     public let summary: String
 
     /// The rules `stemma posture` evaluates: statically from configuration, and at run time from traces
-    /// (`--traces`: AP-EXEC-1..4, AP-PERM-1, AP-ID-3, AP-MON-1, AP-MON-2). AP-CODE-1 needs repository settings
-    /// and is not in this table yet.
+    /// (`--traces`: AP-EXEC-1..4, AP-PERM-1, AP-ID-3, AP-MON-1, AP-MON-2). AP-CODE-1 reads repository settings
+    /// exported as JSON (rulesets, branch protection).
     public static let all: [PostureRule] = [
         PostureRule(
             id: "AP-ID-1", dimension: "identity", severity: .high, refs: ["ASI03", "T9"],
@@ -86,6 +86,10 @@ public struct PostureRule: Sendable, Equatable {
         PostureRule(
             id: "AP-MON-2", dimension: "monitoring", severity: .medium, refs: ["T8", "ASI10"],
             summary: "The span tree is incomplete: spans whose parent is not in the traces."),
+        PostureRule(
+            id: "AP-CODE-1", dimension: "coding-agent", severity: .high, refs: ["ASI09", "LLM06"],
+            summary: "A coding agent's pull requests can be merged without an independent review (exported ruleset or "
+                + "branch protection without required approving reviews)."),
         PostureRule(
             id: "AP-CODE-2", dimension: "coding-agent", severity: .high, refs: ["LLM02", "ASI02"],
             summary: "A coding agent's network is unrestricted while secrets are readable."),
