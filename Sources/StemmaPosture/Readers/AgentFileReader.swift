@@ -74,7 +74,8 @@ struct AgentFile: Sendable {
             if let package = server.package, !package.pinned {
                 serverFacts.append(
                     PostureFact(
-                        .unpinnedServer, "MCP server '\(key)' launches \(package.name) without a pinned version", at: at))
+                        .unpinnedServer, "MCP server '\(key)' launches \(package.name) without a pinned version", at: at
+                    ))
             }
             servers.append(server)
         }

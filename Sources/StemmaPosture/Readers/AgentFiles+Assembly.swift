@@ -190,7 +190,9 @@ extension AgentFiles {
         agent.tools += ownServerGrants(file).filter { !have.contains($0.displayName) }
         agent.facts += file.serverFacts
         // Managed settings that disable bypassPermissions keep a sub-agent's own bypass off too.
-        if let mode = file.permissionMode, mode == "dontAsk" || (mode == "bypassPermissions" && settings.bypassDisabled == nil) {
+        if let mode = file.permissionMode,
+            mode == "dontAsk" || (mode == "bypassPermissions" && settings.bypassDisabled == nil)
+        {
             agent.facts.append(
                 PostureFact(
                     .approvalRemovingMode, "permissionMode \(mode): no human is asked",
@@ -216,7 +218,8 @@ extension AgentFiles {
                 approval: { tool in
                     switch file.platform {
                     case "claude-code":
-                        return ClaudeCodeAgent.mcpApproval(settings: settings, index: index, server: server.key, tool: tool)
+                        return ClaudeCodeAgent.mcpApproval(
+                            settings: settings, index: index, server: server.key, tool: tool)
                     case "copilot": return (ToolApproval.none, nil)
                     default: return (.ask, nil)
                     }

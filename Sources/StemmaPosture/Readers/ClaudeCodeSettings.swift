@@ -79,7 +79,8 @@ struct ClaudeCodeSettings: Sendable {
         if let at = managedRulesOnly {
             let ignored = layerRules.filter { !$0.managed }.count
             notes.append(
-                "Claude Code: allowManagedPermissionRulesOnly (\(at.display)): \(ignored) rule(s) of other layers ignored")
+                "Claude Code: allowManagedPermissionRulesOnly (\(at.display)): \(ignored) rule(s) of other layers ignored"
+            )
         }
         if let (mode, at) = layerMode, let disabled = bypassDisabled, mode == "bypassPermissions", managedMode == nil {
             notes.append(
@@ -117,7 +118,8 @@ struct ClaudeCodeSettings: Sendable {
             if value["allowManagedPermissionRulesOnly"]?.boolValue == true
                 || permissions?["allowManagedPermissionRulesOnly"]?.boolValue == true
             {
-                managedRulesOnly = SourceLocation(path: path, line: text.line(of: "\"allowManagedPermissionRulesOnly\""))
+                managedRulesOnly = SourceLocation(
+                    path: path, line: text.line(of: "\"allowManagedPermissionRulesOnly\""))
             }
             for entry in value["deniedMcpServers"]?.arrayValue?.prefix(Self.maxRules) ?? [] {
                 if let name = entry["serverName"]?.stringValue { disabledServers.insert(name) }

@@ -18,7 +18,8 @@ struct CopilotSetupSteps: Sendable {
 
     /// Reads the workflow; throws when it is not YAML or has no `copilot-setup-steps` job.
     static func read(_ bytes: [UInt8], path: String) throws(StemmaError) -> CopilotSetupSteps {
-        guard let root = try YAMLNode.documents(bytes, source: path).first, let job = root["jobs"]?["copilot-setup-steps"],
+        guard let root = try YAMLNode.documents(bytes, source: path).first,
+            let job = root["jobs"]?["copilot-setup-steps"],
             job.isMapping
         else {
             throw StemmaError(.malformedInput, "'\(path)' has no job named copilot-setup-steps")
@@ -33,7 +34,8 @@ struct CopilotSetupSteps: Sendable {
             }
         } else {
             steps.notes.append(
-                "Copilot: '\(path)' sets no permissions; the job's GITHUB_TOKEN has the repository's default permissions")
+                "Copilot: '\(path)' sets no permissions; the job's GITHUB_TOKEN has the repository's default permissions"
+            )
         }
         if let environment = job["environment"]?.string ?? job["environment"]?["name"]?.string {
             steps.notes.append(
@@ -116,7 +118,8 @@ struct CopilotSetupSteps: Sendable {
                 index += key.count
                 let start = index
                 while index < bytes.count,
-                    bytes[index] == UInt8(ascii: "_") || (bytes[index] < 0x80 && Character(Unicode.Scalar(bytes[index])).isLetter)
+                    bytes[index] == UInt8(ascii: "_")
+                        || (bytes[index] < 0x80 && Character(Unicode.Scalar(bytes[index])).isLetter)
                         || (bytes[index] >= UInt8(ascii: "0") && bytes[index] <= UInt8(ascii: "9"))
                 {
                     index += 1

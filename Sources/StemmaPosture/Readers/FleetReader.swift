@@ -50,7 +50,8 @@ public struct FleetReader {
     }
 
     enum Kind {
-        case claudeSettings, claudeManaged, claudeAgent, copilotSetup, geminiSettings, geminiPolicy, cursorPermissions, codexRules, json, toml, yaml
+        case claudeSettings, claudeManaged, claudeAgent, copilotSetup, geminiSettings, geminiPolicy, cursorPermissions,
+            codexRules, json, toml, yaml
     }
 
     /// What a file may be, and the folder of the agent it describes (before manifests are considered).
