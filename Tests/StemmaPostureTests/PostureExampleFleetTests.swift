@@ -16,8 +16,8 @@ import Testing
             "AP-PERM-2:unverified", "AP-TOOL-3:fail",
         ],
         "copilot-repo": [
-            "AP-CODE-1:unverified", "AP-EXEC-3:fail", "AP-EXEC-3:fail", "AP-EXEC-3:unverified", "AP-EXEC-3:unverified",
-            "AP-PERM-1:unverified", "AP-PERM-4:fail", "AP-TOOL-2:unverified",
+            "AP-EXEC-3:fail", "AP-EXEC-3:fail", "AP-EXEC-3:unverified", "AP-EXEC-3:unverified", "AP-PERM-1:fail",
+            "AP-PERM-4:fail", "AP-TOOL-2:unverified",
         ],
         "report-writer": ["AP-PERM-1:fail", "AP-PERM-2:unverified"],
         "crm-assistant": ["AP-GOV-1:fail", "AP-ID-2:fail", "AP-PERM-2:fail"],
@@ -60,5 +60,13 @@ import Testing
         let writer = try PostureFleet.agent(report, "report-writer")
         #expect(writer.policy?.source.path.hasSuffix("policies/seed.yaml") == true)
         #expect(report.exitCode(failOn: .high, strict: false) == 1)
+        // Copilot: the setup job's secret is readable by the agent's shell (denied credential_access), its token
+        // scope is recorded, and the exported ruleset's required review keeps AP-CODE-1 quiet.
+        let copilot = try PostureFleet.agent(report, "copilot-repo")
+        #expect(copilot.agent.scopes == ["github-token:contents:read"])
+        let secret = try #require(copilot.findings.first { $0.rule.id == "AP-PERM-1" })
+        #expect(
+            secret.evidence.first?.location
+                == SourceLocation(path: "copilot-repo/.github/workflows/copilot-setup-steps.yml", line: 19))
     }
 }
