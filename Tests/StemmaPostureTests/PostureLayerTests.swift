@@ -101,10 +101,17 @@ import Testing
                 "disableBypassPermissionsMode": "disable"
               },
               "allowManagedPermissionRulesOnly": true,
-              "deniedMcpServers": [{"serverName": "files"}]
+              "deniedMcpServers": [{"serverName": "files"}],
+              "allowedMcpServers": [{"serverName": "files"}, {"serverUrl": "https://mcp.example.com/*"}]
             }
             """
-        let servers = #"{"mcpServers": {"files": {"command": "npx", "args": ["-y", "@acme/files@1.0.0"]}}}"#
+        let servers = """
+            {"mcpServers": {
+              "files": {"command": "npx", "args": ["-y", "@acme/files@1.0.0"]},
+              "docs": {"type": "http", "url": "https://mcp.example.com/mcp"},
+              "other": {"command": "other-mcp"}
+            }}
+            """
         let fleet = try PostureFleet()
         for folder in ["managed", "plain"] {
             try fleet.write("\(folder)/stemma.yaml", PostureFleet.manifest(name: folder))
@@ -125,6 +132,9 @@ import Testing
         #expect(!agent.findings.contains { $0.rule.id == "AP-PERM-4" })
         #expect(agent.agent.tools.first { $0.name == "Bash" }?.approval == .ask)
         #expect(!agent.agent.tools.contains { $0.name == "WebFetch" || $0.server == "files" })
+        // The allowlist keeps the server whose URL it matches; the denylist beats the allowlist for "files".
+        #expect(Set(agent.agent.tools.compactMap(\.server)) == ["docs"])
+        #expect(Set(plain.agent.tools.compactMap(\.server)) == ["files", "docs", "other"])
         #expect(agent.agent.notes.contains { $0.contains("managed settings") })
         #expect(
             agent.agent.notes.contains { $0.contains("allowManagedPermissionRulesOnly") && $0.contains("2 rule(s)") })

@@ -212,7 +212,9 @@ extension AgentFiles {
         let index = settings.wholeToolRules()
         let denied = Set(file.disallowedTools)
         var result: [ToolGrant] = []
-        for server in file.servers + mcpServers.filter({ file.serverReferences.contains($0.key) }) {
+        let declared = file.servers + mcpServers.filter { file.serverReferences.contains($0.key) }
+        // Claude Code's managed server lists bind a sub-agent's servers too.
+        for server in declared where file.platform != "claude-code" || settings.serves(server) {
             let grants = MCPGrants.grants(
                 server: server, snapshot: snapshots[server.key],
                 approval: { tool in

@@ -67,7 +67,7 @@ enum ClaudeCodeAgent {
                         source: narrow.location))
             }
         }
-        for server in servers where settings.serves(server.key) {
+        for server in servers where settings.serves(server) {
             tools += MCPGrants.grants(
                 server: server, snapshot: snapshots[server.key],
                 approval: { mcpApproval(settings: settings, index: index, server: server.key, tool: $0) })

@@ -41,8 +41,10 @@ struct ClaudeCodeSettings: Sendable {
     private var layerMode: (String, SourceLocation)?
     private var managedMode: (String, SourceLocation)?
     var disabledServers: Set<String> = []
-    /// Managed `allowedMcpServers` server names; nil when no managed allowlist exists.
-    var allowedServers: Set<String>?
+    /// Managed `deniedMcpServers` entries.
+    var deniedServerEntries: [JSONValue] = []
+    /// Managed `allowedMcpServers` entries; nil when no managed allowlist exists.
+    var allowedServerEntries: [JSONValue]?
     var files: [String] = []
     var managedFiles: [String] = []
     /// Where managed settings turned on `allowManagedPermissionRulesOnly`.
@@ -121,11 +123,9 @@ struct ClaudeCodeSettings: Sendable {
                 managedRulesOnly = SourceLocation(
                     path: path, line: text.line(of: "\"allowManagedPermissionRulesOnly\""))
             }
-            for entry in value["deniedMcpServers"]?.arrayValue?.prefix(Self.maxRules) ?? [] {
-                if let name = entry["serverName"]?.stringValue { disabledServers.insert(name) }
-            }
+            deniedServerEntries += value["deniedMcpServers"]?.arrayValue?.prefix(Self.maxRules) ?? []
             if let list = value["allowedMcpServers"]?.arrayValue {
-                allowedServers = Set(list.prefix(Self.maxRules).compactMap { $0["serverName"]?.stringValue })
+                allowedServerEntries = (allowedServerEntries ?? []) + list.prefix(Self.maxRules)
             }
         }
         let sandbox = value["sandbox"]
@@ -139,9 +139,25 @@ struct ClaudeCodeSettings: Sendable {
         }
     }
 
-    /// Whether a server of the folder's MCP configs is available under the managed allow and deny lists.
-    func serves(_ key: String) -> Bool {
-        !disabledServers.contains(key) && (allowedServers?.contains(key) ?? true)
+    /// Whether a server of the folder's MCP configs is available: not disabled, not on the managed denylist, and
+    /// on the managed allowlist when there is one.
+    func serves(_ server: MCPServerConfig) -> Bool {
+        guard !disabledServers.contains(server.key) else { return false }
+        if deniedServerEntries.contains(where: { Self.entry($0, matches: server) }) { return false }
+        return allowedServerEntries.map { $0.contains { Self.entry($0, matches: server) } } ?? true
+    }
+
+    /// A managed server entry: `{"serverName"}`, `{"serverCommand": [command, args…]}` (exact) or
+    /// `{"serverUrl"}` (`*` wildcards).
+    static func entry(_ entry: JSONValue, matches server: MCPServerConfig) -> Bool {
+        if let name = entry["serverName"]?.stringValue { return name == server.key }
+        if let command = entry["serverCommand"]?.arrayValue?.compactMap(\.stringValue) {
+            return server.command.map { [$0] + server.args } == command
+        }
+        if let url = entry["serverUrl"]?.stringValue, let actual = server.url {
+            return Glob.matches(pattern: Array(url), text: Array(actual))
+        }
+        return false
     }
 
     /// The strongest whole-tool rule per tool name: deny > ask > allow (the first of each kind in layer order).
