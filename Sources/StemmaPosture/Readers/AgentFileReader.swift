@@ -62,14 +62,8 @@ struct AgentFile: Sendable {
                 server.defaultApproval = ToolApproval.none
             }
             for section in ["env", "headers"] {
-                for (name, value) in body[section]?.pairs ?? [] {
-                    guard let literal = value.string,
-                        let fact = SecretCheck.literalCredential(
-                            name: name, value: literal, where: "\(key).\(section).\(name)",
-                            at: SourceLocation(path: location.path, line: value.line.map { $0 + offset }))
-                    else { continue }
-                    serverFacts.append(fact)
-                }
+                serverFacts += SecretCheck.literalCredentials(
+                    in: body[section]?.pairs ?? [], place: "\(key).\(section)", path: location.path, lineOffset: offset)
             }
             if let package = server.package, !package.pinned {
                 serverFacts.append(

@@ -47,28 +47,16 @@ struct CopilotSetupSteps: Sendable {
         steps.collect(job, path: path, seen: &seen, budget: &budget)
         for (index, step) in (job["steps"]?.items ?? []).enumerated().prefix(10_000) {
             for section in ["env", "with"] {
-                for (name, value) in step[section]?.pairs ?? [] {
-                    guard let literal = value.string,
-                        let fact = SecretCheck.literalCredential(
-                            name: name, value: literal, where: "steps[\(index)].\(section).\(name)",
-                            at: SourceLocation(path: path, line: value.line))
-                    else { continue }
-                    steps.facts.append(fact)
-                }
+                steps.facts += SecretCheck.literalCredentials(
+                    in: step[section]?.pairs ?? [], place: "steps[\(index)].\(section)", path: path)
             }
             if let action = step["uses"]?.string, !action.hasPrefix("./"), !Self.pinned(action) {
                 steps.notes.append(
                     "Copilot: setup step uses \(action) (\(path):\(step["uses"]?.line ?? 0)), not pinned to a commit")
             }
         }
-        for (name, value) in job["env"]?.pairs ?? [] {
-            guard let literal = value.string,
-                let fact = SecretCheck.literalCredential(
-                    name: name, value: literal, where: "jobs.copilot-setup-steps.env.\(name)",
-                    at: SourceLocation(path: path, line: value.line))
-            else { continue }
-            steps.facts.append(fact)
-        }
+        steps.facts += SecretCheck.literalCredentials(
+            in: job["env"]?.pairs ?? [], place: "jobs.copilot-setup-steps.env", path: path)
         return steps
     }
 
@@ -130,5 +118,21 @@ struct CopilotSetupSteps: Sendable {
             }
         }
         return names
+    }
+}
+
+extension SecretCheck {
+    /// Literal credentials among a YAML mapping's entries (`env`, `headers`, `with`), each at its line
+    /// (`lineOffset` for front matter, whose lines start below the `---`).
+    static func literalCredentials(
+        in pairs: [(String, YAMLNode)], place: String, path: String, lineOffset: Int = 0
+    ) -> [PostureFact] {
+        pairs.compactMap { name, value in
+            value.string.flatMap { literal in
+                literalCredential(
+                    name: name, value: literal, where: "\(place).\(name)",
+                    at: SourceLocation(path: path, line: value.line.map { $0 + lineOffset }))
+            }
+        }
     }
 }
