@@ -212,7 +212,8 @@ extension AgentFiles {
         let index = settings.wholeToolRules()
         let denied = Set(file.disallowedTools)
         var result: [ToolGrant] = []
-        let declared = file.servers + mcpServers.filter { file.serverReferences.contains($0.key) }
+        let references = Set(file.serverReferences)
+        let declared = file.servers + mcpServers.filter { references.contains($0.key) }
         // Claude Code's managed server lists bind a sub-agent's servers too.
         for server in declared where file.platform != "claude-code" || settings.serves(server) {
             let grants = MCPGrants.grants(

@@ -42,9 +42,9 @@ struct ClaudeCodeSettings: Sendable {
     private var managedMode: (String, SourceLocation)?
     var disabledServers: Set<String> = []
     /// Managed `deniedMcpServers` entries.
-    var deniedServerEntries: [JSONValue] = []
+    var deniedServerEntries = ServerEntries()
     /// Managed `allowedMcpServers` entries; nil when no managed allowlist exists.
-    var allowedServerEntries: [JSONValue]?
+    var allowedServerEntries: ServerEntries?
     var files: [String] = []
     var managedFiles: [String] = []
     /// Where managed settings turned on `allowManagedPermissionRulesOnly`.
@@ -123,9 +123,11 @@ struct ClaudeCodeSettings: Sendable {
                 managedRulesOnly = SourceLocation(
                     path: path, line: text.line(of: "\"allowManagedPermissionRulesOnly\""))
             }
-            deniedServerEntries += value["deniedMcpServers"]?.arrayValue?.prefix(Self.maxRules) ?? []
+            deniedServerEntries.add(value["deniedMcpServers"]?.arrayValue ?? [])
             if let list = value["allowedMcpServers"]?.arrayValue {
-                allowedServerEntries = (allowedServerEntries ?? []) + list.prefix(Self.maxRules)
+                var entries = allowedServerEntries ?? ServerEntries()
+                entries.add(list)
+                allowedServerEntries = entries
             }
         }
         let sandbox = value["sandbox"]
@@ -140,24 +142,43 @@ struct ClaudeCodeSettings: Sendable {
     }
 
     /// Whether a server of the folder's MCP configs is available: not disabled, not on the managed denylist, and
-    /// on the managed allowlist when there is one.
+    /// on the managed allowlist when there is one (an allowlist with too many URL patterns to evaluate allows
+    /// every server: over-reporting, never hiding one).
     func serves(_ server: MCPServerConfig) -> Bool {
-        guard !disabledServers.contains(server.key) else { return false }
-        if deniedServerEntries.contains(where: { Self.entry($0, matches: server) }) { return false }
-        return allowedServerEntries.map { $0.contains { Self.entry($0, matches: server) } } ?? true
+        guard !disabledServers.contains(server.key), deniedServerEntries.matches(server) != true else { return false }
+        return allowedServerEntries.map { $0.matches(server) ?? true } ?? true
     }
 
-    /// A managed server entry: `{"serverName"}`, `{"serverCommand": [command, args…]}` (exact) or
-    /// `{"serverUrl"}` (`*` wildcards).
-    static func entry(_ entry: JSONValue, matches server: MCPServerConfig) -> Bool {
-        if let name = entry["serverName"]?.stringValue { return name == server.key }
-        if let command = entry["serverCommand"]?.arrayValue?.compactMap(\.stringValue) {
-            return server.command.map { [$0] + server.args } == command
+    /// Managed server entries: `{"serverName"}`, `{"serverCommand": [command, args…]}` (exact) or `{"serverUrl"}`
+    /// (`*` wildcards), indexed so each server is checked in time independent of the list's length.
+    struct ServerEntries: Sendable {
+        var names: Set<String> = []
+        var commands: Set<[String]> = []
+        var urls: [[Character]] = []
+        var tooManyURLs = false
+        static let maxURLs = 256
+
+        mutating func add(_ entries: [JSONValue]) {
+            for entry in entries.prefix(ClaudeCodeSettings.maxRules) {
+                if let name = entry["serverName"]?.stringValue { names.insert(name) }
+                if let command = entry["serverCommand"]?.arrayValue?.compactMap(\.stringValue) {
+                    commands.insert(command)
+                }
+                if let url = entry["serverUrl"]?.stringValue {
+                    if urls.count < Self.maxURLs { urls.append(Array(url)) } else { tooManyURLs = true }
+                }
+            }
         }
-        if let url = entry["serverUrl"]?.stringValue, let actual = server.url {
-            return Glob.matches(pattern: Array(url), text: Array(actual))
+
+        /// Whether an entry names the server; nil when only unevaluated URL patterns could.
+        func matches(_ server: MCPServerConfig) -> Bool? {
+            if names.contains(server.key) { return true }
+            if let command = server.command, commands.contains([command] + server.args) { return true }
+            if let url = server.url, urls.contains(where: { Glob.matches(pattern: $0, text: Array(url)) }) {
+                return true
+            }
+            return tooManyURLs && server.url != nil ? nil : false
         }
-        return false
     }
 
     /// The strongest whole-tool rule per tool name: deny > ask > allow (the first of each kind in layer order).

@@ -36,12 +36,14 @@ enum CodexLayers {
     static func trusted(
         configs: [(TOMLTable, LineIndex, String)], rules: [(CodexRules.Rule, String)]
     ) -> (configs: [(TOMLTable, LineIndex, String)], rules: [(CodexRules.Rule, String)], notes: [String]) {
-        var entries: [(Trust, declaredIn: String)] = []
+        // By the project's last path component, so each lookup sees only its candidates.
+        var entries: [String: [(Trust, declaredIn: String)]] = [:]
         for (table, text, path) in configs {
             for (project, body) in (table["projects"]?.tableValue?.entries ?? []).prefix(10_000) {
                 guard let level = body["trust_level"]?.stringValue else { continue }
                 let location = SourceLocation(path: path, line: text.line(of: project))
-                entries.append((Trust(project: project, level: level, location: location), path))
+                entries[FleetReader.name(project), default: []].append(
+                    (Trust(project: project, level: level, location: location), path))
             }
         }
         var notes: [String] = []
@@ -49,10 +51,8 @@ enum CodexLayers {
         func trust(of folder: String) -> Trust? {
             if let known = decided[folder] { return known }
             let name = FleetReader.name(folder)
-            let matching = entries.filter { entry in
-                !name.isEmpty && projectFolder(of: entry.declaredIn) != folder
-                    && FleetReader.name(entry.0.project) == name
-            }.map(\.0)
+            let matching =
+                name.isEmpty ? [] : (entries[name] ?? []).filter { projectFolder(of: $0.declaredIn) != folder }.map(\.0)
             let found = matching.first { $0.level == "untrusted" } ?? matching.first
             decided[folder] = found
             return found

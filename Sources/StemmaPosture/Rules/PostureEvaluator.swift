@@ -148,14 +148,18 @@ enum PostureEvaluator {
     /// (`mcp__server__tool` and `server/tool` normalised, an entry without a server naming the tool on any server,
     /// globs). A server whose tools are unknown (`*`) is `unverified` unless an entry covers all of its tools.
     private static func allowlist(_ agent: AgentPosture, _ allowed: [String], into findings: inout [PostureFinding]) {
+        let allowlist = ToolAllowlist(allowed)
         var outside: [ToolGrant] = []
         var unknown: [ToolGrant] = []
         var seen: Set<String> = []
         for grant in agent.tools {
             let name = grant.server.map { "\($0)/\(grant.name)" } ?? grant.name
             guard seen.insert(name).inserted else { continue }
-            if allowed.contains(where: { TraceTools.matches(entry: $0, tool: name, loose: false) }) { continue }
-            if grant.name == "*" { unknown.append(grant) } else { outside.append(grant) }
+            switch allowlist.allows(name) {
+            case true?: continue
+            case false? where grant.name != "*": outside.append(grant)
+            default: unknown.append(grant)
+            }
         }
         if !outside.isEmpty {
             let names = outside.map { grant in grant.server.map { "\($0)/\(grant.name)" } ?? grant.name }
@@ -170,8 +174,9 @@ enum PostureEvaluator {
             findings.append(
                 PostureFinding(
                     "AP-PERM-1", .unverified,
-                    "the tools of \(unknown.compactMap(\.server).joined(separator: ", ")) are unknown; whether they are "
-                        + "in allowed_tools cannot be decided",
+                    "whether \(unknown.prefix(8).map(\.displayName).joined(separator: ", ")) "
+                        + "\(unknown.count > 8 ? "(and more) " : "")are in allowed_tools cannot be decided (tools "
+                        + "unknown, or too many glob entries)",
                     evidence: unknown.prefix(10).map { ($0.source, "grant of \($0.displayName)") }))
         }
     }
