@@ -8,8 +8,14 @@ import StemmaInventory
 enum CodexConfig {
     /// Whether a TOML table is a Codex config (by content).
     static func recognises(_ table: TOMLTable) -> Bool {
-        table["approval_policy"] != nil || table["sandbox_mode"] != nil || table["mcp_servers"] != nil
-            || table["profiles"] != nil || table["projects"] != nil
+        if table["approval_policy"] != nil || table["sandbox_mode"] != nil || table["mcp_servers"] != nil {
+            return true
+        }
+        // A user config may hold only profiles or project trust; other tools' TOML seldom has those shapes.
+        let profiles = table["profiles"]?.tableValue?.entries.prefix(1_000) ?? []
+        let projects = table["projects"]?.tableValue?.entries.prefix(1_000) ?? []
+        return profiles.contains { $0.value["approval_policy"] != nil || $0.value["sandbox_mode"] != nil }
+            || projects.contains { $0.value["trust_level"] != nil }
     }
 
     /// The servers, grants, facts and notes (the active profile) of one Codex config.
