@@ -42,7 +42,7 @@ public struct PostureRule: Sendable, Equatable {
         PostureRule(
             id: "AP-PERM-1", dimension: "permission", severity: .critical, refs: ["LLM06", "ASI02"],
             summary: "A tool or capability the policy denies is reachable (static) or was called (traces), or a tool "
-                + "outside allowed_tools was called."),
+                + "outside allowed_tools is reachable or was called."),
         PostureRule(
             id: "AP-PERM-2", dimension: "permission", severity: .high, refs: ["LLM06", "ASI03", "T3"],
             summary: "Granted scopes exceed the policy's max_scope (or the seed's credential_scope)."),
@@ -52,7 +52,8 @@ public struct PostureRule: Sendable, Equatable {
         PostureRule(
             id: "AP-PERM-4", dimension: "permission", severity: .critical, refs: ["LLM06", "ASI02", "ASI05"],
             summary: "An unrestricted grant (Bash, Bash(*), MCP tools [\"*\"] on a writing server) or a mode that "
-                + "removes approval (bypassPermissions, dontAsk, approval_policy never with danger-full-access)."),
+                + "removes approval (bypassPermissions, dontAsk, approval_policy never with danger-full-access, also "
+                + "from the active Codex profile; a selectable profile that would is unverified)."),
         PostureRule(
             id: "AP-TOOL-1", dimension: "tool-chain", severity: .critical, refs: ["LLM06", "ASI05", "T11"],
             summary: "An agent whose purpose is to read or summarize holds code execution or a shell."),
