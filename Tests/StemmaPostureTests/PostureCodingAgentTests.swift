@@ -148,6 +148,10 @@ import Testing
             try PostureFleet.agent(report, id).findings.filter { $0.rule.id == "AP-CODE-1" }.map(\.status.rawValue)
         }
         #expect(try code1("gated") == [])
+        #expect(
+            try PostureFleet.agent(report, "gated").agent.notes == [
+                "Review gate: ruleset 'protect-main' requires 1 approving review(s) (gated/settings/ruleset.json:9)"
+            ])
         #expect(try code1("protected") == [])
         #expect(try code1("zero") == ["fail"])
         #expect(try code1("evaluate") == ["fail"])

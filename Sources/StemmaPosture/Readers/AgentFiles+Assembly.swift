@@ -28,6 +28,7 @@ extension AgentFiles {
         agent.sources = sources
         agent.facts = mcpFacts
         agent.reviewGates = reviewGates
+        agent.notes += reviewGates.map { "Review gate: \($0.detail) (\($0.location.display))" }
         agent.declaredTools = nil
         if let card {
             agent.cardSignature = card.signed ? .signedUnchecked : .unsigned
@@ -62,7 +63,11 @@ extension AgentFiles {
         }
         if copilot {
             // The Copilot cloud agent runs its tools without asking; custom agents narrow them by alias.
-            let at = subAgents.first { $0.platform == "copilot" }?.location ?? SourceLocation(path: folder)
+            let at =
+                subAgents.first { $0.platform == "copilot" }?.location ?? copilotSetup.map {
+                    SourceLocation(path: $0.scopesAt.path)
+                }
+                ?? SourceLocation(path: folder)
             for name in (CapabilityTable.builtins["copilot"] ?? [:]).keys.sorted() {
                 agent.tools.append(
                     ToolGrant(
