@@ -99,7 +99,8 @@ enum CodexLayers {
         let body = table["profiles"]?[name]?.tableValue
         let header = text.offset(of: "[profiles.\(name)]") ?? text.offset(of: "[profiles.\"\(name)\"]")
         return Profile(
-            name: name, body: body, location: SourceLocation(path: path, line: text.line(of: "profile")),
+            name: name, body: body,
+            location: SourceLocation(path: path, line: text.line(of: "profile =") ?? text.line(of: "profile=")),
             headerOffset: header)
     }
 
