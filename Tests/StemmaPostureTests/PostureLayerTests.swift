@@ -79,7 +79,10 @@ import Testing
         let shell = try #require(on.agent.tools.first { $0.name == "shell" && $0.specifier == nil })
         #expect(shell.approval == ToolApproval.none && shell.source.line == 6)
         #expect(
-            on.agent.notes.contains { $0.contains("profile 'yolo' is active") && $0.contains("approval_policy never") })
+            on.agent.notes.contains {
+                $0.contains("profile 'yolo' is active (on/.codex/config.toml:3)")
+                    && $0.contains("approval_policy never")
+            })
         // profile = "careful" is active: the shell asks; the yolo profile can still be chosen with --profile.
         let off = try PostureFleet.agent(report, "off")
         #expect(off.agent.tools.first { $0.name == "shell" }?.approval == .ask)
