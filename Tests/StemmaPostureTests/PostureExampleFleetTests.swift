@@ -12,14 +12,14 @@ import Testing
             "AP-PERM-4:fail", "AP-TOOL-2:fail", "AP-TOOL-4:fail",
         ],
         "compliance-report-agent": [
-            "AP-EXEC-2:fail", "AP-EXEC-3:unverified", "AP-EXEC-3:unverified", "AP-PERM-1:fail", "AP-PERM-2:unverified",
-            "AP-TOOL-3:fail",
+            "AP-EXEC-2:fail", "AP-EXEC-3:unverified", "AP-EXEC-3:unverified", "AP-PERM-1:fail", "AP-PERM-1:fail",
+            "AP-PERM-2:unverified", "AP-TOOL-3:fail",
         ],
         "copilot-repo": [
-            "AP-EXEC-3:fail", "AP-EXEC-3:fail", "AP-EXEC-3:unverified", "AP-EXEC-3:unverified", "AP-PERM-1:unverified",
+            "AP-EXEC-3:fail", "AP-EXEC-3:fail", "AP-EXEC-3:unverified", "AP-EXEC-3:unverified", "AP-PERM-1:fail",
             "AP-PERM-4:fail", "AP-TOOL-2:unverified",
         ],
-        "report-writer": [],
+        "report-writer": ["AP-PERM-1:fail", "AP-PERM-2:unverified"],
         "crm-assistant": ["AP-GOV-1:fail", "AP-ID-2:fail", "AP-PERM-2:fail"],
         "dev-notebook": ["AP-CODE-2:fail", "AP-PERM-4:fail", "AP-PERM-4:fail"],
         "copilot-report-writer": ["AP-EXEC-3:unverified", "AP-PERM-1:unverified"],
@@ -53,9 +53,20 @@ import Testing
         let notebook = try #require(rank["dev-notebook"])
         #expect(try #require(rank["compliance-report-agent"]) < notebook)
         #expect(try #require(rank["codex-ci"]) < notebook)
-        // The seed's policy governs the compliance agent; its sub-agent's own id is matched by the fleet's "*".
+        // The seed's policy governs the compliance agent, and its sub-agent too: the fleet's bare "*" matches the
+        // sub-agent's id without naming it, so the parent's named policy wins.
         let main = try PostureFleet.agent(report, "compliance-report-agent")
         #expect(main.policy?.source.path.hasSuffix("policies/seed.yaml") == true)
+        let writer = try PostureFleet.agent(report, "report-writer")
+        #expect(writer.policy?.source.path.hasSuffix("policies/seed.yaml") == true)
         #expect(report.exitCode(failOn: .high, strict: false) == 1)
+        // Copilot: the setup job's secret is readable by the agent's shell (denied credential_access), its token
+        // scope is recorded, and the exported ruleset's required review keeps AP-CODE-1 quiet.
+        let copilot = try PostureFleet.agent(report, "copilot-repo")
+        #expect(copilot.agent.scopes == ["github-token:contents:read"])
+        let secret = try #require(copilot.findings.first { $0.rule.id == "AP-PERM-1" })
+        #expect(
+            secret.evidence.first?.location
+                == SourceLocation(path: "copilot-repo/.github/workflows/copilot-setup-steps.yml", line: 19))
     }
 }

@@ -30,9 +30,13 @@ import Testing
         #expect(main.policy?.agentID == "compliance-report-agent")
         #expect(
             try PostureFleet.findings(report, "compliance-report-agent") == [
-                "AP-PERM-1:fail", "AP-PERM-2:unverified", "AP-TOOL-3:fail", "AP-EXEC-3:unverified",
+                "AP-PERM-1:fail", "AP-PERM-1:fail", "AP-PERM-2:unverified", "AP-TOOL-3:fail", "AP-EXEC-3:unverified",
                 "AP-EXEC-3:unverified", "AP-EXEC-2:fail",
             ])
+        // The seed's allowed_tools names two tools; the built-ins reachable beside them are outside it (static).
+        let outside = try #require(main.findings.last { $0.rule.id == "AP-PERM-1" })
+        #expect(outside.message.contains("outside allowed_tools") && outside.message.contains("Bash"))
+        #expect(!outside.message.contains("document_summarizer"))
         // Every writing tool asks (Edit, the renderer); only the pre-approved Bash patterns stay undecided.
         #expect(
             main.findings.filter { $0.rule.id == "AP-EXEC-3" }.map(\.message).allSatisfy { $0.hasPrefix("Bash(") })
@@ -54,7 +58,7 @@ import Testing
             Set(writer.agent.tools.map(\.displayName)) == [
                 "Read", "Read(./reports/**)", "Grep", "accounts/document_summarizer",
             ])
-        #expect(try PostureFleet.findings(report, "report-writer") == ["AP-PERM-2:unverified"])
+        #expect(try PostureFleet.findings(report, "report-writer") == ["AP-PERM-1:fail", "AP-PERM-2:unverified"])
         // Codex: no stable id, no owner, no policy; MCP scopes are read; shell and apply_patch run unasked.
         let codex = try PostureFleet.agent(report, "cx")
         #expect(codex.agent.scopes == ["read:accounts", "read:transactions"])

@@ -95,8 +95,8 @@ import Testing
         let writer = try PostureFleet.agent(report, "report_writer")
         #expect(writer.agent.parent == "compliance_report_agent")
         #expect(writer.agent.owner == "team-a" && writer.agent.stage == "testing")
-        // A policy matching the sub-agent's own id ("*") governs it before its parent's.
-        #expect(writer.policy?.agentID == "*")
+        // A bare "*" matches the sub-agent's id without naming it: its parent's named policy governs it.
+        #expect(writer.policy?.agentID == "compliance_report_agent")
         #expect(try PostureFleet.agent(report, "compliance_report_agent").policy?.agentID == "compliance_report_agent")
         #expect(writer.agent.tools.map(\.name) == ["google_search"])
         #expect(writer.agent.tools.first?.classes[.untrustedContentIn] == .table)

@@ -116,4 +116,30 @@ import Testing
         }
         #expect(Base64URL.decode(Base64URL.encode([0xfb, 0xff, 0x01])) == [0xfb, 0xff, 0x01])
     }
+
+    /// The static allowlist index answers exactly as the trace side's matcher does, entry by entry.
+    @Test func allowlistIndexAgreesWithTheTraceMatcher() {
+        let entries = [
+            "Read", "mcp__tickets__create_ticket", "github/*", "docs/search", "fetch*", "*_file", "mcp__jira",
+            "server/tool/extra",
+        ]
+        let tools = [
+            "Read", "Bash", "tickets/create_ticket", "tickets/delete", "github/list_issues", "docs/search",
+            "other/search", "fetch_url", "web/fetch_url", "write_file", "jira/x", "mcp__github__list", "search",
+            "server/tool/extra",
+        ]
+        for tool in tools {
+            let traced = entries.contains { TraceTools.matches(entry: $0, tool: tool, loose: false) }
+            #expect(ToolAllowlist(entries).allows(tool) == traced, "\(tool)")
+            for entry in entries {
+                #expect(
+                    ToolAllowlist([entry]).allows(tool) == TraceTools.matches(entry: entry, tool: tool, loose: false),
+                    "\(entry) \(tool)")
+            }
+        }
+        // Beyond the glob bound, a tool no exact entry names is undecided, never outside.
+        let many = (0..<300).map { "g\($0)*" } + ["Read"]
+        #expect(ToolAllowlist(many).allows("Read") == true)
+        #expect(ToolAllowlist(many).allows("Bash") == nil)
+    }
 }

@@ -39,6 +39,16 @@ def _fleet(tmp_path):
     (fleet / "leak").mkdir()
     (fleet / "leak" / ".mcp.json").write_text(json.dumps(
         {"mcpServers": {"x": {"command": "npx", "args": ["-y", "some-server"], "env": {"API_TOKEN": "abcdefgh12345678"}}}}))
+    # A Copilot repository: setup steps (the reference's example) and an exported ruleset requiring one review.
+    (fleet / "gh" / ".github" / "workflows").mkdir(parents=True)
+    shutil.copy(EXAMPLES / "copilot-setup-steps.yml", fleet / "gh" / ".github" / "workflows" / "copilot-setup-steps.yml")
+    (fleet / "gh" / "ruleset.json").write_text(json.dumps({
+        "name": "main", "target": "branch", "enforcement": "active",
+        "conditions": {"ref_name": {"include": ["~DEFAULT_BRANCH"], "exclude": []}},
+        "rules": [{"type": "pull_request", "parameters": {
+            "required_approving_review_count": 1, "dismiss_stale_reviews_on_push": True,
+            "require_code_owner_review": False, "require_last_push_approval": True,
+            "required_review_thread_resolution": False}}]}, indent=2))
     return fleet
 
 
@@ -60,6 +70,12 @@ def test_posture_report_matches_the_schema(tmp_path, fmt):
     assert ("leak", "AP-GOV-2", "fail") in rules
     assert ("leak", "AP-TOOL-4", "fail") in rules
     assert "abcdefgh12345678" not in res.stdout
+    notes = {a["id"]: a["notes"] for a in report["agents"]}
+    assert any("profiles ci apply only with --profile" in n for n in notes["cx"])
+    assert any("environment 'copilot'" in n for n in notes["gh"])
+    gh = next(a for a in report["agents"] if a["id"] == "gh")
+    assert gh["scopes"] == ["github-token:contents:read"]
+    assert not any(f["rule"] == "AP-CODE-1" for f in gh["findings"])
     assert [a["rank"] for a in report["agents"]] == list(range(1, len(ids) + 1))
 
 

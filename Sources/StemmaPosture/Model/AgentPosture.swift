@@ -40,6 +40,13 @@ public struct AgentPosture: Sendable {
     public var cardSignerKid: String?
     /// Where the agent's A2A card was read.
     public var cardLocation: SourceLocation?
+    /// How the files were applied, for people: the active Codex profile, configs not applied (an untrusted
+    /// project), managed settings over project settings.
+    public var notes: [String]
+    /// Review gates read from exported repository settings (rulesets, branch protection), for `AP-CODE-1`.
+    var reviewGates: [ReviewGate] = []
+    /// Whether the agent opens pull requests itself (the Copilot coding agent), for `AP-CODE-1`.
+    var opensPullRequests = false
 
     /// An agent with nothing read yet.
     public init(id: String, name: String, platforms: [String], hasStableID: Bool) {
@@ -61,6 +68,7 @@ public struct AgentPosture: Sendable {
         self.facts = []
         self.cardSignature = nil
         self.cardLocation = nil
+        self.notes = []
     }
 }
 

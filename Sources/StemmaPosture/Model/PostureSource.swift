@@ -39,6 +39,8 @@ public struct PostureFact: Sendable, Equatable {
         case approvalRemovingMode
         /// A literal credential in a config file (the detail names the key and a digest prefix, never the value).
         case literalCredential
+        /// A mode that removes approval, defined but not active (a Codex profile selectable with `--profile`).
+        case selectableApprovalRemovingMode
         /// An MCP server launched without a pinned version.
         case unpinnedServer
         /// A coding agent whose network is not restricted (no sandbox network allowlist, network_access on).

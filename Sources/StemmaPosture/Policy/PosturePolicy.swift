@@ -13,7 +13,7 @@ public struct PosturePolicy: Sendable, Equatable {
     public var requireSignedCard: Bool
     /// `identity.allowed_signers` (`kid:<kid>@<jwks url>`).
     public var allowedSigners: [String]
-    /// `permissions.allowed_tools`: a tool called outside it is `AP-PERM-1` (traces).
+    /// `permissions.allowed_tools`: a tool reachable (static) or called (traces) outside it is `AP-PERM-1`.
     public var allowedTools: [String]?
     /// `permissions.denied_tools`: `AP-PERM-1` when reachable.
     public var deniedTools: [String]
@@ -72,7 +72,8 @@ public struct PosturePolicy: Sendable, Equatable {
         requiresHumanApproval.contains { $0 == "any_write_operation" || $0 == "any_write" }
     }
 
-    /// How specific `agentID` is: an exact id beats any glob; among globs, more literal characters win.
+    /// How specific `agentID` is: an exact id beats any glob; among globs, more literal characters win; a
+    /// pattern of wildcards only (`*`) is 0.
     public var specificity: Int {
         let wildcards = agentID.filter { $0 == "*" || $0 == "?" }.count
         return wildcards == 0 ? Int.max : agentID.count - wildcards

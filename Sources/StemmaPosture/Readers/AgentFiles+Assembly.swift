@@ -9,7 +9,7 @@ extension AgentFiles {
         let subPlatforms = Set(subAgents.map(\.platform))
         let claude = !settings.files.isEmpty || subPlatforms.contains("claude-code")
         let gemini = !geminiSettings.isEmpty || !geminiPolicies.isEmpty || subPlatforms.contains("gemini-cli")
-        let copilot = subPlatforms.contains("copilot")
+        let copilot = subPlatforms.contains("copilot") || copilotSetup != nil
         var platforms: [String] = []
         if claude { platforms.append("claude-code") }
         if gemini { platforms.append("gemini-cli") }
@@ -27,6 +27,8 @@ extension AgentFiles {
         agent.purpose = manifest?.purpose ?? card?.description
         agent.sources = sources
         agent.facts = mcpFacts
+        agent.reviewGates = reviewGates
+        agent.notes += reviewGates.map { "Review gate: \($0.detail) (\($0.location.display))" }
         agent.declaredTools = nil
         if let card {
             agent.cardSignature = card.signed ? .signedUnchecked : .unsigned
@@ -61,7 +63,11 @@ extension AgentFiles {
         }
         if copilot {
             // The Copilot cloud agent runs its tools without asking; custom agents narrow them by alias.
-            let at = subAgents.first { $0.platform == "copilot" }?.location ?? SourceLocation(path: folder)
+            let at =
+                subAgents.first { $0.platform == "copilot" }?.location ?? copilotSetup.map {
+                    SourceLocation(path: $0.scopesAt.path)
+                }
+                ?? SourceLocation(path: folder)
             for name in (CapabilityTable.builtins["copilot"] ?? [:]).keys.sorted() {
                 agent.tools.append(
                     ToolGrant(
@@ -69,6 +75,8 @@ extension AgentFiles {
                         classes: ToolClassifier.builtin(platform: "copilot", tool: name) ?? [:],
                         approval: .none, source: at))
             }
+            if let setup = copilotSetup { agent.apply(setup) }
+            agent.opensPullRequests = true
         }
         if let cursor {
             let (tools, facts) = CursorAgent.grants(
@@ -77,6 +85,7 @@ extension AgentFiles {
             agent.facts += facts
         }
         if claude {
+            agent.notes += settings.notes
             let (tools, facts) = ClaudeCodeAgent.grants(
                 settings: settings, servers: mcpServers, snapshots: snapshots, fallback: folder)
             agent.tools += tools
@@ -89,17 +98,20 @@ extension AgentFiles {
                     server: server, snapshot: snapshots[server.key], approval: { _ in (.unknown, nil) })
             }
         }
-        for (table, text, path) in codex {
+        let codexLayers = CodexLayers.trusted(configs: codex, rules: codexRules)
+        agent.notes += codexLayers.notes
+        for (table, text, path) in codexLayers.configs {
             let result = CodexConfig.read(table, text: text, path: path, snapshots: snapshots)
             agent.tools += result.tools
             agent.facts += result.facts
             agent.scopes += result.scopes
+            agent.notes += result.notes
             if !result.scopes.isEmpty { agent.scopeSources.append(SourceLocation(path: path)) }
         }
         // Codex `prefix_rule(decision = "allow")`: the prefix runs without asking (most restrictive wins, so a
         // forbidden or prompt rule for the same prefix takes it back).
-        let restricted = Set(codexRules.filter { $0.0.decision != "allow" }.map(\.0.pattern))
-        for (rule, path) in codexRules where rule.decision == "allow" && !restricted.contains(rule.pattern) {
+        let restricted = Set(codexLayers.rules.filter { $0.0.decision != "allow" }.map(\.0.pattern))
+        for (rule, path) in codexLayers.rules where rule.decision == "allow" && !restricted.contains(rule.pattern) {
             agent.tools.append(
                 ToolGrant(
                     server: nil, name: "shell", specifier: rule.pattern,
@@ -179,7 +191,13 @@ extension AgentFiles {
                 }
             }
         }
-        if let mode = file.permissionMode, mode == "bypassPermissions" || mode == "dontAsk" {
+        let have = Set(agent.tools.map(\.displayName))
+        agent.tools += ownServerGrants(file).filter { !have.contains($0.displayName) }
+        agent.facts += file.serverFacts
+        // Managed settings that disable bypassPermissions keep a sub-agent's own bypass off too.
+        if let mode = file.permissionMode,
+            mode == "dontAsk" || (mode == "bypassPermissions" && settings.bypassDisabled == nil)
+        {
             agent.facts.append(
                 PostureFact(
                     .approvalRemovingMode, "permissionMode \(mode): no human is asked",
@@ -191,6 +209,48 @@ extension AgentFiles {
         return agent
     }
 
+    /// Tools of the servers a sub-agent declares itself (`mcpServers`): inline definitions, and names of the
+    /// folder's configured servers. Declaring a server grants all of its tools unless the agent's `tools` list
+    /// names some of that server's tools, which then narrow it; `disallowedTools` removes tools. Claude Code
+    /// decides approval with the project's merged rules and mode, Copilot runs the tools unasked, Gemini asks.
+    private func ownServerGrants(_ file: AgentFile) -> [ToolGrant] {
+        let index = settings.wholeToolRules()
+        let denied = Set(file.disallowedTools)
+        var result: [ToolGrant] = []
+        let references = Set(file.serverReferences)
+        let declared = file.servers + mcpServers.filter { references.contains($0.key) }
+        // Claude Code's managed server lists bind a sub-agent's servers too.
+        for server in declared where file.platform != "claude-code" || settings.serves(server) {
+            let grants = MCPGrants.grants(
+                server: server, snapshot: snapshots[server.key],
+                approval: { tool in
+                    switch file.platform {
+                    case "claude-code":
+                        return ClaudeCodeAgent.mcpApproval(
+                            settings: settings, index: index, server: server.key, tool: tool)
+                    case "copilot": return (ToolApproval.none, nil)
+                    default: return (.ask, nil)
+                    }
+                })
+            let prefixes = ["mcp__\(server.key)__", "\(server.key)/", "\(server.key)__"]
+            let named = (file.tools ?? []).filter { entry in prefixes.contains { entry.hasPrefix($0) } }
+            for grant in grants where Self.names(of: grant).isDisjoint(with: denied) {
+                if named.isEmpty || !Self.names(of: grant).isDisjoint(with: named) {
+                    result.append(grant)
+                } else if grant.name == "*" {
+                    // Tools unknown: the names the agent lists on the server are what it reaches.
+                    for entry in named {
+                        guard let prefix = prefixes.first(where: { entry.hasPrefix($0) }) else { continue }
+                        var narrowed = grant
+                        narrowed.name = String(entry.dropFirst(prefix.count))
+                        result.append(narrowed)
+                    }
+                }
+            }
+        }
+        return result
+    }
+
     /// The names a sub-agent's `tools` list may use for a grant: `Read`, `mcp__server__tool`, `mcp__server`.
     static func names(of grant: ToolGrant) -> Set<String> {
         guard let server = grant.server else { return [grant.name] }
@@ -199,5 +259,22 @@ extension AgentFiles {
             "\(server)/\(grant.name)", "\(server)/*",  // Copilot
             "\(server)__\(grant.name)",  // Gemini CLI
         ]
+    }
+}
+
+extension AgentPosture {
+    /// What the Copilot setup job gives the agent: token scopes, each referenced secret as something its shell
+    /// (`execute`) can read, literal credentials, and notes.
+    mutating func apply(_ setup: CopilotSetupSteps) {
+        scopes += setup.scopes
+        if !setup.scopes.isEmpty { scopeSources.append(setup.scopesAt) }
+        for (name, location) in setup.secrets {
+            tools.append(
+                ToolGrant(
+                    server: nil, name: "execute", specifier: "reads secret \(name) (copilot-setup-steps)",
+                    classes: [.credentialAccess: .table], approval: .none, source: location))
+        }
+        facts += setup.facts
+        notes += setup.notes
     }
 }

@@ -67,23 +67,27 @@ enum ClaudeCodeAgent {
                         source: narrow.location))
             }
         }
-        for server in servers where !settings.disabledServers.contains(server.key) {
+        for server in servers where settings.serves(server) {
             tools += MCPGrants.grants(
                 server: server, snapshot: snapshots[server.key],
-                approval: { tool in
-                    let rule = ClaudeCodeSettings.decision(
-                        for: [
-                            "mcp__\(server.key)", "mcp__\(server.key)__*", "mcp__\(server.key)__\(tool)",
-                        ], in: index)
-                    switch rule?.decision {
-                    case .deny: return (nil, rule?.location)
-                    case .allow: return (ToolApproval.none, rule?.location)
-                    case .ask: return (.ask, rule?.location)
-                    case nil: return (settings.modeApproval(readOnly: false, edits: false), nil)
-                    }
-                })
+                approval: { mcpApproval(settings: settings, index: index, server: server.key, tool: $0) })
         }
         return (tools, facts)
+    }
+
+    /// An MCP tool under the merged rules (`mcp__server`, `mcp__server__*`, `mcp__server__tool`) and mode: nil
+    /// approval when denied, with the deciding rule's location.
+    static func mcpApproval(
+        settings: ClaudeCodeSettings, index: [String: PermissionRule], server: String, tool: String
+    ) -> (ToolApproval?, SourceLocation?) {
+        let rule = ClaudeCodeSettings.decision(
+            for: ["mcp__\(server)", "mcp__\(server)__*", "mcp__\(server)__\(tool)"], in: index)
+        switch rule?.decision {
+        case .deny: return (nil, rule?.location)
+        case .allow: return (ToolApproval.none, rule?.location)
+        case .ask: return (.ask, rule?.location)
+        case nil: return (settings.modeApproval(readOnly: false, edits: false), nil)
+        }
     }
 }
 

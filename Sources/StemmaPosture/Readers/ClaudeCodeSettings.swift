@@ -10,6 +10,8 @@ struct PermissionRule: Sendable, Equatable {
     var tool: String
     var specifier: String?
     var location: SourceLocation
+    /// Read from `managed-settings.json`.
+    var managed = false
 
     /// Parses `Bash(npm run *)` into tool `Bash` and specifier `npm run *`.
     init(_ text: String, decision: Decision, location: SourceLocation) {
@@ -29,22 +31,71 @@ struct PermissionRule: Sendable, Equatable {
 }
 
 /// Claude Code settings merged over layers (`.claude/settings.json`, then `.claude/settings.local.json`):
-/// rule lists are concatenated, scalars are overridden by the later layer. Deny beats ask beats allow.
+/// rule lists are concatenated, scalars are overridden by the later layer. Deny beats ask beats allow. Managed
+/// settings (`managed-settings.json`) take precedence over every other layer and cannot be overridden: their
+/// `defaultMode` wins, their `disableBypassPermissionsMode: "disable"` keeps bypassPermissions off,
+/// `allowManagedPermissionRulesOnly` drops the other layers' rules, and `allowedMcpServers`/`deniedMcpServers`
+/// (by `serverName`) limit the servers.
 struct ClaudeCodeSettings: Sendable {
-    var rules: [PermissionRule] = []
-    var defaultMode: String?
-    var defaultModeLocation: SourceLocation?
+    private var layerRules: [PermissionRule] = []
+    private var layerMode: (String, SourceLocation)?
+    private var managedMode: (String, SourceLocation)?
     var disabledServers: Set<String> = []
+    /// Managed `deniedMcpServers` entries.
+    var deniedServerEntries = ServerEntries()
+    /// Managed `allowedMcpServers` entries; nil when no managed allowlist exists.
+    var allowedServerEntries: ServerEntries?
     var files: [String] = []
+    var managedFiles: [String] = []
+    /// Where managed settings turned on `allowManagedPermissionRulesOnly`.
+    var managedRulesOnly: SourceLocation?
+    /// Where managed settings set `disableBypassPermissionsMode: "disable"`.
+    var bypassDisabled: SourceLocation?
     var sandboxEnabled: Bool?
     var networkAllowlist = false
     var secretGuards: [SourceLocation] = []
 
     static let maxRules = 10_000
 
-    /// Adds one settings layer.
-    mutating func merge(_ value: JSONValue, text: LineIndex, path: String) {
+    /// The rules in force: every layer's, or only the managed ones under `allowManagedPermissionRulesOnly`.
+    var rules: [PermissionRule] { managedRulesOnly == nil ? layerRules : layerRules.filter(\.managed) }
+
+    /// The merged `defaultMode`: managed first; bypassPermissions does not take effect when managed settings
+    /// disable it (Claude Code then starts in `default`).
+    var defaultMode: String? {
+        guard let mode = (managedMode ?? layerMode)?.0 else { return nil }
+        return mode == "bypassPermissions" && bypassDisabled != nil ? "default" : mode
+    }
+
+    var defaultModeLocation: SourceLocation? {
+        guard let (mode, location) = managedMode ?? layerMode else { return nil }
+        return mode == "bypassPermissions" && bypassDisabled != nil ? bypassDisabled : location
+    }
+
+    /// For people: how the managed layer changed the result.
+    var notes: [String] {
+        var notes: [String] = []
+        for file in managedFiles {
+            notes.append("Claude Code: managed settings '\(file)' take precedence over the project and user layers")
+        }
+        if let at = managedRulesOnly {
+            let ignored = layerRules.filter { !$0.managed }.count
+            notes.append(
+                "Claude Code: allowManagedPermissionRulesOnly (\(at.display)): \(ignored) rule(s) of other layers ignored"
+            )
+        }
+        if let (mode, at) = layerMode, let disabled = bypassDisabled, mode == "bypassPermissions", managedMode == nil {
+            notes.append(
+                "Claude Code: defaultMode bypassPermissions (\(at.display)) cannot take effect: managed "
+                    + "disableBypassPermissionsMode (\(disabled.display))")
+        }
+        return notes
+    }
+
+    /// Adds one settings layer; `managed` for `managed-settings.json`.
+    mutating func merge(_ value: JSONValue, text: LineIndex, path: String, managed: Bool = false) {
         files.append(path)
+        if managed { managedFiles.append(path) }
         let permissions = value["permissions"]
         for decision in [PermissionRule.Decision.allow, .ask, .deny] {
             var from = text.offset(of: "\"\(decision.rawValue)\"") ?? 0
@@ -52,14 +103,32 @@ struct ClaudeCodeSettings: Sendable {
                 guard let rule = entry.stringValue else { continue }
                 let at = text.offset(of: Self.jsonQuoted(rule), from: from)
                 if let at { from = at + 1 }
-                rules.append(
-                    PermissionRule(
-                        rule, decision: decision, location: SourceLocation(path: path, line: at.map(text.line(at:)))))
+                var parsed = PermissionRule(
+                    rule, decision: decision, location: SourceLocation(path: path, line: at.map(text.line(at:))))
+                parsed.managed = managed
+                layerRules.append(parsed)
             }
         }
         if let mode = permissions?["defaultMode"]?.stringValue {
-            defaultMode = mode
-            defaultModeLocation = SourceLocation(path: path, line: text.line(ofKey: "defaultMode", value: mode))
+            let location = SourceLocation(path: path, line: text.line(ofKey: "defaultMode", value: mode))
+            if managed { managedMode = (mode, location) } else { layerMode = (mode, location) }
+        }
+        if managed {
+            if permissions?["disableBypassPermissionsMode"]?.stringValue == "disable" {
+                bypassDisabled = SourceLocation(path: path, line: text.line(of: "\"disableBypassPermissionsMode\""))
+            }
+            if value["allowManagedPermissionRulesOnly"]?.boolValue == true
+                || permissions?["allowManagedPermissionRulesOnly"]?.boolValue == true
+            {
+                managedRulesOnly = SourceLocation(
+                    path: path, line: text.line(of: "\"allowManagedPermissionRulesOnly\""))
+            }
+            deniedServerEntries.add(value["deniedMcpServers"]?.arrayValue ?? [])
+            if let list = value["allowedMcpServers"]?.arrayValue {
+                var entries = allowedServerEntries ?? ServerEntries()
+                entries.add(list)
+                allowedServerEntries = entries
+            }
         }
         let sandbox = value["sandbox"]
         if let enabled = sandbox?["enabled"]?.boolValue { sandboxEnabled = enabled }
@@ -69,6 +138,46 @@ struct ClaudeCodeSettings: Sendable {
         }
         for name in value["disabledMcpjsonServers"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
             disabledServers.insert(name)
+        }
+    }
+
+    /// Whether a server of the folder's MCP configs is available: not disabled, not on the managed denylist, and
+    /// on the managed allowlist when there is one (an allowlist with too many URL patterns to evaluate allows
+    /// every server: over-reporting, never hiding one).
+    func serves(_ server: MCPServerConfig) -> Bool {
+        guard !disabledServers.contains(server.key), deniedServerEntries.matches(server) != true else { return false }
+        return allowedServerEntries.map { $0.matches(server) ?? true } ?? true
+    }
+
+    /// Managed server entries: `{"serverName"}`, `{"serverCommand": [command, args…]}` (exact) or `{"serverUrl"}`
+    /// (`*` wildcards), indexed so each server is checked in time independent of the list's length.
+    struct ServerEntries: Sendable {
+        var names: Set<String> = []
+        var commands: Set<[String]> = []
+        var urls: [[Character]] = []
+        var tooManyURLs = false
+        static let maxURLs = 256
+
+        mutating func add(_ entries: [JSONValue]) {
+            for entry in entries.prefix(ClaudeCodeSettings.maxRules) {
+                if let name = entry["serverName"]?.stringValue { names.insert(name) }
+                if let command = entry["serverCommand"]?.arrayValue?.compactMap(\.stringValue) {
+                    commands.insert(command)
+                }
+                if let url = entry["serverUrl"]?.stringValue {
+                    if urls.count < Self.maxURLs { urls.append(Array(url)) } else { tooManyURLs = true }
+                }
+            }
+        }
+
+        /// Whether an entry names the server; nil when only unevaluated URL patterns could.
+        func matches(_ server: MCPServerConfig) -> Bool? {
+            if names.contains(server.key) { return true }
+            if let command = server.command, commands.contains([command] + server.args) { return true }
+            if let url = server.url, urls.contains(where: { Glob.matches(pattern: $0, text: Array(url)) }) {
+                return true
+            }
+            return tooManyURLs && server.url != nil ? nil : false
         }
     }
 

@@ -2,23 +2,50 @@ import StemmaCore
 import StemmaInventory
 
 /// Codex `config.toml`: `approval_policy`, `sandbox_mode`, `[mcp_servers.*]` with `enabled_tools`,
-/// `disabled_tools`, approval modes and `scopes`. The most restrictive setting wins; profiles are not applied
-/// (a profile only applies when selected on the command line).
+/// `disabled_tools`, approval modes and `scopes`. The most restrictive setting wins. The profile that
+/// `profile = "<name>"` selects overrides `approval_policy`, `sandbox_mode` and `web_search`; other profiles apply
+/// only when chosen with `--profile`, so one that removes approval is reported as selectable.
 enum CodexConfig {
     /// Whether a TOML table is a Codex config (by content).
     static func recognises(_ table: TOMLTable) -> Bool {
-        table["approval_policy"] != nil || table["sandbox_mode"] != nil || table["mcp_servers"] != nil
+        if table["approval_policy"] != nil || table["sandbox_mode"] != nil || table["mcp_servers"] != nil {
+            return true
+        }
+        // A user config may hold only profiles or project trust; other tools' TOML seldom has those shapes.
+        let profiles = table["profiles"]?.tableValue?.entries.prefix(1_000) ?? []
+        let projects = table["projects"]?.tableValue?.entries.prefix(1_000) ?? []
+        return profiles.contains { $0.value["approval_policy"] != nil || $0.value["sandbox_mode"] != nil }
+            || projects.contains { $0.value["trust_level"] != nil }
     }
 
-    /// The servers, grants and facts of one Codex config.
+    /// The servers, grants, facts and notes (the active profile) of one Codex config.
     static func read(
         _ table: TOMLTable, text: LineIndex, path: String, snapshots: [String: MCPToolSnapshot]
-    ) -> (tools: [ToolGrant], facts: [PostureFact], scopes: [String], servers: [MCPServerConfig]) {
-        var facts: [PostureFact] = []
-        let policy = table["approval_policy"]?.stringValue
-        let sandbox = table["sandbox_mode"]?.stringValue
-        let policyAt = SourceLocation(path: path, line: text.line(of: "approval_policy"))
-        let sandboxAt = SourceLocation(path: path, line: text.line(of: "sandbox_mode"))
+    ) -> (tools: [ToolGrant], facts: [PostureFact], scopes: [String], servers: [MCPServerConfig], notes: [String]) {
+        let profile = CodexLayers.activeProfile(table, text: text, path: path)
+        var facts = CodexLayers.selectableUnsafeProfiles(table, active: profile?.name, text: text, path: path)
+        var notes: [String] = []
+        /// A key's value and line: from the active profile when it sets the key, else from the top level.
+        func setting(_ key: String) -> (String?, SourceLocation) {
+            if let value = profile?.body?[key]?.stringValue {
+                return (value, SourceLocation(path: path, line: text.line(of: key, from: profile?.headerOffset ?? 0)))
+            }
+            return (table[key]?.stringValue, SourceLocation(path: path, line: text.line(of: key)))
+        }
+        let (policy, policyAt) = setting("approval_policy")
+        let (sandbox, sandboxAt) = setting("sandbox_mode")
+        if let profile {
+            notes.append(
+                profile.body == nil
+                    ? "Codex: profile '\(profile.name)' is selected (\(profile.location.display)) but not defined; "
+                        + "the top-level settings are reported"
+                    : "Codex: profile '\(profile.name)' is active (\(profile.location.display)): approval_policy "
+                        + "\(policy ?? "unset"), sandbox_mode \(sandbox ?? "unset")")
+        } else if let names = table["profiles"]?.tableValue?.entries.map(\.key), !names.isEmpty {
+            notes.append(
+                "Codex: no profile is selected in '\(path)'; profiles \(names.prefix(8).joined(separator: ", ")) "
+                    + "apply only with --profile")
+        }
         if policy == "never", sandbox == "danger-full-access" {
             facts.append(
                 PostureFact(
@@ -55,7 +82,7 @@ enum CodexConfig {
         if policy == nil { shellApproval = .unknown }
         var tools: [ToolGrant] = []
         // Web search is off unless `web_search` (or the older `tools.web_search`) turns it on.
-        let search = table["web_search"]?.stringValue.map { $0 != "disabled" } ?? false
+        let search = setting("web_search").0.map { $0 != "disabled" } ?? false
         let builtins =
             ["shell", "apply_patch", "read"]
             + (search || table["tools"]?["web_search"]?.booleanValue == true ? ["web_search"] : [])
@@ -111,7 +138,7 @@ enum CodexConfig {
             let fallback: ToolApproval = policy == "never" ? .none : .unknown
             tools += MCPGrants.grants(server: server, snapshot: snapshots[key], approval: { _ in (fallback, nil) })
         }
-        return (tools, facts, scopes, servers)
+        return (tools, facts, scopes, servers, notes)
     }
 
     private static func approval(_ mode: String?) -> ToolApproval? {

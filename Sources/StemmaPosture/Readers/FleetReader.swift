@@ -50,7 +50,8 @@ public struct FleetReader {
     }
 
     enum Kind {
-        case claudeSettings, claudeAgent, geminiSettings, geminiPolicy, cursorPermissions, codexRules, json, toml, yaml
+        case claudeSettings, claudeManaged, claudeAgent, copilotSetup, geminiSettings, geminiPolicy, cursorPermissions,
+            codexRules, json, toml, yaml
     }
 
     /// What a file may be, and the folder of the agent it describes (before manifests are considered).
@@ -65,10 +66,30 @@ public struct FleetReader {
         if parent == ".claude", name == "settings.json" || name == "settings.local.json" {
             return (.claudeSettings, up2)
         }
+        if name == "managed-settings.json" {
+            // Claude Code's managed layer: /etc/claude-code/ (Linux), /Library/Application Support/ClaudeCode/
+            // (macOS); it belongs to the agent folder that holds that system folder.
+            var folder = Array(parts.dropLast())
+            for system in [["etc", "claude-code"], ["Library", "Application Support", "ClaudeCode"], ["claude-code"]]
+            where folder.count >= system.count && Array(folder.suffix(system.count)) == system {
+                folder.removeLast(system.count)
+                break
+            }
+            return (.claudeManaged, folder.joined(separator: "/"))
+        }
+        if name == "copilot-setup-steps.yml" || name == "copilot-setup-steps.yaml", parent == "workflows",
+            grand == ".github"
+        {
+            return (.copilotSetup, up3)
+        }
         if parent == ".gemini", name == "settings.json" { return (.geminiSettings, up2) }
         if parent == "rules", grand == ".codex", name.hasSuffix(".rules") { return (.codexRules, up3) }
         if parent == ".cursor", name == "cli.json" || name == "permissions.json" { return (.cursorPermissions, up2) }
         if parent == "policies", grand == ".gemini", name.hasSuffix(".toml") { return (.geminiPolicy, up3) }
+        // Gemini CLI admin policies: /etc/gemini-cli/policies (Linux), /Library/Application Support/GeminiCli/policies.
+        if parent == "policies", name.hasSuffix(".toml"), let tier = GeminiAgent.adminFolder(parts) {
+            return (.geminiPolicy, parts.prefix(parts.count - 2 - tier).joined(separator: "/"))
+        }
         if parent == "agents", grand == ".claude" || grand == ".gemini" || grand == ".github", name.hasSuffix(".md") {
             return (.claudeAgent, up3)
         }
@@ -111,6 +132,9 @@ struct AgentFiles {
     var geminiSettings: [(JSONValue, LineIndex, String)] = []
     var geminiPolicies: [(TOMLTable, LineIndex, String)] = []
     var cursor: CursorAgent.Permissions?
+    var copilotSetup: CopilotSetupSteps?
+    /// Exported rulesets and branch protections (AP-CODE-1).
+    var reviewGates: [ReviewGate] = []
     var codexRules: [(CodexRules.Rule, String)] = []
     var card: AgentCardPosture?
     var manifest: ManifestPosture?
@@ -121,7 +145,7 @@ struct AgentFiles {
     var describesAgent: Bool {
         !settings.files.isEmpty || !subAgents.isEmpty || !mcpServers.isEmpty || !codex.isEmpty || card != nil
             || manifest != nil || !geminiSettings.isEmpty || !geminiPolicies.isEmpty || !frameworkAgents.isEmpty
-            || cursor != nil || !codexRules.isEmpty
+            || cursor != nil || !codexRules.isEmpty || copilotSetup != nil
     }
 
     mutating func add(_ kind: FleetReader.Kind, path: String, bytes: [UInt8]) throws(StemmaError) {
@@ -130,6 +154,10 @@ struct AgentFiles {
         switch kind {
         case .claudeSettings:
             settings.merge(try JSONParser.parse(bytes, source: path), text: text, path: path)
+        case .claudeManaged:
+            settings.merge(try JSONParser.parse(bytes, source: path), text: text, path: path, managed: true)
+        case .copilotSetup:
+            copilotSetup = try CopilotSetupSteps.read(bytes, path: path)
         case .codexRules:
             codexRules += CodexRules.read(bytes, text: text).map { ($0, path) }
         case .cursorPermissions:
@@ -155,6 +183,8 @@ struct AgentFiles {
                 if let key { snapshots[key] = snapshot } else { used = false }
             } else if let found = AgentCardPosture.read(value, text: text, path: path) {
                 card = found
+            } else if let gate = ReviewGate.read(value, text: text, path: path) {
+                reviewGates.append(gate)
             } else {
                 used = false
             }

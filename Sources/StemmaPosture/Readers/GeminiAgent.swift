@@ -4,8 +4,10 @@ import StemmaInventory
 /// Gemini CLI: `.gemini/settings.json` (`tools.core`, `tools.exclude`, `tools.allowed`,
 /// `tools.confirmationRequired`, `mcpServers` with `includeTools`/`excludeTools`/`trust`, `mcp.allowed/excluded`)
 /// and policy-engine TOML (`[[rule]]` `toolName`, `mcpName`, `decision`, `priority`). The policy rule with the
-/// highest priority decides (ties: deny over ask_user over allow); settings come next; then Gemini's defaults
-/// (read-only tools run, the rest ask).
+/// highest priority decides (ties: deny over ask_user over allow), priorities ranked within tiers: admin policies
+/// (`/etc/gemini-cli/policies`) over user policies (`~/.gemini/policies`); settings come next; then Gemini's
+/// defaults (read-only tools run, the rest ask). The workspace tier is not read: Gemini CLI disables it, and
+/// `.gemini/policies` in an inventory cannot be told from a user's.
 enum GeminiAgent {
     static let readOnly: Set<String> = [
         "read_file", "read_many_files", "glob", "search_file_content", "google_web_search",
@@ -22,8 +24,23 @@ enum GeminiAgent {
         var location: SourceLocation
     }
 
+    /// Policy tiers (`final = tier + priority/1000`): workspace 3, user 4, admin 5; kept as integers here.
+    static func tier(of path: String) -> Int {
+        adminFolder(path.split(separator: "/").map(String.init)) != nil ? 5 : 4
+    }
+
+    /// For a policy file's path components, how many folders above `policies` name Gemini CLI's admin policy
+    /// folder (`etc/gemini-cli`: 2, `Library/Application Support/GeminiCli`: 3), or nil when it is not one.
+    static func adminFolder(_ parts: [String]) -> Int? {
+        let folders = parts.dropLast(2)
+        if folders.suffix(2) == ["etc", "gemini-cli"] { return 2 }
+        if folders.suffix(3) == ["Library", "Application Support", "GeminiCli"] { return 3 }
+        return nil
+    }
+
     static func rules(_ table: TOMLTable, text: LineIndex, path: String) -> [Rule] {
         var result: [Rule] = []
+        let base = tier(of: path) * 1_000
         var from = 0
         for entry in table["rule"]?.arrayValue?.prefix(10_000) ?? [] {
             guard let rule = entry.tableValue, let decision = rule["decision"]?.stringValue else { continue }
@@ -38,7 +55,7 @@ enum GeminiAgent {
             result.append(
                 Rule(
                     tools: names, server: rule["mcpName"]?.stringValue, decision: decision,
-                    priority: Int(rule["priority"]?.integerValue ?? 0),
+                    priority: base + Int(min(max(rule["priority"]?.integerValue ?? 0, 0), 999)),
                     narrow: rule["argsPattern"] != nil || rule["commandPrefix"] != nil || rule["commandRegex"] != nil,
                     annotations: rule["toolAnnotations"]?.tableValue.map { table in
                         Dictionary(

@@ -64,15 +64,7 @@ public enum PostureAnalysis {
         for agent in agents { if let parent = agent.parent { children[parent, default: 0] += 1 } }
         var results: [AgentPostureResult] = []
         for agent in agents {
-            // The policy matching the agent's own id, otherwise the nearest ancestor's (bounded: no cycles).
-            var policy = own[agent.id]
-            var ancestor = agent.parent
-            var hops = 0
-            while policy == nil, let id = ancestor, hops < 64 {
-                policy = own[id]
-                ancestor = byID[id]?.parent
-                hops += 1
-            }
+            let policy = governing(agent, own: own, byID: byID)
             let findings = PostureEvaluator.evaluate(
                 agent, policy: policy, parent: agent.parent.flatMap { byID[$0] }, subAgentCount: children[agent.id] ?? 0
             )
@@ -86,6 +78,28 @@ public enum PostureAnalysis {
         results.sort { ($0.score, $1.agent.id) > ($1.score, $0.agent.id) }
         for index in results.indices { results[index].rank = index + 1 }
         return PostureReport(agents: results, warnings: warnings)
+    }
+
+    /// The policy matching the agent's own id, otherwise the nearest ancestor's (bounded: no cycles). A policy
+    /// whose `agent_id` has no literal character (`*`) matches every id without naming the agent, so for a
+    /// sub-agent it yields to an ancestor's policy that names the ancestor; it governs only when none does.
+    static func governing(
+        _ agent: AgentPosture, own: [String: PosturePolicy], byID: [String: AgentPosture]
+    ) -> PosturePolicy? {
+        let mine = own[agent.id]
+        if let mine, mine.specificity > 0 || agent.parent == nil { return mine }
+        var fallback = mine
+        var ancestor = agent.parent
+        var hops = 0
+        while let id = ancestor, hops < 64 {
+            if let found = own[id] {
+                if found.specificity > 0 { return found }
+                fallback = fallback ?? found
+            }
+            ancestor = byID[id]?.parent
+            hops += 1
+        }
+        return fallback
     }
 
     /// The most specific policy whose `agent_id` matches `id`; a tie between different policies is a warning.

@@ -38,6 +38,7 @@ extension PostureReport {
         members.append(("tools", .array(agent.tools.map(Self.tool))))
         members.append(("subAgents", .array(subAgents)))
         members.append(("scopes", .array(agent.scopes.map(JSONValue.string))))
+        members.append(("notes", .array(agent.notes.map(JSONValue.string))))
         members.append(("findings", .array(result.findings.map(Self.finding))))
         let flags: [JSONValue] = result.supplyChain.map { flag in
             .object([

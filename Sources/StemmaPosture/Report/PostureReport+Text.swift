@@ -27,6 +27,7 @@ extension PostureReport {
                 let declared = agent.declaredTools.map { $0.joined(separator: ", ") } ?? "(none: inherits all)"
                 lines.append("   declared tools: \(declared.terminalEscaped)")
             }
+            for note in agent.notes { lines.append("   note: \(note.terminalEscaped)") }
             lines.append("   tools:")
             for grant in agent.tools {
                 let classes = grant.classes.keys.sorted().map { "\($0.rawValue)[\(grant.classes[$0]?.rawValue ?? "")]" }

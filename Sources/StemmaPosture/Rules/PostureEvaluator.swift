@@ -11,6 +11,7 @@ enum PostureEvaluator {
         toolChain(agent, into: &findings, forbidTrifecta: policy?.forbidTrifecta ?? true)
         if let policy, policy.requiresApprovalForWrites { approvals(agent, into: &findings) }
         if let limit = policy?.maxSubAgents { subAgents(agent, limit: limit, defined: subAgentCount, into: &findings) }
+        reviewGate(agent, into: &findings)
         codingAgent(agent, into: &findings)
         if let parent, agent.id == parent.id || agent.name == parent.name {
             findings.append(
@@ -88,6 +89,7 @@ enum PostureEvaluator {
                         "AP-PERM-1", .fail, "denied tool '\(grant.name)' is reachable as \(grant.displayName)",
                         evidence: [(grant.source, "grant of \(grant.displayName)")]))
             }
+            if let allowed = policy.allowedTools, !allowed.isEmpty { allowlist(agent, allowed, into: &findings) }
             for capability in policy.deniedCapabilities {
                 let holders = agent.tools.filter { $0.classes[capability] != nil }
                 if !holders.isEmpty {
@@ -134,6 +136,48 @@ enum PostureEvaluator {
         }
         for fact in agent.facts where fact.kind == .unrestrictedGrant || fact.kind == .approvalRemovingMode {
             findings.append(PostureFinding("AP-PERM-4", .fail, fact.detail, evidence: [(fact.location, fact.detail)]))
+        }
+        // Whether someone runs the agent with that profile is not in the files.
+        for fact in agent.facts where fact.kind == .selectableApprovalRemovingMode {
+            findings.append(
+                PostureFinding("AP-PERM-4", .unverified, fact.detail, evidence: [(fact.location, fact.detail)]))
+        }
+    }
+
+    /// `allowed_tools`, static: every reachable tool must be named by an entry, with the same matching as traces
+    /// (`mcp__server__tool` and `server/tool` normalised, an entry without a server naming the tool on any server,
+    /// globs). A server whose tools are unknown (`*`) is `unverified` unless an entry covers all of its tools.
+    private static func allowlist(_ agent: AgentPosture, _ allowed: [String], into findings: inout [PostureFinding]) {
+        let allowlist = ToolAllowlist(allowed)
+        var outside: [ToolGrant] = []
+        var unknown: [ToolGrant] = []
+        var seen: Set<String> = []
+        for grant in agent.tools {
+            let name = grant.server.map { "\($0)/\(grant.name)" } ?? grant.name
+            guard seen.insert(name).inserted else { continue }
+            switch allowlist.allows(name) {
+            case true?: continue
+            case false? where grant.name != "*": outside.append(grant)
+            default: unknown.append(grant)
+            }
+        }
+        if !outside.isEmpty {
+            let names = outside.map { grant in grant.server.map { "\($0)/\(grant.name)" } ?? grant.name }
+            findings.append(
+                PostureFinding(
+                    "AP-PERM-1", .fail,
+                    "\(outside.count) reachable tool(s) outside allowed_tools: "
+                        + names.prefix(8).joined(separator: ", ") + (names.count > 8 ? ", …" : ""),
+                    evidence: outside.prefix(10).map { ($0.source, "grant of \($0.displayName)") }))
+        }
+        if !unknown.isEmpty {
+            findings.append(
+                PostureFinding(
+                    "AP-PERM-1", .unverified,
+                    "whether \(unknown.prefix(8).map(\.displayName).joined(separator: ", ")) "
+                        + "\(unknown.count > 8 ? "(and more) " : "")are in allowed_tools cannot be decided (tools "
+                        + "unknown, or too many glob entries)",
+                    evidence: unknown.prefix(10).map { ($0.source, "grant of \($0.displayName)") }))
         }
     }
 
@@ -197,6 +241,25 @@ enum PostureEvaluator {
                 PostureFinding(
                     "AP-TOOL-2", .unverified, "two legs are held and some tools' classes are unknown",
                     evidence: evidence))
+        }
+    }
+
+    /// AP-CODE-1: pull requests mergeable without an independent review. Read only from exported rulesets or
+    /// branch protections; a pull-request-opening agent (Copilot) without any is `unverified`.
+    private static func reviewGate(_ agent: AgentPosture, into findings: inout [PostureFinding]) {
+        guard agent.parent == nil, agent.opensPullRequests || !agent.reviewGates.isEmpty else { return }
+        if agent.reviewGates.contains(where: \.requiresReview) { return }
+        if agent.reviewGates.isEmpty {
+            findings.append(
+                PostureFinding(
+                    "AP-CODE-1", .unverified,
+                    "the agent opens pull requests; no ruleset or branch protection export was read to show they need "
+                        + "an independent review"))
+        } else {
+            findings.append(
+                PostureFinding(
+                    "AP-CODE-1", .fail, "the agent's pull requests can be merged without an independent review",
+                    evidence: agent.reviewGates.prefix(5).map { ($0.location, $0.detail) }))
         }
     }
 

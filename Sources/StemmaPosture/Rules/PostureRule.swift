@@ -30,8 +30,8 @@ public struct PostureRule: Sendable, Equatable {
     public let summary: String
 
     /// The rules `stemma posture` evaluates: statically from configuration, and at run time from traces
-    /// (`--traces`: AP-EXEC-1..4, AP-PERM-1, AP-ID-3, AP-MON-1, AP-MON-2). AP-CODE-1 needs repository settings
-    /// and is not in this table yet.
+    /// (`--traces`: AP-EXEC-1..4, AP-PERM-1, AP-ID-3, AP-MON-1, AP-MON-2). AP-CODE-1 reads repository settings
+    /// exported as JSON (rulesets, branch protection).
     public static let all: [PostureRule] = [
         PostureRule(
             id: "AP-ID-1", dimension: "identity", severity: .high, refs: ["ASI03", "T9"],
@@ -42,7 +42,7 @@ public struct PostureRule: Sendable, Equatable {
         PostureRule(
             id: "AP-PERM-1", dimension: "permission", severity: .critical, refs: ["LLM06", "ASI02"],
             summary: "A tool or capability the policy denies is reachable (static) or was called (traces), or a tool "
-                + "outside allowed_tools was called."),
+                + "outside allowed_tools is reachable or was called."),
         PostureRule(
             id: "AP-PERM-2", dimension: "permission", severity: .high, refs: ["LLM06", "ASI03", "T3"],
             summary: "Granted scopes exceed the policy's max_scope (or the seed's credential_scope)."),
@@ -52,7 +52,8 @@ public struct PostureRule: Sendable, Equatable {
         PostureRule(
             id: "AP-PERM-4", dimension: "permission", severity: .critical, refs: ["LLM06", "ASI02", "ASI05"],
             summary: "An unrestricted grant (Bash, Bash(*), MCP tools [\"*\"] on a writing server) or a mode that "
-                + "removes approval (bypassPermissions, dontAsk, approval_policy never with danger-full-access)."),
+                + "removes approval (bypassPermissions, dontAsk, approval_policy never with danger-full-access, also "
+                + "from the active Codex profile; a selectable profile that would is unverified)."),
         PostureRule(
             id: "AP-TOOL-1", dimension: "tool-chain", severity: .critical, refs: ["LLM06", "ASI05", "T11"],
             summary: "An agent whose purpose is to read or summarize holds code execution or a shell."),
@@ -86,6 +87,10 @@ public struct PostureRule: Sendable, Equatable {
         PostureRule(
             id: "AP-MON-2", dimension: "monitoring", severity: .medium, refs: ["T8", "ASI10"],
             summary: "The span tree is incomplete: spans whose parent is not in the traces."),
+        PostureRule(
+            id: "AP-CODE-1", dimension: "coding-agent", severity: .high, refs: ["ASI09", "LLM06"],
+            summary: "A coding agent's pull requests can be merged without an independent review (exported ruleset or "
+                + "branch protection without required approving reviews)."),
         PostureRule(
             id: "AP-CODE-2", dimension: "coding-agent", severity: .high, refs: ["LLM02", "ASI02"],
             summary: "A coding agent's network is unrestricted while secrets are readable."),
