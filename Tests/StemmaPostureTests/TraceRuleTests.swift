@@ -274,3 +274,36 @@ import Testing
         #expect(throws: StemmaError.self) { try report.addTraces(path: traces, policies: [], history: history) }
     }
 }
+
+/// A run is judged by the policy the static report gives its agent.
+@Suite struct TracePolicyChoiceTests {
+    typealias F = TraceFixture
+
+    @Test func aSubAgentsRunIsJudgedByItsParentsNamedPolicyNotABareWildcard() throws {
+        let policies = """
+            - agent_posture_policy: {identity: {agent_id: "*"}}
+            - agent_posture_policy: {identity: {agent_id: parent}, execution: {max_tool_calls_per_run: 1}}
+            """
+        let trace = F.traces([
+            F.agent(1, agentID: "child"), F.tool(2, parent: 1, name: "lookup"), F.tool(3, parent: 1, name: "lookup"),
+        ])
+        var reader = OTLPJSONReader()
+        try reader.read(bytes: Array(trace.utf8), source: "traces.jsonl")
+        let loaded = try PosturePolicyLoader.parse(Array(policies.utf8), source: "policy.yaml")
+        var parent = AgentPosture(id: "parent", name: "parent", platforms: ["stemma"], hasStableID: true)
+        parent.owner = "team"
+        var child = AgentPosture(id: "child", name: "child", platforms: ["claude-code"], hasStableID: true)
+        child.parent = "parent"
+        func judge(_ agents: [AgentPosture]) -> [String] {
+            var warnings: [String] = []
+            let results = TraceEvaluator.evaluate(
+                TraceRunBuilder.runs(reader.spans), policies: loaded, agents: agents, decisions: [], history: [],
+                warnings: &warnings)
+            return results.flatMap { F.rules($0) }
+        }
+        // Known as the parent's sub-agent: the parent's named policy (one tool call a run) governs.
+        #expect(judge([parent, child]) == ["AP-EXEC-1:fail"])
+        // Unknown to the inventory: only the bare "*" matches, which sets no limit.
+        #expect(judge([]) == [])
+    }
+}

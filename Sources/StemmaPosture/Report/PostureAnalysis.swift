@@ -102,6 +102,29 @@ public enum PostureAnalysis {
         return fallback
     }
 
+    /// The policy that governs agent `id` in the static report too: for an inventory agent, `governing` over its
+    /// own match and its ancestors' (so a run whose root is a sub-agent is judged by the same policy as its
+    /// config); for an agent only the traces name, its own match.
+    static func policy(
+        forAgent id: String, policies: [PosturePolicy], byID: [String: AgentPosture], warnings: inout [String]
+    ) -> PosturePolicy? {
+        guard let agent = byID[id] else { return match(id, policies: policies, warnings: &warnings) }
+        var own: [String: PosturePolicy] = [:]
+        var next: String? = agent.id
+        var hops = 0
+        var ancestorWarnings: [String] = []  // the static report already warns about ancestors' ties
+        while let current = next, hops <= 64 {
+            let found =
+                current == id
+                ? match(current, policies: policies, warnings: &warnings)
+                : match(current, policies: policies, warnings: &ancestorWarnings)
+            if let found { own[current] = found }
+            next = byID[current]?.parent
+            hops += 1
+        }
+        return governing(agent, own: own, byID: byID)
+    }
+
     /// The most specific policy whose `agent_id` matches `id`; a tie between different policies is a warning.
     static func match(_ id: String, policies: [PosturePolicy], warnings: inout [String]) -> PosturePolicy? {
         let matching = policies.filter { $0.matches(id) }

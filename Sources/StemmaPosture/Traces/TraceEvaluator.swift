@@ -4,7 +4,7 @@ public struct TraceRunResult: Sendable {
     public var run: TraceRun
     /// Its metrics.
     public var summary: RunSummary
-    /// The policy matching the run's agent, if any.
+    /// The policy governing the run's agent (as in the static report: a sub-agent may get its parent's), if any.
     public var policy: PosturePolicy?
     /// Baseline comparisons (empty when the history holds fewer than the minimum runs).
     public var baseline: [BaselineCheck]
@@ -47,13 +47,14 @@ public enum TraceEvaluator {
         var policyOf: [String: PosturePolicy?] = [:]
         for (run, summary) in zip(runs, summaries) {
             if policyOf[run.agent] == nil {
-                policyOf[run.agent] = .some(PostureAnalysis.match(run.agent, policies: policies, warnings: &warnings))
+                policyOf[run.agent] = .some(
+                    PostureAnalysis.policy(forAgent: run.agent, policies: policies, byID: byID, warnings: &warnings))
             }
             let policy = policyOf[run.agent] ?? nil
             let earlier = (timeline[run.agent] ?? [])[..<(position[summary.key] ?? 0)]
             let checks = (policy?.baseline ?? baseline).check(summary, earlier: earlier)
             var findings: [PostureFinding] = []
-            var context = RunContext(
+            let context = RunContext(
                 run: run, agent: byID[run.agent], policy: policy, decisionsByCall: decisionsByCall,
                 decisionsRecorded: untracedDecisions || tracesWithDecisions.contains(run.traceID))
             context.limits(summary, into: &findings)
