@@ -52,6 +52,19 @@ import Testing
         }
     }
 
+    @Test func anUntrustedEntryThatCouldNameTwoProjectFoldersDropsNeither() throws {
+        let fleet = try PostureFleet()
+        try fleet.write("svc/stemma.yaml", PostureFleet.manifest(name: "svc"))
+        try fleet.write("svc/app/.codex/config.toml", Self.unsafeProject)
+        try fleet.write("svc/vendor/app/.codex/config.toml", Self.unsafeProject)
+        try fleet.write("svc/home/.codex/config.toml", Self.userConfig(trust: "untrusted"))
+        let agent = try PostureFleet.agent(try fleet.report(policy: PostureFleet.policy()), "svc")
+        // "/srv/app" may be either folder: both configs stay applied, so their grants are not hidden.
+        #expect(agent.findings.contains { $0.rule.id == "AP-PERM-4" && $0.status == .fail })
+        #expect(!agent.agent.notes.contains { $0.contains("is not applied") })
+        #expect(agent.agent.notes.contains { $0.contains("more than one project folder") })
+    }
+
     @Test func codexActiveProfileDecidesGrantsAndOthersAreSelectable() throws {
         let profiles = """
             approval_policy = "on-request"

@@ -47,10 +47,26 @@ enum CodexLayers {
             }
         }
         var notes: [String] = []
+        // A `[projects]` key is an absolute path on someone's machine and the inventory knows only relative ones,
+        // so an entry binds by folder name. When two project folders of the inventory share that name the entry
+        // cannot say which it means; dropping the wrong one's config would hide its grants, so neither is dropped.
+        var foldersByName: [String: Set<String>] = [:]
+        for path in configs.map(\.2) + rules.map(\.1) {
+            if let folder = projectFolder(of: path) {
+                foldersByName[FleetReader.name(folder), default: []].insert(folder)
+            }
+        }
         var decided: [String: Trust?] = [:]
         func trust(of folder: String) -> Trust? {
             if let known = decided[folder] { return known }
             let name = FleetReader.name(folder)
+            if (foldersByName[name]?.count ?? 0) > 1, entries[name] != nil {
+                notes.append(
+                    "Codex: '\(folder)' is read as trusted: a [projects] trust_level entry names a folder '\(name)', "
+                        + "and more than one project folder of the inventory has that name")
+                decided[folder] = .some(nil)
+                return nil
+            }
             let matching =
                 name.isEmpty ? [] : (entries[name] ?? []).filter { projectFolder(of: $0.declaredIn) != folder }.map(\.0)
             let found = matching.first { $0.level == "untrusted" } ?? matching.first
