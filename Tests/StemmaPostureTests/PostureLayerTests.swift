@@ -157,6 +157,20 @@ import Testing
         #expect(!(try PostureFleet.findings(report, "managed-child")).contains("AP-PERM-3:fail"))
     }
 
+    @Test func managedSandboxSettingWinsWhateverTheReadOrder() throws {
+        let fleet = try PostureFleet()
+        try fleet.write("svc/stemma.yaml", PostureFleet.manifest(name: "svc"))
+        // Walk order reads the managed file ("Library/…") before the project's ("proj/…").
+        try fleet.write(
+            "svc/Library/Application Support/ClaudeCode/managed-settings.json", #"{"sandbox": {"enabled": false}}"#)
+        try fleet.write(
+            "svc/proj/.claude/settings.json",
+            #"{"sandbox": {"enabled": true, "network": {"allowedDomains": ["api.example.com"]}}}"#)
+        let agent = try PostureFleet.agent(try fleet.report(policy: PostureFleet.policy()), "svc")
+        #expect(agent.agent.sources.contains { $0.path.hasSuffix("managed-settings.json") })
+        #expect(agent.agent.facts.contains { $0.kind == .unrestrictedNetwork })
+    }
+
     @Test func bareWildcardPolicyYieldsToTheParentsNamedPolicy() throws {
         let fleet = try PostureFleet()
         try fleet.write("p/stemma.yaml", PostureFleet.manifest(name: "parent"))

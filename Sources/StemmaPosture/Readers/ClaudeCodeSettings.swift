@@ -51,11 +51,12 @@ struct ClaudeCodeSettings: Sendable {
     var managedRulesOnly: SourceLocation?
     /// Where managed settings set `disableBypassPermissionsMode: "disable"`.
     var bypassDisabled: SourceLocation?
-    var sandboxEnabled: Bool?
+    /// `sandbox.enabled` of the non-managed layers (the last read wins) and of the managed layer, which wins.
+    private var layerSandbox: Bool?
+    private var managedSandbox: Bool?
+    var sandboxEnabled: Bool? { managedSandbox ?? layerSandbox }
     var networkAllowlist = false
     var secretGuards: [SourceLocation] = []
-
-    static let maxRules = 10_000
 
     /// The rules in force: every layer's, or only the managed ones under `allowManagedPermissionRulesOnly`.
     var rules: [PermissionRule] { managedRulesOnly == nil ? layerRules : layerRules.filter(\.managed) }
@@ -99,7 +100,7 @@ struct ClaudeCodeSettings: Sendable {
         let permissions = value["permissions"]
         for decision in [PermissionRule.Decision.allow, .ask, .deny] {
             var from = text.offset(of: "\"\(decision.rawValue)\"") ?? 0
-            for entry in permissions?[decision.rawValue]?.arrayValue?.prefix(Self.maxRules) ?? [] {
+            for entry in permissions?[decision.rawValue]?.arrayValue ?? [] {
                 guard let rule = entry.stringValue else { continue }
                 let at = text.offset(of: Self.jsonQuoted(rule), from: from)
                 if let at { from = at + 1 }
@@ -131,7 +132,9 @@ struct ClaudeCodeSettings: Sendable {
             }
         }
         let sandbox = value["sandbox"]
-        if let enabled = sandbox?["enabled"]?.boolValue { sandboxEnabled = enabled }
+        if let enabled = sandbox?["enabled"]?.boolValue {
+            if managed { managedSandbox = enabled } else { layerSandbox = enabled }
+        }
         if sandbox?["network"]?["allowedDomains"]?.arrayValue != nil { networkAllowlist = true }
         if !(sandbox?["filesystem"]?["denyRead"]?.arrayValue?.isEmpty ?? true) || sandbox?["credentials"] != nil {
             secretGuards.append(SourceLocation(path: path, line: text.line(of: "\"sandbox\"")))
@@ -159,7 +162,8 @@ struct ClaudeCodeSettings: Sendable {
         static let maxURLs = 256
 
         mutating func add(_ entries: [JSONValue]) {
-            for entry in entries.prefix(ClaudeCodeSettings.maxRules) {
+            // Every entry: a list cut short would hide an allowed server (the settings file's size bounds it).
+            for entry in entries {
                 if let name = entry["serverName"]?.stringValue { names.insert(name) }
                 if let command = entry["serverCommand"]?.arrayValue?.compactMap(\.stringValue) {
                     commands.insert(command)

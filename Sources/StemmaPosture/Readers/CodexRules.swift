@@ -10,14 +10,13 @@ enum CodexRules {
         var line: Int
     }
 
-    static let maxRules = 10_000
-
     /// The `prefix_rule(...)` calls of a rules file, in order; calls without a literal pattern or decision are
-    /// skipped (they cannot be read without running Starlark).
+    /// skipped (they cannot be read without running Starlark). Every call is read: a list cut short would hide an
+    /// `allow`; the file's size bounds the count.
     static func read(_ bytes: [UInt8], text: LineIndex) -> [Rule] {
         var rules: [Rule] = []
         var from = 0
-        while rules.count < maxRules, let start = text.offset(of: "prefix_rule(", from: from) {
+        while let start = text.offset(of: "prefix_rule(", from: from) {
             let open = start + "prefix_rule".utf8.count
             guard let close = matchingParenthesis(bytes, open: open) else { break }
             from = close
