@@ -143,3 +143,15 @@ import Testing
         #expect(ToolAllowlist(many).allows("Bash") == nil)
     }
 }
+
+/// The capability table knows the tools newer Codex builds expose, so they are judged with `table` evidence.
+@Suite struct CodexToolTableTests {
+    @Test func unifiedExecToolsAreShellByTable() throws {
+        for tool in ["exec_command", "write_stdin", "shell_command"] {
+            let classes = try #require(ToolClassifier.builtin(platform: "codex", tool: tool))
+            #expect(classes[.shell] == .table && classes[.codeExecution] == .table)
+        }
+        #expect(ToolClassifier.builtin(platform: "codex", tool: "spawn_agents_on_csv")?[.subAgentSpawn] == .table)
+        #expect(ToolClassifier.builtin(platform: "codex", tool: "update_plan") == nil)
+    }
+}

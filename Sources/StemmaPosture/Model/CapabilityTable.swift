@@ -2,7 +2,8 @@
 ///
 /// Sources (read for the agent-posture reference, `docs/architecture.md` names it):
 /// - Claude Code tools: code.claude.com/docs/en/settings (tools available to Claude) and /permissions.
-/// - Codex built-ins: openai/codex `codex-rs/core` (shell, apply_patch, web_search) at 000c857e.
+/// - Codex built-ins: openai/codex `codex-rs/core` (shell, apply_patch, web_search) at 000c857e; its `tools/`
+///   handlers for unified exec (exec_command, write_stdin), shell_command, view_image and spawn_agents_on_csv.
 /// - Gemini CLI built-ins: google-gemini/gemini-cli `docs/tools/*.md` at 5411f113.
 /// - Copilot custom-agent aliases: github/docs `custom-agents-configuration.md` at 03e038c5.
 /// - Cursor CLI permission tokens: cursor.com/docs/cli/reference/permissions.
@@ -23,7 +24,10 @@ public enum CapabilityTable {
         "codex": [
             "shell": [.shell, .codeExecution], "apply_patch": [.filesystemWrite],
             "read": [.filesystemRead], "web_search": [.untrustedContentIn, .networkEgress],
-            "spawn_agent": [.subAgentSpawn],
+            "spawn_agent": [.subAgentSpawn], "spawn_agents_on_csv": [.subAgentSpawn],
+            // Unified exec (newer Codex builds): a command in a PTY, and input written to a running one.
+            "exec_command": [.shell, .codeExecution], "shell_command": [.shell, .codeExecution],
+            "write_stdin": [.shell, .codeExecution], "view_image": [.filesystemRead],
         ],
         "gemini-cli": [
             "run_shell_command": [.shell, .codeExecution], "write_file": [.filesystemWrite],
