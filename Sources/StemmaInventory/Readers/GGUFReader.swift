@@ -48,13 +48,16 @@ public enum GGUFReader: HeaderOnlyReader {
             header = try GGUFHeader.parse(bytes)
         } catch {
             switch error {
-            case .truncated(let required) where required > maxHeaderBytes:
+            // Only a prefix that reached the bound is cut by it; a shorter file simply ends too early.
+            case .truncated(let required) where required > maxHeaderBytes && bytes.count >= maxHeaderBytes:
                 return .notFullyRead(path, "GGUF metadata is longer than the \(maxHeaderBytes)-byte limit; not read")
             case .truncated(let required):
                 return .warning(
                     path, "GGUF metadata is truncated: it needs \(required) bytes, the file has \(bytes.count)")
             case .malformed(let reason):
                 return .warning(path, "not a valid GGUF header: \(reason)")
+            case .limit(let reason):
+                return .notFullyRead(path, "GGUF metadata: \(reason); not read")
             }
         }
         return fragment(header: header, path: path)
