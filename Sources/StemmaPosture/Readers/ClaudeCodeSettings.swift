@@ -43,12 +43,16 @@ struct ClaudeCodeSettings: Sendable {
     static let maxRules = 10_000
 
     /// Adds one settings layer.
-    mutating func merge(_ value: JSONValue, text: LineIndex, path: String) {
+    /// - Throws: ``StemmaError`` (`limitExceeded`) for a permission list of more than ``maxRules`` rules.
+    mutating func merge(_ value: JSONValue, text: LineIndex, path: String) throws(StemmaError) {
         files.append(path)
         let permissions = value["permissions"]
         for decision in [PermissionRule.Decision.allow, .ask, .deny] {
             var from = text.offset(of: "\"\(decision.rawValue)\"") ?? 0
-            for entry in permissions?[decision.rawValue]?.arrayValue?.prefix(Self.maxRules) ?? [] {
+            let entries = try PostureBounds.whole(
+                permissions?[decision.rawValue]?.arrayValue, limit: Self.maxRules,
+                what: "permissions.\(decision.rawValue) rules", in: path)
+            for entry in entries {
                 guard let rule = entry.stringValue else { continue }
                 let at = text.offset(of: Self.jsonQuoted(rule), from: from)
                 if let at { from = at + 1 }

@@ -14,10 +14,17 @@ enum CodexRules {
 
     /// The `prefix_rule(...)` calls of a rules file, in order; calls without a literal pattern or decision are
     /// skipped (they cannot be read without running Starlark).
-    static func read(_ bytes: [UInt8], text: LineIndex) -> [Rule] {
+    /// - Throws: ``StemmaError`` (`limitExceeded`) naming `path` for more than ``maxRules`` rules.
+    static func read(_ bytes: [UInt8], text: LineIndex, path: String) throws(StemmaError) -> [Rule] {
         var rules: [Rule] = []
         var from = 0
-        while rules.count < maxRules, let start = text.offset(of: "prefix_rule(", from: from) {
+        while let start = text.offset(of: "prefix_rule(", from: from) {
+            guard rules.count < maxRules else {
+                throw StemmaError(
+                    .limitExceeded,
+                    "'\(path)' holds more prefix_rule calls than the limit of \(maxRules)",
+                    underlying: PostureBounds.PartialList())
+            }
             let open = start + "prefix_rule".utf8.count
             guard let close = matchingParenthesis(bytes, open: open) else { break }
             from = close
