@@ -177,7 +177,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StemmaScanTests",
-            dependencies: ["StemmaScan", "StemmaArchive", "StemmaCore", "StemmaTestSupport"],
+            dependencies: ["StemmaScan", "StemmaArchive", "StemmaCore", "StemmaModelHeaders", "StemmaTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

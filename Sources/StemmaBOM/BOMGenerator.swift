@@ -40,12 +40,13 @@ public enum BOMGenerator {
         return BOMDocument(json: json, bytes: JSONWriter(indent: 2).bytes(json) + [0x0A], warnings: warnings)
     }
 
-    /// Reads the request's inventory, refusing paths that do not exist and, unless empty is allowed, paths that
-    /// give the graph nothing.
+    /// Reads the request's inventory, refusing paths that do not exist, files not read in full and, unless empty
+    /// is allowed, paths that give the graph nothing.
     static func readInventory(_ request: BOMRequest) throws(StemmaError) -> Inventory.Result {
         try InventoryInputs.requireReadable(request.inventory, option: "--inventory")
         let inventory = Inventory(limits: request.limits).read(request.inventory)
         if !request.allowEmpty { try InventoryInputs.requireRecognised(inventory, paths: request.inventory) }
+        try InventoryInputs.requireComplete(inventory.warnings)
         return inventory
     }
 

@@ -12,7 +12,8 @@ public enum BundleGraph {
     /// one at the top level first); a bundle that declares none is named after its folder, evidence `inferred`.
     /// Each file becomes a `file` component (its path, size and SHA-256) that the model `contains`.
     /// - Returns: the graph (with the inventory's warnings) and the bundle's model, the BOM's subject.
-    /// - Throws: ``StemmaError`` when the bundle cannot be listed or a file cannot be hashed.
+    /// - Throws: ``StemmaError`` when the bundle cannot be listed, a file cannot be hashed, or a metadata file was
+    ///   not read in full (a bound was reached).
     public static func read(
         _ bundle: String, limits: InventoryLimits = InventoryLimits(), progress: HashProgress? = nil
     )
@@ -43,6 +44,7 @@ public enum BundleGraph {
             }
             return [fragment]
         }
+        try InventoryInputs.requireComplete(read.warnings)
         return (read, model)
     }
 

@@ -46,6 +46,7 @@ struct GraphCommand: ParsableCommand, QuietCommand {
         let result = Inventory(progress: progress).read(inventory)
         line.stop()
         if !allowEmpty { try InventoryInputs.requireRecognised(result, paths: inventory) }
+        try InventoryInputs.requireComplete(result.warnings)
         switch format {
         case .json: try report.write(JSONWriter(indent: 2).string(result.graph.jsonValue(warnings: result.warnings)))
         case .dot: try report.write(result.graph.dot())

@@ -24,4 +24,17 @@ extension InventoryFragment {
     public static func warning(_ source: String, _ message: String) -> InventoryFragment {
         InventoryFragment(warnings: [InventoryWarning(source: source, message: message)])
     }
+
+    /// A fragment saying the file was recognised but not read in full: it crossed `limit`, a bound Stemma sets
+    /// (never a format error). Commands refuse to answer from an inventory that holds one.
+    public static func notFullyRead(_ source: String, _ message: String) -> InventoryFragment {
+        InventoryFragment(warnings: [InventoryWarning(source: source, message: message, incomplete: true)])
+    }
+
+    /// The fragment of a document its parser refused: not fully read when a bound was reached
+    /// (`limitExceeded`), a plain warning when the document is malformed.
+    static func refused(_ source: String, _ error: StemmaError, prefix: String = "") -> InventoryFragment {
+        error.code == .limitExceeded
+            ? .notFullyRead(source, prefix + error.message + "; not read") : .warning(source, prefix + error.message)
+    }
 }

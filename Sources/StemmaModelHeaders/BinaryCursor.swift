@@ -22,7 +22,7 @@ public struct BinaryCursor: Sendable {
     /// The offset of the next byte to read.
     public private(set) var offset: Int
     /// Whether multi-byte integers are stored most significant byte first.
-    public let bigEndian: Bool
+    public var bigEndian: Bool
 
     /// Creates a cursor at `offset` (clamped to the buffer).
     public init(_ bytes: [UInt8], offset: Int = 0, bigEndian: Bool = false) {

@@ -103,7 +103,7 @@ import Testing
         try folder.write("m/README.md", "---\nbase_model: [unclosed\n---\n")
         try folder.write("cycle/README.md", "---\nbase_model: x/y\n---\n")
         try folder.write("hub/models--x--y/snapshots/r/README.md", "---\nbase_model: x/y\n---\n")
-        try folder.write("bom.json", "{\"bomFormat\": \"CycloneDX\", " + String(repeating: "[", count: 100_000))
+        try folder.write("bom.json", "{\"bomFormat\": \"CycloneDX\", \"components\": [")
         try folder.write("big/README.md", "---\nlicense: mit\n---\n" + String(repeating: "prose ", count: 9_000_000))
         try folder.write("hub/models--x--nofm/snapshots/r/README.md", "no front matter here")
         try folder.write(
@@ -118,5 +118,22 @@ import Testing
         #expect(warnings.contains { $0.contains("m/README.md") && $0.contains("YAML") })
         #expect(warnings.contains { $0.contains("bom.json") })
         #expect(warnings.contains { $0.contains("models--x--nofm") && $0.contains("front matter") })
+    }
+
+    /// A file that crossed one of Stemma's bounds was not read in full: an answer without it could call an
+    /// affected agent unaffected, so impact, graph and bom exit 2, naming the file and the limit.
+    @Test(arguments: [
+        ["impact", "model:m", "--format", "json"], ["graph", "--format", "json"], ["bom"],
+    ])
+    func aFileNotReadInFullExitsTwo(_ command: [String]) throws {
+        let folder = try TemporaryFolder()
+        try folder.write("a/stemma.yaml", "stemma: component/v1\nkind: agent\nname: a\nmodels: [model:m]\n")
+        try folder.write(
+            "bom.json", "{\"bomFormat\": \"CycloneDX\", \"components\": " + String(repeating: "[", count: 100_000))
+        let result = try Command.run(stemma, command + ["--inventory", folder.path])
+        #expect(result.status == 2, "\(command): \(result.standardOutput) \(result.standardError)")
+        #expect(result.standardError.contains("bom.json") && result.standardError.contains("not read in full"))
+        #expect(result.standardError.contains("64"), "the limit is named: \(result.standardError)")
+        #expect(result.standardOutput.isEmpty)
     }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import Glibc
 import Synchronization
 import Testing
 
@@ -24,6 +25,27 @@ import Testing
         #expect(budget.peakReserved <= 96 << 20)
         #expect(budget.peakReserved >= 40 << 20)
         #expect(mostInside.load(ordering: .sequentiallyConsistent) <= 2)  // 3 × 40 MiB would not fit
+    }
+
+    /// A reader that finds no room sleeps until a release wakes it (no polling): it gets the room the moment
+    /// the holder gives it back, and is counted as having waited.
+    @Test func aWaitingReaderIsWokenByTheRelease() {
+        let budget = ReadBudget(limit: 96 << 20)
+        let held = budget.reserve(60 << 20)
+        let done = DispatchSemaphore(value: 0)
+        let got = Atomic<Int>(0)
+        DispatchQueue.global().async {
+            budget.withReservation(60 << 20) { got.store(budget.peakReserved, ordering: .sequentiallyConsistent) }
+            done.signal()
+        }
+        // The second reservation cannot fit beside the first: it goes to sleep, and stays asleep.
+        while budget.sleeping == 0 { sched_yield() }
+        #expect(got.load(ordering: .sequentiallyConsistent) == 0)
+        budget.release(held)
+        done.wait()
+        #expect(got.load(ordering: .sequentiallyConsistent) == 60 << 20)
+        #expect(budget.waits == 1)
+        #expect(budget.peakReserved == 60 << 20)
     }
 
     @Test func aDocumentLargerThanTheLimitRunsAlone() {

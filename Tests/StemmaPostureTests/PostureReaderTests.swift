@@ -81,8 +81,7 @@ import Testing
         try fleet.write("a/stemma.yaml", PostureFleet.manifest(name: "survivor"))
         try fleet.write("a/.claude/settings.json", "{\"permissions\": ")  // truncated
         try fleet.write("a/.claude/agents/nofront.md", "no front matter here\n")
-        let nested = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
-        try fleet.write("a/.mcp.json", nested)
+        try fleet.write("a/.mcp.json", "{\"mcpServers\": [")  // truncated
         let laughs = (1...9).map { "l\($0): &l\($0) [*l\($0 - 1), *l\($0 - 1), *l\($0 - 1), *l\($0 - 1)]" }
         try fleet.write(
             "b/stemma.yaml",
@@ -90,15 +89,31 @@ import Testing
         try fleet.write(
             "c/.claude/agents/deep.md", "---\nname: deep\ntools: " + String(repeating: "[", count: 5_000) + "\n---\n")
         try fleet.write("c/stemma.yaml", PostureFleet.manifest(name: "c-parent"))
-        try fleet.write("big/.mcp.json", String(repeating: " ", count: 5 << 20))
         let report = try fleet.report(policy: PostureFleet.policy())
         #expect(report.warnings.contains { $0.contains("a/.claude/settings.json") })
         #expect(report.warnings.contains { $0.contains("nofront.md") })
         #expect(report.warnings.contains { $0.contains("a/.mcp.json") })
-        #expect(report.warnings.contains { $0.contains("big/.mcp.json") })
         #expect(report.warnings.contains { $0.contains("deep.md") })
         #expect(report.agents.contains { $0.agent.id == "survivor" })
         #expect(report.agents.contains { $0.agent.id == "laughs" })
+    }
+
+    /// A config over a bound Stemma sets (its size, its nesting) was not read in full: the run stops, naming it,
+    /// rather than report the agent without the grants it holds.
+    @Test(arguments: [
+        ("a/.mcp.json", String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)),
+        ("big/.mcp.json", String(repeating: " ", count: 5 << 20)),
+    ])
+    func aConfigOverABoundStopsTheRun(_ file: String, _ text: String) throws {
+        let fleet = try PostureFleet()
+        try fleet.write("a/stemma.yaml", PostureFleet.manifest(name: "survivor"))
+        try fleet.write(file, text)
+        #expect {
+            _ = try fleet.report(policy: PostureFleet.policy())
+        } throws: { error in
+            guard let error = error as? StemmaError else { return false }
+            return error.code == .limitExceeded && error.message.contains(file)
+        }
     }
 
     @Test func symbolicLinksAreNotFollowed() throws {

@@ -74,10 +74,15 @@ public struct InventoryWarning: Sendable, Hashable, CustomStringConvertible {
     /// The file (or folder) concerned.
     public var source: String
     public var message: String
+    /// Whether the input was recognised but not read in full because it crossed a bound (a size, count or depth
+    /// limit). An answer built without it could miss a dependency, so commands that answer from the inventory
+    /// refuse to (`InventoryInputs.requireComplete`), where a malformed file stays a warning.
+    public var isIncomplete: Bool
 
-    public init(source: String, message: String) {
+    public init(source: String, message: String, incomplete: Bool = false) {
         self.source = source
         self.message = message
+        self.isIncomplete = incomplete
     }
 
     public var description: String { "\(source): \(message)" }

@@ -50,7 +50,8 @@ enum AdvisoryFlags {
                     } else {
                         warnings.append(
                             InventoryWarning(
-                                source: source, message: "is larger than \(limits.maxDocumentBytes) bytes; skipped"))
+                                source: source, message: "is larger than \(limits.maxDocumentBytes) bytes; skipped",
+                                incomplete: true))
                     }
                 }
             } else {
@@ -61,7 +62,12 @@ enum AdvisoryFlags {
                 }
                 for file in files where file.path.lowercased().hasSuffix(".json") || files.count == 1 {
                     guard file.size <= Int64(limits.maxDocumentBytes) else {
-                        warnings.append(InventoryWarning(source: file.path, message: "is \(file.size) bytes; skipped"))
+                        warnings.append(
+                            InventoryWarning(
+                                source: file.path,
+                                message:
+                                    "is \(file.size) bytes, over the \(limits.maxDocumentBytes)-byte limit; skipped",
+                                incomplete: true))
                         continue
                     }
                     do {

@@ -12,14 +12,16 @@ public enum ImpactAnalysis {
 
     /// Runs the analysis.
     /// - Throws: ``StemmaError`` when an inventory path, advisory path or revocation list does not exist or cannot
-    ///   be read, when an inventory path gives the graph nothing (unless ``ImpactRequest/allowEmpty``), or when an
-    ///   advisory path holds no advisory (malformed single advisories in a folder are warnings).
+    ///   be read, when an inventory path gives the graph nothing (unless ``ImpactRequest/allowEmpty``), when an
+    ///   advisory path holds no advisory (malformed single advisories in a folder are warnings), or when an
+    ///   inventory file or advisory was not read in full because it crossed a bound (`limitExceeded`).
     public static func run(_ request: ImpactRequest) throws(StemmaError) -> Outcome {
         try InventoryInputs.requireReadable(request.inventory, option: "--inventory")
         try InventoryInputs.requireReadable(request.advisories, option: "--advisories")
         try InventoryInputs.requireReadable(request.revocationLists, option: "--revoked", foldersAllowed: false)
         let inventory = Inventory(limits: request.limits, progress: request.progress).read(request.inventory)
         if !request.allowEmpty { try InventoryInputs.requireRecognised(inventory, paths: request.inventory) }
+        try InventoryInputs.requireComplete(inventory.warnings)
         var flags: [FlaggedComponent] = []
         var warnings = inventory.warnings
         if let query = request.query {
@@ -32,6 +34,7 @@ public enum ImpactAnalysis {
         if !request.advisories.isEmpty {
             let matched = try AdvisoryFlags.match(
                 advisoryPaths: request.advisories, graph: inventory.graph, limits: request.limits)
+            try InventoryInputs.requireComplete(matched.warnings)
             flags += matched.flags
             warnings += matched.warnings
         }

@@ -31,7 +31,7 @@ public enum A2AAgentCardReader: InventoryReader {
         do {
             card = try JSONParser.parse(bytes, source: path)
         } catch {
-            return .warning(path, error.message)
+            return .refused(path, error)
         }
         guard let name = card["name"]?.stringValue, !name.isEmpty else {
             return .warning(path, "A2A agent card has no name")

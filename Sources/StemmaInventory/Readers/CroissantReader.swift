@@ -25,7 +25,7 @@ public enum CroissantReader: InventoryReader {
         do {
             document = try JSONParser.parse(bytes, source: path)
         } catch {
-            return .warning(path, error.message)
+            return .refused(path, error)
         }
         guard let name = document["name"]?.readerText, !name.isEmpty else {
             return .warning(path, "Croissant dataset has no name")
@@ -70,10 +70,11 @@ public enum CroissantReader: InventoryReader {
         let parents = ["prov:wasDerivedFrom", "wasDerivedFrom", "isBasedOn", "sc:isBasedOn"].flatMap {
             document[$0]?.readerList ?? []
         }
-        for parent in parents.prefix(256) {
+        var linked: Set<ComponentRef> = [ref]
+        for parent in parents {
             guard let text = parent.readerText, !text.isEmpty else { continue }
             let target = FormatReaderSupport.huggingFaceRef(url: text) ?? ComponentRef(kind: .dataset, name: text)
-            guard target != ref, !fragment.edges.contains(where: { $0.to == target }) else { continue }
+            guard linked.insert(target).inserted else { continue }
             fragment.edges.append(EdgeRecord(from: ref, to: target, relation: .derivedFrom, evidence: evidence))
         }
         return fragment

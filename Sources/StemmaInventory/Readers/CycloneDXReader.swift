@@ -9,7 +9,6 @@ public import StemmaGraph
 /// data, and SHA-256 `hashes` artifacts. Dangling and duplicate `bom-ref`s are warnings.
 public enum CycloneDXReader: InventoryReader {
     public static let formatName = "cyclonedx"
-    static let maxComponents = 200_000
 
     public static func recognizes(path: String, head: [UInt8]) -> Bool {
         ByteSearch.firstSignificant(head) == UInt8(ascii: "{") && ByteSearch.contains(head, "\"bomFormat\"")
@@ -59,7 +58,7 @@ public enum CycloneDXReader: InventoryReader {
                     dependencies.append((from, targets))
                 })
         } catch {
-            return .warning(path, error.message)
+            return .refused(path, error)
         }
         guard format == "CycloneDX" else { return .warning(path, "is not a CycloneDX BOM") }
         for service in services { reader.service(service) }
@@ -74,7 +73,6 @@ private struct BOMReading {
     var fragment = InventoryFragment()
     var byBOMRef: [String: ComponentRef] = [:]
     var pendingDatasets: [(ComponentRef, String)] = []
-    var count = 0
 
     init(path: String) { self.path = path }
 
@@ -99,7 +97,7 @@ private struct BOMReading {
     /// Properties with `stemma:` prefixes stripped, so `stemma:owner` reads as `owner`.
     static func properties(_ value: JSONValue?) -> [String: String] {
         var result: [String: String] = [:]
-        for property in value?.arrayValue?.prefix(1000) ?? [] {
+        for property in value?.arrayValue ?? [] {
             guard let name = property["name"]?.stringValue, let text = property["value"]?.stringValue else { continue }
             let key = name.hasPrefix("stemma:") ? String(name.dropFirst(7)) : name
             if result[key] == nil { result[key] = text }
@@ -124,13 +122,6 @@ private struct BOMReading {
     }
 
     mutating func component(_ value: JSONValue, isSubject: Bool) -> ComponentRef? {
-        count += 1
-        guard count <= CycloneDXReader.maxComponents else {
-            if count == CycloneDXReader.maxComponents + 1 {
-                warn("more than \(CycloneDXReader.maxComponents) components; the rest are ignored")
-            }
-            return nil
-        }
         var properties = Self.properties(value["properties"])
         let kind = Self.kind(type: value["type"]?.stringValue, properties: properties, isSubject: isSubject)
         guard let ref = ref(of: value, kind: kind) else {
@@ -158,7 +149,7 @@ private struct BOMReading {
                 byBOMRef[bomRef] = ref
             }
         }
-        for ancestor in value["pedigree"]?["ancestors"]?.arrayValue?.prefix(256) ?? [] {
+        for ancestor in value["pedigree"]?["ancestors"]?.arrayValue ?? [] {
             let ancestorKind = Self.kind(type: ancestor["type"]?.stringValue, properties: [:], isSubject: false)
             if let parent = self.ref(
                 of: ancestor, kind: ancestorKind == .package && kind == .model ? .model : ancestorKind)
@@ -169,7 +160,7 @@ private struct BOMReading {
                         evidence: evidence))
             }
         }
-        for dataset in value["modelCard"]?["modelParameters"]?["datasets"]?.arrayValue?.prefix(1024) ?? [] {
+        for dataset in value["modelCard"]?["modelParameters"]?["datasets"]?.arrayValue ?? [] {
             if let target = dataset["ref"]?.stringValue {
                 pendingDatasets.append((ref, target))
             } else if let named = self.ref(of: dataset, kind: .dataset) {

@@ -48,13 +48,16 @@ public enum GGUFReader: HeaderOnlyReader {
             header = try GGUFHeader.parse(bytes)
         } catch {
             switch error {
-            case .truncated(let required) where required > maxHeaderBytes:
-                return .warning(path, "GGUF metadata is longer than the \(maxHeaderBytes)-byte limit; not read")
+            // Only a prefix that reached the bound is cut by it; a shorter file simply ends too early.
+            case .truncated(let required) where required > maxHeaderBytes && bytes.count >= maxHeaderBytes:
+                return .notFullyRead(path, "GGUF metadata is longer than the \(maxHeaderBytes)-byte limit; not read")
             case .truncated(let required):
                 return .warning(
                     path, "GGUF metadata is truncated: it needs \(required) bytes, the file has \(bytes.count)")
             case .malformed(let reason):
                 return .warning(path, "not a valid GGUF header: \(reason)")
+            case .limit(let reason):
+                return .notFullyRead(path, "GGUF metadata: \(reason); not read")
             }
         }
         return fragment(header: header, path: path)
@@ -91,9 +94,9 @@ public enum GGUFReader: HeaderOnlyReader {
 
         let evidence = Evidence(source: path, status: .declared)
         var edges: [EdgeRecord] = []
+        var linked: Set<String> = []  // "relation target": every entry is read, so repeats are found by hashing
         func add(_ target: ComponentRef, _ relation: Relation) {
-            guard target.unversioned != ref.unversioned,
-                !edges.contains(where: { $0.to == target && $0.relation == relation })
+            guard target.unversioned != ref.unversioned, linked.insert("\(relation.rawValue) \(target)").inserted
             else { return }
             edges.append(EdgeRecord(from: ref, to: target, relation: relation, evidence: evidence))
         }
@@ -113,7 +116,7 @@ public enum GGUFReader: HeaderOnlyReader {
             if let dataset = entryRef(entry, kind: .dataset) { add(dataset, .trainedOn) }
         }
         if case .array(let listed) = values["general.datasets"] {
-            for item in listed.prefix(256) {
+            for item in listed {
                 guard let text = item.text, !text.isEmpty else { continue }
                 add(FormatReaderSupport.reference(text) ?? ComponentRef(kind: .dataset, name: text), .trainedOn)
             }
@@ -122,13 +125,14 @@ public enum GGUFReader: HeaderOnlyReader {
         return InventoryFragment(components: [component], edges: edges)
     }
 
-    /// `general.<prefix>.{i}.<field>` entries as field maps, in index order (at most 256).
+    /// `general.<prefix>.{i}.<field>` entries as field maps, in index order (every index: the metadata bound
+    /// bounds them).
     private static func indexedEntries(_ prefix: String, in values: [String: GGUFValue]) -> [[String: String]] {
         var entries: [Int: [String: String]] = [:]
         let lead = prefix + "."
         for (key, value) in values where key.hasPrefix(lead) {
             let rest = key.dropFirst(lead.count).split(separator: ".", maxSplits: 1)
-            guard rest.count == 2, let index = Int(rest[0]), (0..<256).contains(index), let text = value.text
+            guard rest.count == 2, let index = Int(rest[0]), index >= 0, let text = value.text
             else { continue }
             entries[index, default: [:]][String(rest[1])] = text
         }

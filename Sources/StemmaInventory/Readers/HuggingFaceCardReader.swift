@@ -24,16 +24,28 @@ public enum HuggingFaceCardReader: InventoryReader {
     }
 
     public static func read(path: String, bytes: [UInt8]) -> InventoryFragment {
+        read(path: path, bytes: bytes, fileSize: bytes.count)
+    }
+
+    /// Reads the card from its first bytes; `fileSize` says whether `bytes` are the whole file (the walker reads
+    /// at most ``InventoryLimits/maxCardBytes``), so front matter that runs past them is a card not read in full.
+    static func read(path: String, bytes: [UInt8], fileSize: Int) -> InventoryFragment {
         let text: [UInt8]
         switch FrontMatter.extract(bytes) {
         case .found(let yaml): text = yaml
         case .missing: return .warning(path, "the model card has no YAML front matter, so it declares no lineage")
+        case .unterminated where fileSize > bytes.count:
+            return .notFullyRead(
+                path,
+                "the card's front matter does not end within its first \(bytes.count) bytes (the card limit); not read")
         case .unterminated:
-            return .warning(path, "the card's front matter is not closed by '---' within the bytes read")
+            return .warning(path, "the card's front matter is not closed by '---'")
         }
         let document: YAMLDocument
         switch YAMLDocument.parse(text) {
         case .success(let parsed): document = parsed
+        case .failure(let problem) where problem.isLimit:
+            return .notFullyRead(path, "the card's front matter \(problem.reason); not read")
         case .failure(let problem): return .warning(path, "the card's front matter \(problem.reason)")
         }
         let location = CardLocation(path: path)
@@ -69,7 +81,11 @@ public enum HuggingFaceCardReader: InventoryReader {
         let tagged = taggedBases(document.strings("tags"))
         let relation = declaredRelation ?? (bases.count > 1 ? .mergedFrom : .fineTunedFrom)
         var linked = Set<ComponentRef>()
-        for base in bases.prefix(256) {
+        // The first tag's relation for each base, looked up in O(1): with every tag read, a linear search per
+        // base would be quadratic.
+        var taggedRelation: [ComponentRef: Relation] = [:]
+        for tag in tagged where taggedRelation[tag.ref] == nil { taggedRelation[tag.ref] = tag.relation }
+        for base in bases {
             guard let ref = RefText.huggingFaceModel(base) else {
                 fragment.warnings.append(
                     InventoryWarning(
@@ -78,14 +94,14 @@ public enum HuggingFaceCardReader: InventoryReader {
             }
             // The Hub derives `base_model:adapter:…` tags from the relation; a card that states the tag but not
             // `base_model_relation` is an adapter (or quantization, merge) all the same.
-            let stated = declaredRelation ?? tagged.first { $0.ref == ref }?.relation ?? relation
+            let stated = declaredRelation ?? taggedRelation[ref] ?? relation
             linked.insert(ref)
             fragment.edges.append(EdgeRecord(from: model, to: ref, relation: stated, evidence: evidence))
         }
         for tag in tagged where linked.insert(tag.ref).inserted {
             fragment.edges.append(EdgeRecord(from: model, to: tag.ref, relation: tag.relation, evidence: evidence))
         }
-        for dataset in document.strings("datasets").prefix(1024) {
+        for dataset in document.strings("datasets") {
             guard let ref = RefText.huggingFaceDataset(dataset) else { continue }
             fragment.edges.append(EdgeRecord(from: model, to: ref, relation: .trainedOn, evidence: evidence))
         }
@@ -100,7 +116,7 @@ public enum HuggingFaceCardReader: InventoryReader {
     /// `base_model:finetune:…` (the plain `base_model:ORG/NAME` tag repeats `base_model` and adds no relation).
     private static func taggedBases(_ tags: [String]) -> [(ref: ComponentRef, relation: Relation)] {
         var found: [(ref: ComponentRef, relation: Relation)] = []
-        for tag in tags.prefix(10_000) where tag.hasPrefix("base_model:") && found.count < 256 {
+        for tag in tags where tag.hasPrefix("base_model:") {
             let rest = tag.dropFirst(11)
             guard let colon = rest.firstIndex(of: ":") else { continue }
             let relation: Relation
@@ -117,11 +133,11 @@ public enum HuggingFaceCardReader: InventoryReader {
         return found
     }
 
-    /// `model-index[].results[].dataset.type` (the dataset's Hub id), bounded.
+    /// `model-index[].results[].dataset.type` (the dataset's Hub id); the YAML tree's node bound bounds them.
     private static func evaluationDatasets(_ node: YAMLTree?) -> [String] {
         var names: [String] = []
-        for entry in node?.sequence?.prefix(64) ?? [] {
-            for result in entry["results"]?.sequence?.prefix(256) ?? [] {
+        for entry in node?.sequence ?? [] {
+            for result in entry["results"]?.sequence ?? [] {
                 if let type = result["dataset"]?["type"]?.string { names.append(type) }
             }
         }
@@ -135,7 +151,7 @@ public enum HuggingFaceCardReader: InventoryReader {
             components: [
                 ComponentRecord(ref: dataset, properties: properties(document, location: location), source: path)
             ])
-        for source in document.strings("source_datasets").prefix(1024) {
+        for source in document.strings("source_datasets") {
             // HF convention: "original", or "extended|org/name".
             let name = source.split(separator: "|").last.map(String.init) ?? source
             guard name != "original", let ref = RefText.huggingFaceDataset(name) else { continue }

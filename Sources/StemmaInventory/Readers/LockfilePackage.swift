@@ -41,8 +41,6 @@ struct LockfileDependency: Hashable {
 struct LockfileFragment {
     /// More warnings than this from one file are dropped; the first ones say enough.
     static let maxWarnings = 100
-    /// The most packages read from one lockfile.
-    static let maxPackages = 200_000
     /// A dependency on a name locked at more versions than this points at the name instead of at each version,
     /// so a hostile lockfile cannot multiply edges (uv forks lock a name at two or three versions).
     static let maxVersionsPerDependency = 8
@@ -62,14 +60,10 @@ struct LockfileFragment {
         if warnings.count < Self.maxWarnings { warnings.append(InventoryWarning(source: path, message: message)) }
     }
 
-    /// Adds a package; returns false (with a warning) once the lockfile holds too many.
-    mutating func add(_ package: LockfilePackage) -> Bool {
-        guard packages.count < Self.maxPackages else {
-            warn("has more than \(Self.maxPackages) packages; the rest are not read")
-            return false
-        }
+    /// Adds a package. Every package is kept: the document's size bound (``InventoryLimits/maxDocumentBytes``)
+    /// bounds them, and a package dropped past a count would be a dependency no query finds.
+    mutating func add(_ package: LockfilePackage) {
         packages.append(package)
-        return true
     }
 
     /// Marks a package name as the project itself, so it is neither a component nor a dependency target.

@@ -53,7 +53,7 @@ public enum MCPConfigReader: InventoryReader {
         do {
             document = try JSONParser.parse(bytes, source: path)
         } catch {
-            return .warning(path, error.message)
+            return .refused(path, error)
         }
         if isRegistryServer(document) { return readRegistryServer(document, path: path) }
         guard let servers = (document["mcpServers"] ?? document["servers"])?.objectValue else {

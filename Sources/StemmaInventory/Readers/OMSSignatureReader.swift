@@ -27,7 +27,7 @@ public enum OMSSignatureReader: InventoryReader {
                     artifacts: digests, source: path)
             ])
         } catch {
-            return .warning(path, error.message)
+            return .refused(path, error)
         }
     }
 }

@@ -23,7 +23,7 @@ public enum PoetryLockReader: InventoryReader {
         do {
             document = try TOMLParser.parse(bytes, source: path)
         } catch {
-            return .warning(path, error.message)
+            return .refused(path, error)
         }
         var lock = LockfileFragment(path: path)
         var legacyFiles: [String: TOMLValue] = [:]
@@ -41,7 +41,7 @@ public enum PoetryLockReader: InventoryReader {
             }
             let files = table["files"] ?? legacyFiles[ComponentRef.pep503(name)]
             let package = lockedPackage(name: name, table: table, files: files, lock: &lock)
-            guard lock.add(package) else { break }
+            lock.add(package)
         }
         return lock.fragment
     }

@@ -22,7 +22,7 @@ public enum PyLockReader: InventoryReader {
         do {
             document = try TOMLParser.parse(bytes, source: path)
         } catch {
-            return .warning(path, error.message)
+            return .refused(path, error)
         }
         guard let lockVersion = document["lock-version"]?.stringValue else {
             return .warning(path, "has no lock-version string, so it is not a pylock.toml file")
@@ -45,7 +45,7 @@ public enum PyLockReader: InventoryReader {
                 continue
             }
             let package = lockedPackage(name: name, table: table, lock: &lock)
-            guard lock.add(package) else { break }
+            lock.add(package)
         }
         return lock.fragment
     }

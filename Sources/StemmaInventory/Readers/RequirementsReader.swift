@@ -89,7 +89,7 @@ public enum RequirementsReader: InventoryReader {
             if !extraIndexURLs.isEmpty {
                 package.properties["extra-index-urls"] = extraIndexURLs.joined(separator: " ")
             }
-            guard lock.add(package) else { break }
+            lock.add(package)
         }
         return lock.fragment
     }

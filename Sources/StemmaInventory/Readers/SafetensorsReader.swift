@@ -47,7 +47,7 @@ public enum SafetensorsReader: HeaderOnlyReader {
         do {
             header = try JSONParser.parse(Array(bytes[8..<8 + Int(length)]), limits: limits, source: path)
         } catch {
-            return .warning(path, "safetensors header: \(error.message)")
+            return .refused(path, error, prefix: "safetensors header: ")
         }
         guard let members = header.objectValue else {
             return .warning(path, "safetensors header is \(header.kindName), not an object")
@@ -116,7 +116,7 @@ public enum SafetensorsReader: HeaderOnlyReader {
     /// or plain names.
     private static func listed(_ value: String?, kind: NodeKind) -> [ComponentRef] {
         guard let value else { return [] }
-        return value.split(separator: ",").prefix(64).compactMap { item -> ComponentRef? in
+        return value.split(separator: ",").compactMap { item -> ComponentRef? in
             let text = String(item.filter { !$0.isWhitespace })
             guard !text.isEmpty else { return nil }
             if let ref = FormatReaderSupport.reference(text) {

@@ -39,6 +39,8 @@ public enum StemmaManifestReader: InventoryReader {
         let document: YAMLDocument
         switch YAMLDocument.parse(bytes) {
         case .success(let parsed): document = parsed
+        case .failure(let problem) where problem.isLimit:
+            return .notFullyRead(path, "the manifest \(problem.reason); not read")
         case .failure(let problem): return .warning(path, "the manifest \(problem.reason)")
         }
         guard let marker = document.string("stemma"), marker.hasPrefix("component/") else {
@@ -51,7 +53,7 @@ public enum StemmaManifestReader: InventoryReader {
         var budget = 20
         if let list = document["components"]?.sequence {
             checkKeys(document.node, known: documentKeys, path: path, budget: &budget, into: &fragment)
-            for item in list.prefix(100_000) {
+            for item in list {
                 checkComponentKeys(item, known: componentKeys, path: path, budget: &budget, into: &fragment)
                 component(item, path: path, into: &fragment)
             }
@@ -79,7 +81,7 @@ public enum StemmaManifestReader: InventoryReader {
     ) {
         checkKeys(node, known: known, path: path, budget: &budget, into: &fragment)
         for (key, entryKeys) in [("dependsOn", ["ref", "relation"]), ("artifacts", ["path", "sha256"])] {
-            for entry in node[key]?.sequence?.prefix(100_000) ?? [] where budget > 0 {
+            for entry in node[key]?.sequence ?? [] where budget > 0 {
                 checkKeys(entry, known: entryKeys, path: path, budget: &budget, into: &fragment)
             }
         }
@@ -91,7 +93,7 @@ public enum StemmaManifestReader: InventoryReader {
         _ node: YAMLTree, known: [String], path: String, budget: inout Int, into fragment: inout InventoryFragment
     ) {
         guard budget > 0, let mapping = node.mapping else { return }
-        for (key, _) in mapping.prefix(10_000) where !known.contains(key) {
+        for (key, _) in mapping where !known.contains(key) {
             guard budget > 0 else { return }
             budget -= 1
             let shown = "`\(key.prefix(100))`"
@@ -134,11 +136,11 @@ public enum StemmaManifestReader: InventoryReader {
         if let stage = properties["stage"], !["development", "testing", "production"].contains(stage) {
             warn("\(ref): stage \"\(stage)\" is not development, testing or production")
         }
-        for (key, value) in (node["properties"]?.mapping ?? []).prefix(1000) {
+        for (key, value) in node["properties"]?.mapping ?? [] {
             if let text = value.string, !key.isEmpty { properties[key] = text }
         }
         var artifacts: [String] = []
-        for artifact in node["artifacts"]?.sequence?.prefix(100_000) ?? [] {
+        for artifact in node["artifacts"]?.sequence ?? [] {
             guard let digest = YAMLDocument.string(artifact["sha256"])?.lowercased(), digest.utf8.count == 64,
                 digest.allSatisfy(\.isHexDigit)
             else {
@@ -151,7 +153,7 @@ public enum StemmaManifestReader: InventoryReader {
             ComponentRecord(ref: ref, properties: properties, artifacts: artifacts, source: path))
         let evidence = Evidence(source: path, status: .declared)
         for shortcut in shortcuts {
-            for text in YAMLDocument.strings(node[shortcut.key]).prefix(10_000) {
+            for text in YAMLDocument.strings(node[shortcut.key]) {
                 guard let target = RefText.parse(text, defaultKind: shortcut.defaultKind) else {
                     warn("\(ref): \"\(text.prefix(200))\" under \(shortcut.key) is not a reference")
                     continue
@@ -160,7 +162,7 @@ public enum StemmaManifestReader: InventoryReader {
                     EdgeRecord(from: ref, to: target, relation: shortcut.relation(kind), evidence: evidence))
             }
         }
-        for dependency in node["dependsOn"]?.sequence?.prefix(10_000) ?? [] {
+        for dependency in node["dependsOn"]?.sequence ?? [] {
             let text = YAMLDocument.string(dependency["ref"]) ?? YAMLDocument.string(dependency)
             guard let text, let target = RefText.parse(text, defaultKind: .package) else {
                 warn("\(ref): a dependsOn entry has no valid ref")

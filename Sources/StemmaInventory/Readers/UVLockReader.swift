@@ -23,7 +23,7 @@ public enum UVLockReader: InventoryReader {
         do {
             document = try TOMLParser.parse(bytes, source: path)
         } catch {
-            return .warning(path, error.message)
+            return .refused(path, error)
         }
         guard let version = document["version"]?.integerValue else {
             return .warning(path, "has no integer version, so it is not a uv.lock file")
@@ -41,7 +41,7 @@ public enum UVLockReader: InventoryReader {
                 continue
             }
             let package = lockedPackage(name: name, table: table, source: source, lock: &lock)
-            guard lock.add(package) else { break }
+            lock.add(package)
         }
         return lock.fragment
     }

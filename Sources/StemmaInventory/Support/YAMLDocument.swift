@@ -5,12 +5,14 @@ struct YAMLDocument {
     /// Why a text is not a usable YAML mapping.
     struct Problem: Error {
         let reason: String
+        /// The document crossed a bound of ``YAMLTree`` (depth, node count): not read in full, not malformed.
+        var isLimit = false
     }
 
     /// Parses YAML; a problem with a reason when it is not valid YAML or not a mapping.
     static func parse(_ bytes: [UInt8]) -> Result<YAMLDocument, Problem> {
         switch YAMLTree.parse(bytes) {
-        case .failure(let problem): return .failure(Problem(reason: problem.reason))
+        case .failure(let problem): return .failure(Problem(reason: problem.reason, isLimit: problem.isLimit))
         case .success(.empty): return .failure(Problem(reason: "is empty"))
         case .success(let tree):
             guard tree.mapping != nil else { return .failure(Problem(reason: "is not a YAML mapping")) }
@@ -32,7 +34,9 @@ struct YAMLDocument {
         guard let node else { return [] }
         if let single = node.string { return [single] }
         guard let sequence = node.sequence else { return [] }
-        return sequence.prefix(10_000).compactMap(\.string)
+        // Every item: a list cut short would drop edges without a word. The tree's node bound
+        // (``YAMLTree/maxNodes``) already bounds the list.
+        return sequence.compactMap(\.string)
     }
 }
 

@@ -15,6 +15,8 @@ indirect enum YAMLTree: Sendable {
 
     struct Problem: Error {
         let reason: String
+        /// A bound (depth, node count) was reached: the document is not malformed, only not read in full.
+        var isLimit = false
     }
 
     static let maxDepth = 64
@@ -41,7 +43,7 @@ indirect enum YAMLTree: Sendable {
                 switch builder.consume(&event) {
                 case .more: continue
                 case .done(let tree): return .success(tree)
-                case .failed(let reason): return .failure(Problem(reason: reason))
+                case .failed(let reason, let isLimit): return .failure(Problem(reason: reason, isLimit: isLimit))
                 }
             }
         }
@@ -52,7 +54,7 @@ indirect enum YAMLTree: Sendable {
         enum Step {
             case more
             case done(YAMLTree)
-            case failed(String)
+            case failed(String, isLimit: Bool = false)
         }
 
         /// An open sequence or mapping. Frames are mutated in place on the stack: popping one, appending and
@@ -82,7 +84,7 @@ indirect enum YAMLTree: Sendable {
                 return add(.empty)
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 guard stack.count < YAMLTree.maxDepth else {
-                    return .failed("nests deeper than \(YAMLTree.maxDepth) levels")
+                    return .failed("nests deeper than \(YAMLTree.maxDepth) levels", isLimit: true)
                 }
                 stack.append(Frame(isMapping: event.type == YAML_MAPPING_START_EVENT))
                 return .more
@@ -101,7 +103,9 @@ indirect enum YAMLTree: Sendable {
 
         private mutating func add(_ node: YAMLTree) -> Step {
             nodes += 1
-            guard nodes <= YAMLTree.maxNodes else { return .failed("has more than \(YAMLTree.maxNodes) values") }
+            guard nodes <= YAMLTree.maxNodes else {
+                return .failed("has more than \(YAMLTree.maxNodes) values", isLimit: true)
+            }
             guard !stack.isEmpty else {
                 root = node
                 return .more

@@ -113,17 +113,25 @@ public struct Inventory: Sendable {
         if reader == HuggingFaceCardReader.self {
             wanted = min(wanted, limits.maxCardBytes)
         } else if file.size > Int64(limits.maxDocumentBytes) {
-            return .warning(
+            return .notFullyRead(
                 file.path,
                 "is \(file.size) bytes, over the \(limits.maxDocumentBytes)-byte limit for a \(reader.formatName) document; not read"
             )
         }
-        if wanted <= headCount { return reader.read(path: file.path, bytes: Array(headBytes.prefix(wanted))) }
+        // A card is read only as far as its front matter can reach; the reader is told the file's size, so front
+        // matter that runs past the bytes read is "not read in full", never a silent cut.
+        let fileSize = Int(clamping: file.size)
+        func parse(_ bytes: [UInt8]) -> InventoryFragment {
+            reader == HuggingFaceCardReader.self
+                ? HuggingFaceCardReader.read(path: file.path, bytes: bytes, fileSize: fileSize)
+                : reader.read(path: file.path, bytes: bytes)
+        }
+        if wanted <= headCount { return parse(Array(headBytes.prefix(wanted))) }
         return budget.withReservation(wanted) {
             var bytes = [UInt8](repeating: 0, count: wanted)
             let count = readFully(descriptor, into: &bytes, count: wanted, offset: 0)
             bytes.removeSubrange(count...)
-            return reader.read(path: file.path, bytes: bytes)
+            return parse(bytes)
         }
     }
 

@@ -75,6 +75,24 @@ public enum InventoryInputs {
         throw StemmaError(.malformedInput, message + ". " + recognisedFormats + ".")
     }
 
+    /// Throws when an input was recognised but not read in full because it crossed one of Stemma's bounds (a
+    /// document over the size limit, a YAML tree over its node bound, a folder nested too deep, more files than
+    /// the walk takes): an answer without it could miss a dependency and call an affected agent unaffected.
+    ///
+    /// Malformed files stay warnings (they are not what they claim to be, and the rest is answered); only a
+    /// bound that Stemma itself sets ends the run, since the input may be perfectly valid.
+    /// - Parameter warnings: the warnings of the inventory (and advisories) read.
+    /// - Throws: ``StemmaError`` (`limitExceeded`) naming the first such file, its limit, and how many more.
+    public static func requireComplete(_ warnings: [InventoryWarning]) throws(StemmaError) {
+        let incomplete = warnings.filter(\.isIncomplete)
+        guard let first = incomplete.first else { return }
+        let more = incomplete.count > 1 ? " (and \(incomplete.count - 1) more input(s) not read in full)" : ""
+        throw StemmaError(
+            .limitExceeded,
+            "'\(first.source)' was not read in full: \(first.message)\(more). An answer without it could miss a "
+                + "dependency, so none is given; remove the file from the inventory or split it")
+    }
+
     /// A path without its trailing slashes, as the walker spells the files under it.
     private static func normalised(_ path: String) -> String {
         var path = Substring(path)

@@ -57,7 +57,8 @@ struct InventoryWalker {
             guard depth <= limits.maxDepth else {
                 warnings.append(
                     InventoryWarning(
-                        source: folder, message: "is nested deeper than \(limits.maxDepth) folders; not read"))
+                        source: folder, message: "is nested deeper than \(limits.maxDepth) folders; not read",
+                        incomplete: true))
                 continue
             }
             guard let directory = opendir(folder) else {
@@ -107,7 +108,8 @@ struct InventoryWalker {
                 if files.count > limits.maxFiles {
                     warnings.append(
                         InventoryWarning(
-                            source: root, message: "holds more than \(limits.maxFiles) files; the rest are not read"))
+                            source: root, message: "holds more than \(limits.maxFiles) files; the rest are not read",
+                            incomplete: true))
                     return
                 }
             }

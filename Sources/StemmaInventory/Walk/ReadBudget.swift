@@ -1,8 +1,5 @@
+import Dispatch
 import StemmaCore
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// The bytes of large documents that the parallel readers hold at once, shared by every core.
 ///
@@ -12,6 +9,10 @@ import StemmaCore
 /// larger than the limit still runs, but only alone, so no file waits forever and the total stays bounded by
 /// `max(limit, largest file)` whatever the number of cores. Small files never wait: they are most of an
 /// inventory, and their memory is bounded by the core count times ``smallBytes``.
+///
+/// A reader that must wait sleeps on its own semaphore, queued under the lock when it found no room; every
+/// release wakes the queued readers, which check again (no polling, and no lost wake-up: a release after the
+/// check signals the semaphore, and a signal before the wait is counted).
 final class ReadBudget: Sendable {
     /// Files up to this size are read without a reservation.
     static let smallBytes = 1 << 20
@@ -26,6 +27,8 @@ final class ReadBudget: Sendable {
         var holders = 0
         var peak = 0
         var waits = 0
+        /// One semaphore per reader waiting for room, signalled by the next release.
+        var waiting: [DispatchSemaphore] = []
     }
 
     init(limit: Int) { self.limit = max(limit, Self.smallBytes) }
@@ -33,6 +36,8 @@ final class ReadBudget: Sendable {
     /// The largest total ever reserved, and how many times a reader had to wait (for tests).
     var peakReserved: Int { state.withLock { $0.peak } }
     var waits: Int { state.withLock { $0.waits } }
+    /// How many readers are asleep waiting for room now (for tests).
+    var sleeping: Int { state.withLock { $0.waiting.count } }
 
     /// Runs `body` once `bytes` fit in the budget (at once for small files), releasing them afterwards.
     func withReservation<Result>(_ bytes: Int, _ body: () throws -> Result) rethrows -> Result {
@@ -50,8 +55,12 @@ final class ReadBudget: Sendable {
         guard bytes > Self.smallBytes else { return 0 }
         var waited = false
         while true {
+            let wake = DispatchSemaphore(value: 0)
             let granted = state.withLock { state -> Bool in
-                guard state.holders == 0 || state.reserved + bytes <= limit else { return false }
+                guard state.holders == 0 || state.reserved + bytes <= limit else {
+                    state.waiting.append(wake)
+                    return false
+                }
                 state.reserved += bytes
                 state.holders += 1
                 state.peak = max(state.peak, state.reserved)
@@ -60,16 +69,19 @@ final class ReadBudget: Sendable {
             }
             if granted { return bytes }
             waited = true
-            usleep(500)
+            wake.wait()
         }
     }
 
     /// Gives back a reservation made by ``reserve(_:)``.
     func release(_ held: Int) {
         guard held > 0 else { return }
-        state.withLock {
-            $0.reserved -= held
-            $0.holders -= 1
+        let waiting = state.withLock { state -> [DispatchSemaphore] in
+            state.reserved -= held
+            state.holders -= 1
+            defer { state.waiting.removeAll() }
+            return state.waiting
         }
+        for reader in waiting { reader.signal() }
     }
 }

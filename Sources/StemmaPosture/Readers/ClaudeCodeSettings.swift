@@ -55,6 +55,8 @@ struct ClaudeCodeSettings: Sendable {
     private var layerSandbox: Bool?
     private var managedSandbox: Bool?
     var sandboxEnabled: Bool? { managedSandbox ?? layerSandbox }
+
+    static let maxRules = 10_000
     var networkAllowlist = false
     var secretGuards: [SourceLocation] = []
 
@@ -94,13 +96,19 @@ struct ClaudeCodeSettings: Sendable {
     }
 
     /// Adds one settings layer; `managed` for `managed-settings.json`.
-    mutating func merge(_ value: JSONValue, text: LineIndex, path: String, managed: Bool = false) {
+    /// - Throws: ``StemmaError`` (`limitExceeded`) for a permission list of more than ``maxRules`` rules.
+    mutating func merge(
+        _ value: JSONValue, text: LineIndex, path: String, managed: Bool = false
+    ) throws(StemmaError) {
         files.append(path)
         if managed { managedFiles.append(path) }
         let permissions = value["permissions"]
         for decision in [PermissionRule.Decision.allow, .ask, .deny] {
             var from = text.offset(of: "\"\(decision.rawValue)\"") ?? 0
-            for entry in permissions?[decision.rawValue]?.arrayValue ?? [] {
+            let entries = try PostureBounds.whole(
+                permissions?[decision.rawValue]?.arrayValue, limit: Self.maxRules,
+                what: "permissions.\(decision.rawValue) rules", in: path)
+            for entry in entries {
                 guard let rule = entry.stringValue else { continue }
                 let at = text.offset(of: Self.jsonQuoted(rule), from: from)
                 if let at { from = at + 1 }

@@ -12,8 +12,8 @@ enum CodexConfig {
             return true
         }
         // A user config may hold only profiles or project trust; other tools' TOML seldom has those shapes.
-        let profiles = table["profiles"]?.tableValue?.entries.prefix(1_000) ?? []
-        let projects = table["projects"]?.tableValue?.entries.prefix(1_000) ?? []
+        let profiles = table["profiles"]?.tableValue?.entries ?? []
+        let projects = table["projects"]?.tableValue?.entries ?? []
         return profiles.contains { $0.value["approval_policy"] != nil || $0.value["sandbox_mode"] != nil }
             || projects.contains { $0.value["trust_level"] != nil }
     }

@@ -39,7 +39,7 @@ enum CodexLayers {
         // By the project's last path component, so each lookup sees only its candidates.
         var entries: [String: [(Trust, declaredIn: String)]] = [:]
         for (table, text, path) in configs {
-            for (project, body) in (table["projects"]?.tableValue?.entries ?? []).prefix(10_000) {
+            for (project, body) in table["projects"]?.tableValue?.entries ?? [] {
                 guard let level = body["trust_level"]?.stringValue else { continue }
                 let location = SourceLocation(path: path, line: text.line(of: project))
                 entries[FleetReader.name(project), default: []].append(
@@ -126,7 +126,7 @@ enum CodexLayers {
         _ table: TOMLTable, active: String?, text: LineIndex, path: String
     ) -> [PostureFact] {
         var facts: [PostureFact] = []
-        for (name, value) in (table["profiles"]?.tableValue?.entries ?? []).prefix(1_000) where name != active {
+        for (name, value) in table["profiles"]?.tableValue?.entries ?? [] where name != active {
             guard let body = value.tableValue else { continue }
             let policy = body["approval_policy"]?.stringValue ?? table["approval_policy"]?.stringValue
             let sandbox = body["sandbox_mode"]?.stringValue ?? table["sandbox_mode"]?.stringValue

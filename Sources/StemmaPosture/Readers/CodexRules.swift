@@ -10,13 +10,21 @@ enum CodexRules {
         var line: Int
     }
 
+    static let maxRules = 10_000
+
     /// The `prefix_rule(...)` calls of a rules file, in order; calls without a literal pattern or decision are
-    /// skipped (they cannot be read without running Starlark). Every call is read: a list cut short would hide an
-    /// `allow`; the file's size bounds the count.
-    static func read(_ bytes: [UInt8], text: LineIndex) -> [Rule] {
+    /// skipped (they cannot be read without running Starlark).
+    /// - Throws: ``StemmaError`` (`limitExceeded`) naming `path` for more than ``maxRules`` rules.
+    static func read(_ bytes: [UInt8], text: LineIndex, path: String) throws(StemmaError) -> [Rule] {
         var rules: [Rule] = []
         var from = 0
         while let start = text.offset(of: "prefix_rule(", from: from) {
+            guard rules.count < maxRules else {
+                throw StemmaError(
+                    .limitExceeded,
+                    "'\(path)' holds more prefix_rule calls than the limit of \(maxRules)",
+                    underlying: PostureBounds.PartialList())
+            }
             let open = start + "prefix_rule".utf8.count
             guard let close = matchingParenthesis(bytes, open: open) else { break }
             from = close

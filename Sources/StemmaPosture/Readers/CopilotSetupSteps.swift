@@ -45,7 +45,7 @@ struct CopilotSetupSteps: Sendable {
         var seen: Set<String> = []
         var budget = maxNodes
         steps.collect(job, path: path, seen: &seen, budget: &budget)
-        for (index, step) in (job["steps"]?.items ?? []).enumerated().prefix(10_000) {
+        for (index, step) in (job["steps"]?.items ?? []).enumerated() {
             for section in ["env", "with"] {
                 steps.facts += SecretCheck.literalCredentials(
                     in: step[section]?.pairs ?? [], place: "steps[\(index)].\(section)", path: path)

@@ -15,6 +15,12 @@ public struct FleetReader {
     public init(jwks: JSONValue? = nil) { self.jwks = jwks }
 
     /// The agents under `root`, sub-agents after their parents, and the warnings.
+    ///
+    /// A config file that cannot be parsed is a warning (the rest of the fleet is still assessed); one that
+    /// crossed a bound Stemma sets (its size, JSON or TOML nesting, a list of tools, rules or servers) ends the
+    /// run, since the grants past the bound would be missing from a report that looks complete.
+    /// - Throws: ``StemmaError`` when the fleet cannot be listed, or (`limitExceeded`) for a config file not read
+    ///   in full.
     public func read(root: String) throws(StemmaError) -> (agents: [AgentPosture], warnings: [String]) {
         let (files, walkWarnings) = try PostureFiles.list(root: root)
         var warnings = walkWarnings
@@ -23,9 +29,14 @@ public struct FleetReader {
         for path in files {
             guard let (kind, home) = Self.classify(path) else { continue }
             let bytes: [UInt8]
+            // Any JSON or TOML file is tried; only files named as agent configs warn when they do not parse.
+            let named = ["mcp", "agent", "tools-list", "settings", "codex", "config.toml", "stemma.y"]
+            let tried = kind == .json || kind == .toml || kind == .yaml
+            let isConfig = !tried || named.contains(where: { path.lowercased().contains($0) })
             do {
                 bytes = try BoundedFile.read(root + "/" + path, maxBytes: Self.maxFileBytes)
             } catch {
+                if isConfig && error.code == .limitExceeded { throw Self.notReadInFull(path, error) }
                 warnings.append("'\(path)' \(error.message)")
                 continue
             }
@@ -33,12 +44,10 @@ public struct FleetReader {
             do {
                 try groups[folder, default: AgentFiles(folder: folder, jwks: jwks)].add(kind, path: path, bytes: bytes)
             } catch {
-                // Any JSON or TOML file is tried; only files named as agent configs warn when they do not parse.
-                let named = ["mcp", "agent", "tools-list", "settings", "codex", "config.toml", "stemma.y"]
-                let tried = kind == .json || kind == .toml || kind == .yaml
-                if !tried || named.contains(where: { path.lowercased().contains($0) }) {
-                    warnings.append(error.message)
+                if PostureBounds.isPartialList(error) || (isConfig && error.code == .limitExceeded) {
+                    throw Self.notReadInFull(path, error)
                 }
+                if isConfig { warnings.append(error.message) }
             }
         }
         var agents: [AgentPosture] = []
@@ -47,6 +56,15 @@ public struct FleetReader {
             agents += group.agents()
         }
         return (agents, warnings)
+    }
+
+    /// The error for a config file that crossed a bound: it names the file, and says why no report is given.
+    private static func notReadInFull(_ path: String, _ error: StemmaError) -> StemmaError {
+        let named = error.message.contains(path) ? error.message : "'\(path)': \(error.message)"
+        return StemmaError(
+            .limitExceeded,
+            "\(named); the file was not read in full, and a posture without its grants could rank "
+                + "the agent as safer than it is")
     }
 
     enum Kind {
@@ -153,35 +171,39 @@ struct AgentFiles {
         var used = true
         switch kind {
         case .claudeSettings:
-            settings.merge(try JSONParser.parse(bytes, source: path), text: text, path: path)
+            try settings.merge(try JSONParser.parse(bytes, source: path), text: text, path: path)
         case .claudeManaged:
-            settings.merge(try JSONParser.parse(bytes, source: path), text: text, path: path, managed: true)
+            try settings.merge(try JSONParser.parse(bytes, source: path), text: text, path: path, managed: true)
         case .copilotSetup:
             copilotSetup = try CopilotSetupSteps.read(bytes, path: path)
         case .codexRules:
-            codexRules += CodexRules.read(bytes, text: text).map { ($0, path) }
+            codexRules += try CodexRules.read(bytes, text: text, path: path).map { ($0, path) }
         case .cursorPermissions:
             let value = try JSONParser.parse(CursorAgent.stripComments(bytes), source: path)
             var permissions = cursor ?? CursorAgent.Permissions()
             CursorAgent.merge(value, text: text, path: path, into: &permissions)
             cursor = permissions
         case .geminiSettings:
-            geminiSettings.append((try JSONParser.parse(bytes, source: path), text, path))
+            let value = try JSONParser.parse(bytes, source: path)
+            _ = try MCPClientConfigReader.servers(value, path: path)  // the whole list, or exit 2
+            geminiSettings.append((value, text, path))
         case .geminiPolicy:
-            geminiPolicies.append((try TOMLParser.parse(bytes, source: path), text, path))
+            let table = try TOMLParser.parse(bytes, source: path)
+            _ = try PostureBounds.whole(table["rule"]?.arrayValue, limit: 10_000, what: "policy rules", in: path)
+            geminiPolicies.append((table, text, path))
         case .claudeAgent:
             subAgents.append(try AgentFile.read(bytes, path: path))
         case .json:
             let value = try JSONParser.parse(bytes, source: path)
-            if let (servers, facts) = MCPClientConfigReader.read(value, text: text, path: path) {
+            if let (servers, facts) = try MCPClientConfigReader.read(value, text: text, path: path) {
                 mcpServers += servers
                 mcpFacts += facts
-            } else if let snapshot = MCPToolSnapshot.parse(value, text: text, path: path) {
+            } else if let snapshot = try MCPToolSnapshot.parse(value, text: text, path: path) {
                 let file = FleetReader.name(path)
                 let key =
                     snapshot.server ?? (file.hasSuffix(".tools-list.json") ? String(file.dropLast(16)) : nil)
                 if let key { snapshots[key] = snapshot } else { used = false }
-            } else if let found = AgentCardPosture.read(value, text: text, path: path) {
+            } else if let found = try AgentCardPosture.read(value, text: text, path: path) {
                 card = found
             } else if let gate = ReviewGate.read(value, text: text, path: path) {
                 reviewGates.append(gate)
@@ -195,7 +217,7 @@ struct AgentFiles {
             if let found = try ManifestPosture.read(bytes, path: path) {
                 manifest = found
             } else if let document = try YAMLNode.documents(bytes, source: path).first,
-                let (agents, children) = FrameworkAgents.read(document, path: path)
+                let (agents, children) = try FrameworkAgents.read(document, path: path)
             {
                 frameworkAgents += agents
                 frameworkChildren += children

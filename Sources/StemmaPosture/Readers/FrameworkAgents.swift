@@ -13,22 +13,27 @@ enum FrameworkAgents {
     ]
 
     /// The agents one YAML document describes, with ADK `config_path` children as (child file, parent id).
-    static func read(_ node: YAMLNode, path: String) -> (agents: [AgentPosture], children: [(String, String)])? {
+    /// - Throws: ``StemmaError`` (`limitExceeded`) for more than 10,000 tools or 1,000 sub-agents in one agent.
+    static func read(
+        _ node: YAMLNode, path: String
+    ) throws(StemmaError) -> (agents: [AgentPosture], children: [(String, String)])? {
         if node["agent_class"] != nil || (node["name"] != nil && node["instruction"] != nil) {
-            return adk(node, path: path)
+            return try adk(node, path: path)
         }
         let crew = node.pairs.filter { $0.1["role"] != nil && $0.1["goal"] != nil }
         guard !crew.isEmpty, crew.count == node.pairs.count else { return nil }
         return (crew.map { crewAgent(key: $0.0, body: $0.1, path: path) }, [])
     }
 
-    private static func adk(_ node: YAMLNode, path: String) -> (agents: [AgentPosture], children: [(String, String)]) {
+    private static func adk(
+        _ node: YAMLNode, path: String
+    ) throws(StemmaError) -> (agents: [AgentPosture], children: [(String, String)]) {
         let name = node["name"]?.string
         let id = name ?? path
         var agent = AgentPosture(id: id, name: id, platforms: ["adk"], hasStableID: name != nil)
         agent.purpose = node["description"]?.string ?? node["instruction"]?.string
         agent.definedAt = SourceLocation(path: path, line: node["name"]?.line)
-        for entry in node["tools"]?.items?.prefix(10_000) ?? [] {
+        for entry in try PostureBounds.whole(node["tools"]?.items, limit: 10_000, what: "ADK tools", in: path) {
             guard let tool = entry["name"]?.string ?? entry.string else { continue }
             let short = tool.split(separator: ".").last.map(String.init) ?? tool
             var classes: [CapabilityClass: CapabilityEvidence] = [:]
@@ -43,7 +48,8 @@ enum FrameworkAgents {
                     approval: .unknown, source: SourceLocation(path: path, line: entry.line)))
         }
         var children: [(String, String)] = []
-        for entry in node["sub_agents"]?.items?.prefix(1_000) ?? [] {
+        for entry in try PostureBounds.whole(node["sub_agents"]?.items, limit: 1_000, what: "ADK sub-agents", in: path)
+        {
             if let config = entry["config_path"]?.string {
                 children.append(
                     (FleetReader.folder(path).isEmpty ? config : FleetReader.folder(path) + "/" + config, id))

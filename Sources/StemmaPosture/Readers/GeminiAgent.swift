@@ -42,7 +42,8 @@ enum GeminiAgent {
         var result: [Rule] = []
         let base = tier(of: path) * 1_000
         var from = 0
-        for entry in table["rule"]?.arrayValue?.prefix(10_000) ?? [] {
+        // FleetReader refused a policy of more than 10,000 rules when it read the file.
+        for entry in table["rule"]?.arrayValue ?? [] {
             guard let rule = entry.tableValue, let decision = rule["decision"]?.stringValue else { continue }
             let at = text.offset(of: "[[rule]]", from: from)
             if let at { from = at + 1 }
@@ -156,7 +157,8 @@ enum GeminiAgent {
             confirm.formUnion(tools?["confirmationRequired"]?.arrayValue?.compactMap(\.stringValue) ?? [])
             excludedServers.formUnion(value["mcp"]?["excluded"]?.arrayValue?.compactMap(\.stringValue) ?? [])
             if let list = value["mcp"]?["allowed"]?.arrayValue?.compactMap(\.stringValue) { allowedServers = list }
-            if let (found, secrets) = MCPClientConfigReader.read(value, text: text, path: path) {
+            // The server count was checked when the settings were read (FleetReader), so this cannot throw.
+            if let (found, secrets) = try? MCPClientConfigReader.read(value, text: text, path: path) {
                 servers += found
                 facts += secrets
             }

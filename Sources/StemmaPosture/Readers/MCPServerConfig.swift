@@ -27,16 +27,25 @@ struct MCPServerConfig: Sendable {
 enum MCPClientConfigReader {
     static let maxServers = 1_000
 
-    /// The servers of a client config, or nil when the JSON declares none.
-    static func read(
-        _ value: JSONValue, text: LineIndex, path: String
-    ) -> (servers: [MCPServerConfig], facts: [PostureFact])? {
+    /// The server entries of a client config (nil when it declares none), all of them or an error: a server past
+    /// the bound would be a grant no report shows.
+    /// - Throws: ``StemmaError`` (`limitExceeded`) for more than ``maxServers``.
+    static func servers(_ value: JSONValue, path: String) throws(StemmaError) -> [(String, JSONValue)]? {
         // `servers` is a common word; it means MCP servers only in VS Code's `mcp.json`.
         let named = path.hasSuffix("mcp.json")
         guard let members = (value["mcpServers"] ?? (named ? value["servers"] : nil))?.objectValue else { return nil }
+        return try PostureBounds.whole(members, limit: maxServers, what: "MCP servers", in: path)
+    }
+
+    /// The servers of a client config, or nil when the JSON declares none.
+    /// - Throws: ``StemmaError`` (`limitExceeded`) for more than ``maxServers`` servers.
+    static func read(
+        _ value: JSONValue, text: LineIndex, path: String
+    ) throws(StemmaError) -> (servers: [MCPServerConfig], facts: [PostureFact])? {
+        guard let members = try servers(value, path: path) else { return nil }
         var servers: [MCPServerConfig] = []
         var facts: [PostureFact] = []
-        for (key, body) in members.prefix(maxServers) where body.objectValue != nil {
+        for (key, body) in members where body.objectValue != nil {
             let location = SourceLocation(path: path, line: text.line(of: "\"\(key)\""))
             var server = MCPServerConfig(
                 key: key, command: body["command"]?.stringValue,

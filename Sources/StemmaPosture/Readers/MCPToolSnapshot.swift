@@ -21,11 +21,12 @@ struct MCPToolSnapshot: Sendable {
     static let maxTools = 10_000
 
     /// Parses a snapshot, or nil when the JSON is not one.
-    static func parse(_ value: JSONValue, text: LineIndex, path: String) -> MCPToolSnapshot? {
+    /// - Throws: ``StemmaError`` (`limitExceeded`) for more than ``maxTools`` tools.
+    static func parse(_ value: JSONValue, text: LineIndex, path: String) throws(StemmaError) -> MCPToolSnapshot? {
         let result = value["result"] ?? value
         guard let list = result["tools"]?.arrayValue else { return nil }
         var tools: [MCPToolDefinition] = []
-        for entry in list.prefix(maxTools) {
+        for entry in try PostureBounds.whole(list, limit: maxTools, what: "MCP tools", in: path) {
             guard let name = entry["name"]?.stringValue else { continue }
             let annotations = entry["annotations"]
             let trust = entry["_meta"]?["io.modelcontextprotocol/trust-annotations"]

@@ -35,7 +35,7 @@ struct ManifestPosture: Sendable {
         result.data = posture["data"]?.stringList ?? []
         result.purpose = posture["purpose"]?.string ?? result.purpose
         result.scopes = posture["scopes"]?.stringList ?? []
-        for entry in posture["tools"]?.items?.prefix(10_000) ?? [] {
+        for entry in try PostureBounds.whole(posture["tools"]?.items, limit: 10_000, what: "posture tools", in: path) {
             guard let name = entry["name"]?.string else { continue }
             var classes: [CapabilityClass: CapabilityEvidence] = [:]
             for raw in entry["classes"]?.stringList ?? [] {
@@ -70,17 +70,21 @@ struct AgentCardPosture: Sendable {
     var value: JSONValue
 
     /// Reads a card; nil when the JSON is not one (no `name`, or none of skills/interfaces/schemes).
-    static func read(_ value: JSONValue, text: LineIndex, path: String) -> AgentCardPosture? {
+    /// - Throws: ``StemmaError`` (`limitExceeded`) for more than 10,000 skills, or 1,000 security requirements or
+    ///   schemes in one list.
+    static func read(_ value: JSONValue, text: LineIndex, path: String) throws(StemmaError) -> AgentCardPosture? {
         guard let name = value["name"]?.stringValue,
             value["skills"] != nil || value["supportedInterfaces"] != nil || value["securitySchemes"] != nil
                 || value["url"] != nil && value["capabilities"] != nil
         else { return nil }
         var scopes: [String] = []
-        func collect(_ requirements: JSONValue?) {
-            for requirement in requirements?.arrayValue?.prefix(1_000) ?? [] {
+        func collect(_ requirements: JSONValue?) throws(StemmaError) {
+            let listed = try PostureBounds.whole(
+                requirements?.arrayValue, limit: 1_000, what: "security requirements", in: path)
+            for requirement in listed {
                 // v1.0: {schemes: {name: {list: [...]}}}; v0.3: {name: [...]}
                 let schemes = requirement["schemes"]?.objectValue ?? requirement.objectValue ?? []
-                for (_, entry) in schemes.prefix(1_000) {
+                for (_, entry) in try PostureBounds.whole(schemes, limit: 1_000, what: "security schemes", in: path) {
                     for scope in (entry["list"] ?? entry).arrayValue?.compactMap(\.stringValue) ?? []
                     where !scopes.contains(scope) {
                         scopes.append(scope)
@@ -88,9 +92,9 @@ struct AgentCardPosture: Sendable {
                 }
             }
         }
-        collect(value["securityRequirements"] ?? value["security"])
-        for skill in value["skills"]?.arrayValue?.prefix(10_000) ?? [] {
-            collect(skill["securityRequirements"] ?? skill["security"])
+        try collect(value["securityRequirements"] ?? value["security"])
+        for skill in try PostureBounds.whole(value["skills"]?.arrayValue, limit: 10_000, what: "skills", in: path) {
+            try collect(skill["securityRequirements"] ?? skill["security"])
         }
         return AgentCardPosture(
             name: name, provider: value["provider"]?["organization"]?.stringValue,

@@ -22,7 +22,7 @@ struct ReviewGate: Sendable, Equatable {
             // as it.
             let defaults = ["~DEFAULT_BRANCH", "~ALL", "refs/heads/main", "refs/heads/master"]
             let covers = include.contains(where: defaults.contains) && !exclude.contains(where: defaults.contains)
-            let required = rules.prefix(10_000).compactMap { rule -> Int? in
+            let required = rules.compactMap { rule -> Int? in
                 guard rule["type"]?.stringValue == "pull_request" else { return nil }
                 return reviewCount(rule["parameters"]?["required_approving_review_count"])
             }.max()

@@ -1,8 +1,12 @@
 import StemmaCore
+import StemmaModelHeaders
 
 /// Validates a GGUF file's header (every count, length, type and tensor range) and inspects its chat templates.
 ///
 /// Only the header is read, through a small window: the key-value pairs and tensor infos, never the tensor data.
+/// The key-value pairs are parsed by `GGUFMetadataReader` (StemmaModelHeaders), the parser the inventory uses,
+/// over this window's cursor; the chat templates chat_template keys hold (at most `GGUFHeader.maxStringBytes`
+/// each, a limit past which the scan is incomplete) are inspected as they pass.
 /// Lengths are compared with the bytes left before anything is skipped or read, which is where llama.cpp's GGUF
 /// parser bugs lived. An unknown ggml tensor type is *suspicious*, not malformed: new quantisation types appear
 /// every few months, llama.cpp refuses types it does not know rather than misreading them, and the rest of the
@@ -10,10 +14,6 @@ import StemmaCore
 public enum GGUFCheck {
     /// The most tensors a header may declare before the scan stops (real models have a few thousand).
     static let maxTensors = 1 << 20
-    /// The longest chat template read and inspected.
-    static let maxTemplateBytes = 4 << 20
-    /// The longest key; llama.cpp's longest are under 100 bytes.
-    static let maxKeyBytes = 64 << 10
     /// ggml's GGML_MAX_NAME: a tensor name must be shorter.
     static let maxTensorNameBytes = 64
 
@@ -47,33 +47,73 @@ private struct GGUFParser {
     }
 
     mutating func parse() throws(FormatFailure) {
-        guard try cursor.readBytes(4) == Array("GGUF".utf8) else { throw .malformed("no GGUF magic", offset: 0) }
-        let raw = try cursor.readUInt32()
-        if !(1...3).contains(raw) && (1...3).contains(raw.byteSwapped) { cursor.bigEndian = true }
-        let version = cursor.bigEndian ? raw.byteSwapped : raw
-        guard (1...3).contains(version) else { throw .malformed("unsupported GGUF version \(raw)", offset: 4) }
-        wideLengths = version >= 2
-        let tensorCount = try readLength()
-        let kvCount = try readLength()
+        var reader = try Self.metadata { () throws(GGUFMetadataFailure) in try GGUFMetadataReader(cursor) }
+        // llama.cpp reads a count field with its high half set as one huge count: the file is not loadable.
+        guard !reader.narrowCounts else {
+            throw .malformed("n_tensors field holds two 32-bit counts, which llama.cpp does not read", offset: 8)
+        }
+        wideLengths = reader.wideLengths
         // The smallest key-value pair is 13 bytes (empty key, type, one-byte value); the smallest tensor info 24.
-        guard kvCount <= UInt64(cursor.remaining / 13) else {
-            throw .malformed("n_kv \(kvCount) cannot fit in the \(cursor.window.count)-byte file", offset: 16)
+        let remaining = reader.cursor.remaining
+        guard reader.pairCount <= UInt64(remaining / 13) else {
+            throw .malformed(
+                "n_kv \(reader.pairCount) cannot fit in the \(cursor.window.count)-byte file", offset: 16)
         }
-        guard tensorCount <= UInt64(cursor.remaining / 24) else {
-            throw .malformed("n_tensors \(tensorCount) cannot fit in the \(cursor.window.count)-byte file", offset: 8)
+        guard reader.tensorCount <= UInt64(remaining / 24) else {
+            throw .malformed(
+                "n_tensors \(reader.tensorCount) cannot fit in the \(cursor.window.count)-byte file", offset: 8)
         }
-        guard tensorCount <= UInt64(GGUFCheck.maxTensors) else {
-            throw .incomplete("the header declares \(tensorCount) tensors; the limit is \(GGUFCheck.maxTensors)")
+        guard reader.tensorCount <= UInt64(GGUFCheck.maxTensors) else {
+            throw .incomplete(
+                "the header declares \(reader.tensorCount) tensors; the limit is \(GGUFCheck.maxTensors)")
         }
-        var keys: Set<String> = []
-        for _ in 0..<kvCount {
-            let start = cursor.offset
-            let key = try readString(limit: GGUFCheck.maxKeyBytes, what: "a key")
-            guard keys.insert(key).inserted else { throw .malformed("duplicate key '\(key)'", offset: start) }
-            try readValue(key: key)
-            try checkBudget()
+        // The pairs go through the parser the inventory uses (StemmaModelHeaders), so types, lengths, duplicate
+        // keys, nesting and bounds are decided once; scan inspects the chat templates as they pass.
+        while let (key, _) = try Self.metadata({ () throws(GGUFMetadataFailure) in try reader.nextKey() }) {
+            if key.contains("chat_template") {
+                var found: [ScanFinding] = []
+                try Self.metadata { () throws(GGUFMetadataFailure) in
+                    try reader.readStrings { offset, template in found += Self.inspect(template, key: key, at: offset) }
+                }
+                findings += found
+            } else {
+                _ = try Self.metadata { () throws(GGUFMetadataFailure) in try reader.value(keep: false) }
+            }
+            guard reader.cursor.offset <= headerBudget else {
+                throw .incomplete("the header is longer than the \(headerBudget)-byte scan bound")
+            }
         }
-        try readTensorInfos(count: Int(tensorCount))
+        alignment = reader.alignment
+        cursor = reader.cursor
+        try readTensorInfos(count: Int(reader.tensorCount))
+    }
+
+    /// Runs a step of the shared metadata parser, turning its failures into scan's.
+    private static func metadata<T>(_ body: () throws(GGUFMetadataFailure) -> T) throws(FormatFailure) -> T {
+        do {
+            return try body()
+        } catch {
+            switch error {
+            case .source(let failure as FormatFailure): throw failure
+            case .source(let other): throw .malformed("\(other)")
+            case .malformed(let reason, let offset): throw .malformed(reason, offset: offset)
+            case .limit(let reason): throw .incomplete(reason)
+            }
+        }
+    }
+
+    /// The findings of one chat template whose bytes start at `offset`.
+    private static func inspect(_ template: [UInt8], key: String, at offset: Int) -> [ScanFinding] {
+        var findings: [ScanFinding] = []
+        for match in ChatTemplateRules.matches(in: template) {
+            findings.append(
+                ScanFinding(
+                    .scanGGUFChatTemplate, .suspicious,
+                    "The GGUF chat template '\(key)' contains `\(match.token)`, a Jinja sandbox-escape construct.",
+                    evidence: ScanEvidence(
+                        offset: offset + match.offset, detail: "\(key): `\(match.token)` in …\(match.excerpt)…")))
+        }
+        return findings + ChatTemplateCheck.obfuscatedFindings(template, source: "The GGUF chat template '\(key)'")
     }
 
     private mutating func readTensorInfos(count: Int) throws(FormatFailure) {
@@ -82,7 +122,7 @@ private struct GGUFParser {
         tensors.reserveCapacity(min(count, 4096))
         for _ in 0..<count {
             let start = cursor.offset
-            let name = try readString(limit: GGUFCheck.maxKeyBytes, what: "a tensor name")
+            let name = try readString(limit: GGUFHeader.maxKeyBytes, what: "a tensor name")
             guard name.utf8.count < GGUFCheck.maxTensorNameBytes else {
                 throw .malformed("tensor name '\(name.prefix(80))' is longer than ggml's 63 bytes", offset: start)
             }
@@ -170,91 +210,6 @@ private struct GGUFParser {
         }
     }
 
-    private mutating func readValue(key: String) throws(FormatFailure) {
-        let typeOffset = cursor.offset
-        let type = try cursor.readUInt32()
-        guard type <= 12 else { throw .malformed("key '\(key)' has unknown value type \(type)", offset: typeOffset) }
-        if key == "general.alignment" {
-            guard type == 4 else {
-                throw .malformed("general.alignment is type \(type), not UINT32", offset: typeOffset)
-            }
-            let value = UInt64(try cursor.readUInt32())
-            guard value > 0, value & (value - 1) == 0 else {
-                throw .malformed("general.alignment \(value) is not a power of two", offset: typeOffset)
-            }
-            alignment = value
-        } else if key.contains("chat_template"), type == 8 {
-            try inspectTemplate(key: key)
-        } else if key.contains("chat_template"), type == 9 {
-            let elementType = try cursor.readUInt32()
-            let count = try readLength()
-            guard elementType == 8 else { return try skipArrayElements(elementType, count: count, depth: 1) }
-            guard count <= UInt64(cursor.remaining / (wideLengths ? 8 : 4)) else {
-                throw .malformed("array of \(count) strings under '\(key)' cannot fit in the file", offset: typeOffset)
-            }
-            for _ in 0..<count {
-                try inspectTemplate(key: key)
-                try checkBudget()
-            }
-        } else {
-            try skipValue(type: type, depth: 0)
-        }
-    }
-
-    private mutating func inspectTemplate(key: String) throws(FormatFailure) {
-        let start = cursor.offset
-        let length = try readLength()
-        guard length <= UInt64(cursor.remaining) else {
-            throw .malformed("the '\(key)' string of \(length) bytes runs past the end of the file", offset: start)
-        }
-        guard length <= UInt64(GGUFCheck.maxTemplateBytes) else {
-            throw .incomplete("the '\(key)' template is \(length) bytes; the limit is \(GGUFCheck.maxTemplateBytes)")
-        }
-        let template = try cursor.readBytes(length)
-        for match in ChatTemplateRules.matches(in: template) {
-            findings.append(
-                ScanFinding(
-                    .scanGGUFChatTemplate, .suspicious,
-                    "The GGUF chat template '\(key)' contains `\(match.token)`, a Jinja sandbox-escape construct.",
-                    evidence: ScanEvidence(
-                        offset: start + (wideLengths ? 8 : 4) + match.offset,
-                        detail: "\(key): `\(match.token)` in …\(match.excerpt)…")))
-        }
-        findings += ChatTemplateCheck.obfuscatedFindings(template, source: "The GGUF chat template '\(key)'")
-    }
-
-    private mutating func skipValue(type: UInt32, depth: Int) throws(FormatFailure) {
-        if let width = Self.fixedWidth(type) {
-            try cursor.skip(width)
-        } else if type == 8 {
-            try cursor.skip(try readLength())
-        } else if type == 9 {
-            let elementType = try cursor.readUInt32()
-            try skipArrayElements(elementType, count: try readLength(), depth: depth + 1)
-        } else {
-            throw .malformed("unknown value type \(type)", offset: cursor.offset - 4)
-        }
-    }
-
-    private mutating func skipArrayElements(_ type: UInt32, count: UInt64, depth: Int) throws(FormatFailure) {
-        guard depth <= 4 else { throw .malformed("arrays nested deeper than 4", offset: cursor.offset) }
-        guard type <= 12 else { throw .malformed("unknown array element type \(type)", offset: cursor.offset) }
-        if let width = Self.fixedWidth(type) {
-            let (total, overflow) = count.multipliedReportingOverflow(by: width)
-            guard !overflow else { throw .malformed("an array of \(count) elements overflows", offset: cursor.offset) }
-            return try cursor.skip(total)
-        }
-        // Strings and arrays take at least their length field each: a count beyond that cannot be honest.
-        let smallest: UInt64 = type == 8 ? (wideLengths ? 8 : 4) : (wideLengths ? 12 : 8)
-        guard count <= UInt64(cursor.remaining) / smallest else {
-            throw .malformed("an array of \(count) elements cannot fit in the file", offset: cursor.offset)
-        }
-        for _ in 0..<count {
-            try skipValue(type: type, depth: depth)
-            try checkBudget()
-        }
-    }
-
     private mutating func readLength() throws(FormatFailure) -> UInt64 {
         wideLengths ? try cursor.readUInt64() : UInt64(try cursor.readUInt32())
     }
@@ -271,16 +226,6 @@ private struct GGUFParser {
     private func checkBudget() throws(FormatFailure) {
         guard cursor.offset <= headerBudget else {
             throw .incomplete("the header is longer than the \(headerBudget)-byte scan bound")
-        }
-    }
-
-    private static func fixedWidth(_ type: UInt32) -> UInt64? {
-        switch type {
-        case 0, 1, 7: return 1
-        case 2, 3: return 2
-        case 4, 5, 6: return 4
-        case 10, 11, 12: return 8
-        default: return nil
         }
     }
 }

@@ -1,5 +1,8 @@
-/// A little-endian (or big-endian) reader of fixed-width integers on top of an ``InputWindow``.
-struct InputCursor {
+import StemmaModelHeaders
+
+/// A little-endian (or big-endian) reader of fixed-width integers on top of an ``InputWindow``; the cursor the
+/// shared GGUF metadata parser reads a scanned file through.
+struct InputCursor: GGUFByteCursor {
     let window: InputWindow
     var offset: Int
     var bigEndian = false
@@ -47,4 +50,8 @@ struct InputCursor {
         offset += Int(count)
         return bytes
     }
+}
+
+extension InputCursor {
+    mutating func readByteRun(_ count: UInt64) throws(FormatFailure) -> [UInt8] { try readBytes(count) }
 }
