@@ -75,26 +75,13 @@ public struct StreamedMemberScan {
         switch mode {
         case .undecided:
             bytes.append(contentsOf: chunk)
-            if bytes.count >= min(bound + 1, PickleProbe.window) { decide() }
-        case .whole(let isData):
-            bytes.append(contentsOf: chunk)
-            if isData && bytes.count > dataKeep {
-                // Raw data so far, but it may still be an ONNX model: kept whole while it fits, so that the model
-                // is checked like one on disk.
-                if !onnx.failed && (declaredSize ?? 0) <= bound {
-                    mode = .whole(isData: false)
-                } else {
-                    startStreaming()
-                }
-            } else if bytes.count > bound {
-                if sniffedKind() == .data {
-                    // Kept only because it might be ONNX: streamed from here, the layout still followed.
-                    startStreaming()
-                } else {
-                    mode = .tooLarge(sniffedKind())
-                    bytes = []
-                }
+            if bytes.count >= min(bound + 1, PickleProbe.window) {
+                decide()
+                checkKept()
             }
+        case .whole:
+            bytes.append(contentsOf: chunk)
+            checkKept()
         case .streaming:
             bytes.append(contentsOf: chunk)
             checkSuperblocks()
@@ -145,6 +132,26 @@ public struct StreamedMemberScan {
             bytes = []
         } else {
             mode = .whole(isData: false)
+        }
+    }
+
+    /// Enforces the bounds on what is kept whole, also when one chunk carried the member past them.
+    private mutating func checkKept() {
+        guard case .whole(let isData) = mode else { return }
+        if isData && bytes.count > dataKeep {
+            // Raw data so far, but it may still be an ONNX model: kept whole while it fits, so that the model is
+            // checked like one on disk.
+            guard !onnx.failed && (declaredSize ?? 0) <= bound else { return startStreaming() }
+            mode = .whole(isData: false)
+        }
+        guard bytes.count > bound else { return }
+        let kind = sniffedKind()
+        if kind == .data {
+            // Kept only because it might be ONNX: streamed from here, the layout still followed.
+            startStreaming()
+        } else {
+            mode = .tooLarge(kind)
+            bytes = []
         }
     }
 
