@@ -109,13 +109,19 @@ def test_verify_passes_a_large_benign_onnx_member(signed, archives, key, kind):
     assert_verified(res, root_digest=s.subject_digest(sig))
 
 
-def test_large_raw_data_member_stays_clean(tmp_path):
-    """20 MiB of float32 noise in a tar: streamed past as data, nothing found."""
+@pytest.mark.parametrize("name,verdict", [("weights/blob", "safe"), ("weights/model.bin", "malformed")])
+def test_large_raw_data_member_is_judged_as_on_disk(tmp_path, name, verdict):
+    """20 MiB of float32 noise in a tar: streamed past as data, with the verdict the same bytes get on disk (a
+    model-shaped name holding bytes no loader reads is `scan.not-a-model-file`)."""
     blob = np.random.default_rng(7).standard_normal(5 << 20).astype(np.float32).tobytes()
-    archive = tmp_path / "noise.tar"
-    path = tmp_path / "noise"
+    path = tmp_path / "disk" / name
+    path.parent.mkdir(parents=True)
     path.write_bytes(blob)
+    archive = tmp_path / "noise.tar"
     with tarfile.open(archive, "w") as t:
-        t.add(path, arcname="weights/blob")
+        t.add(path, arcname=name)
+    _, on_disk = scan(path)
     res, entry = scan(archive)
-    assert res.rc == 0 and entry["verdict"] == "safe", res.describe()
+    assert entry["verdict"] == on_disk["verdict"] == verdict, res.describe()
+    codes = {f["code"] for f in entry["findings"]}
+    assert codes == ({"scan.not-a-model-file"} if verdict == "malformed" else set()), res.describe()

@@ -95,7 +95,7 @@ public struct StreamedMemberScan {
     var outcome: Outcome {
         switch mode {
         case .undecided, .whole: return .whole(bytes)
-        case .streaming: return .streamedData(streamedFindings + dataTailFindings() + onnxFindings())
+        case .streaming: return .streamedData(streamedFindings + dataTailFindings() + onnxFindings() + nameFindings())
         case .tooLarge(let kind): return .tooLarge(kind)
         }
     }
@@ -182,6 +182,14 @@ public struct StreamedMemberScan {
     /// checked, and is not proven safe. (A possible model that fits is kept whole and checked.)
     private func onnxFindings() -> [ScanFinding] {
         onnx.isModel ? [Self.tooLargeFinding(.onnx, bound: bound)] : []
+    }
+
+    /// Raw data under a name a loader opens as a model is not a readable model, as for a file on disk or a member
+    /// kept whole (``ScanSession/scanData(_:name:hint:)``). A `.pb` is left alone: whether it is well-formed
+    /// protobuf (a frozen graph) is decided on the whole input, which a stream does not keep.
+    private func nameFindings() -> [ScanFinding] {
+        guard ContentSniffer.isModelShaped(name), !name.lowercased().hasSuffix(".pb"), !onnx.isModel else { return [] }
+        return [ScanSession.notAModelFile(name, empty: false)]
     }
 
     private func dataTailFindings() -> [ScanFinding] {
