@@ -41,12 +41,20 @@ public final class TarReader {
         var sparse: TarSparseMap?
     }
 
-    /// Opens `path` for streaming.
+    /// Opens the file `path` for streaming.
     /// - Throws: ``StemmaError`` `.io` or `.archive` naming the file.
     public init(path: String, limits: ArchiveLimits = .standard) throws(StemmaError) {
         self.path = path
         self.limits = limits
         self.stream = try DecompressedStream(path: path)
+    }
+
+    /// Reads `bytes` (a tar nested in another container, already in hand), named `name` in problems and errors.
+    /// - Throws: ``StemmaError`` `.archive` when libarchive cannot start.
+    public init(source bytes: any ZipByteSource, name: String, limits: ArchiveLimits = .standard) throws(StemmaError) {
+        self.path = name
+        self.limits = limits
+        self.stream = try DecompressedStream(source: bytes, name: name)
     }
 
     deinit { buffer.deallocate() }

@@ -79,10 +79,20 @@ import Testing
         ])
         let small = ModelScanner(limits: ScanLimits(maxMemberBytes: 1000))
         #expect(small.scan(bytes: pickle, name: "p.zip").file.has("scan.incomplete", member: ["big.pkl"]))
-        // Zeros are raw data: too large to inflate here, but recognised from their head.
-        let (zeros, zerosTrace) = small.scan(bytes: zip, name: "bomb.zip")
-        #expect(zeros.findings.isEmpty)
-        #expect(zerosTrace.route(["zeros.bin"]) == "data (head only)")
+        // Too large to keep, a member is inflated once and streamed past: zeros past the ratio are a bomb, raw
+        // data within it passes as data, and an ONNX model (no magic, any name) is incomplete, never data.
+        #expect(small.scan(bytes: zip, name: "bomb.zip").file.has("scan.incomplete", member: ["zeros.bin"]))
+        var generator = PickleFuzzTests.SeededGenerator(state: 7)
+        let noise = (0..<(1 << 20)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let (data, dataTrace) = small.scan(
+            bytes: try ZipWriter.zip([ZipEntry(name: "blob", data: noise, deflate: true)]), name: "noise.zip")
+        #expect(data.findings.isEmpty)
+        #expect(dataTrace.route(["blob"]) == "data (streamed)")
+        let tensor = Proto().int(1, 4).int(2, 1).string(8, "w").data(9, noise)
+        let model = Proto().int(1, 8).message(7, Proto().string(2, "main").message(5, tensor)).bytes
+        let onnx = small.scan(
+            bytes: try ZipWriter.zip([ZipEntry(name: "blob", data: model, deflate: true)]), name: "onnx.zip")
+        #expect(onnx.file.has("scan.incomplete", member: ["blob"]), "\(onnx.file.findings)")
     }
 
     @Test func localAndCentralNamesThatDifferAreAnAnomaly() throws {

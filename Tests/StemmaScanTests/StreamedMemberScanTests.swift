@@ -8,8 +8,10 @@ import Testing
 @Suite struct StreamedMemberScanTests {
     private static let hdf5Signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
 
-    private static func feed(_ bytes: [UInt8], chunk: Int, declared: Int?) -> StreamedMemberScan {
-        var scan = StreamedMemberScan(name: "model.bin", declaredSize: declared, limits: .standard)
+    private static func feed(_ bytes: [UInt8], chunk: Int, declared: Int?, name: String = "weights/blob")
+        -> StreamedMemberScan
+    {
+        var scan = StreamedMemberScan(name: name, declaredSize: declared, limits: .standard)
         var offset = 0
         while offset < bytes.count {
             let end = min(bytes.count, offset + chunk)
@@ -54,5 +56,19 @@ import Testing
             return
         }
         #expect(findings.isEmpty)
+    }
+
+    /// Raw data under a model-shaped name is not a readable model whether it is kept whole (16 MiB or less) or
+    /// streamed past; a `.pb` is not judged from a stream (a frozen graph is well-formed protobuf).
+    @Test func largeDataUnderAModelShapedNameIsNotAModelFile() {
+        let bytes = [UInt8](repeating: 0, count: StreamedMemberScan.dataBound + (1 << 20))
+        for (name, expected) in [("model.bin", [FindingCode.scanNotAModelFile]), ("graph.pb", []), ("blob", [])] {
+            guard case .streamedData(let findings) = Self.feed(bytes, chunk: 1 << 20, declared: nil, name: name).outcome
+            else {
+                Issue.record("large raw data is streamed past")
+                continue
+            }
+            #expect(findings.map(\.code) == expected, "\(name): \(findings)")
+        }
     }
 }

@@ -36,7 +36,7 @@ extension ScanSession {
                     }
                     format = inner == kind ? kind.rawValue : "\(inner.rawValue)+\(kind.rawValue)"
                     record(format)
-                    if inner == .tar && depth == 0 { findings += tarHeaderFindings(input) }
+                    if inner == .tar { findings += tarHeaderFindings(input) }
                 }
                 guard admitMember() else {
                     findings.append(Self.incomplete("more than \(limits.maxMembers) archive members"))

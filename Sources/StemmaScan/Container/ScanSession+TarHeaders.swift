@@ -5,25 +5,31 @@ extension ScanSession {
     /// The most tar header problems reported for one archive (the reader keeps reading past most of them).
     private static let maxTarProblems = 100
 
-    /// Reads a tar file's headers with the strict tar reader `verify` uses (``TarReader``) and reports every place
-    /// where GNU tar, bsdtar and Python's `tarfile` would unpack different names or bytes (conflicting GNU long
-    /// names and pax records, global pax headers that rename, a body on a hard link, data after the end blocks, …)
-    /// as `scan.container-anomaly`: the file is at least malformed, while its members are still scanned as
-    /// libarchive sees them.
+    /// Reads a tar's headers with the strict tar reader `verify` uses (``TarReader``) and reports every place where
+    /// GNU tar, bsdtar and Python's `tarfile` would unpack different names or bytes (conflicting GNU long names and
+    /// pax records, global pax headers that rename, a body on a hard link, data after the end blocks, …) as
+    /// `scan.container-anomaly`: the file is at least malformed, while its members are still scanned as libarchive
+    /// sees them.
     ///
-    /// Only for a tar that is a whole file on disk: the reader opens the path (and decompresses the stream a
-    /// second time, skipping member data). A tar nested in another container is not checked this way yet.
+    /// The same for a tar file on disk and a tar nested in another container (a SageMaker `model.tar.gz` inside
+    /// a zip, a `.tar` inside a `.tar.gz`): the reader reads `input` in place (a file, a slice of one, or a
+    /// member in memory) and decompresses it a second time, skipping member data. The caller's member path names
+    /// the nested tar, so each finding says where it is.
     func tarHeaderFindings(_ input: ScanInput) -> [ScanFinding] {
-        guard input.isWholeFile else { return [] }
         let reader: TarReader
         do throws(StemmaError) {
-            reader = try TarReader(path: input.path)
+            // The scan's own bound on decompressed bytes, not verify's: this pass is on top of libarchive's.
+            var bounds = ArchiveLimits.standard
+            bounds.maxTotalBytes = Int64(limits.maxTotalBytes)
+            reader = try TarReader(source: input, name: currentMemberPath.last ?? input.path, limits: bounds)
             while try reader.nextEntry() != nil {
                 try reader.readData { _ in }
             }
         } catch {
-            // libarchive's reading of the same file reports what cannot be read at all.
-            return []
+            // A check cut short is not a pass; libarchive's reading of the same bytes reports what cannot be read
+            // at all.
+            guard error.code == .limitExceeded else { return [] }
+            return [Self.incomplete("the tar headers were not all checked: \(error.message)")]
         }
         var findings = reader.problems.prefix(Self.maxTarProblems).map { problem in
             ScanFinding(

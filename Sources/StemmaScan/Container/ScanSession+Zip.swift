@@ -171,16 +171,7 @@ extension ScanSession {
     private func inflate(_ member: ZipMember, _ raw: ScanInput, into findings: inout [ScanFinding]) -> ScanInput? {
         let inside = ScanEvidence(member: [member.name])
         guard member.uncompressedSize <= limits.maxMemberBytes else {
-            // Too large for memory: raw data passes on its head (nothing loads it as code); the rest is unproven.
-            if case .exceeded(let head) = try? RawInflater.inflate(raw, maxOutput: PickleProbe.window),
-                ContentSniffer.sniffHead(head, total: member.uncompressedSize, name: member.name) == .data
-            {
-                trace.append(ScanRoute(member: currentMemberPath + [member.name], route: "data (head only)"))
-                return nil
-            }
-            findings.append(
-                Self.incomplete("a zip member declares \(member.uncompressedSize) bytes").inside(member.name))
-            return nil
+            return inflateStreamed(member, raw, into: &findings)
         }
         let bound = inflationBound(compressedSize: raw.count)
         let outcome: RawInflater.Outcome
@@ -213,6 +204,55 @@ extension ScanSession {
             if stream.crc != member.crc { findings.append(crcMismatch(inside)) }
             return ScanInput(bytes: bytes, path: raw.path)
         }
+    }
+
+    /// A deflated member declared larger than may be brought into memory, inflated once through the
+    /// ``StreamedMemberScan`` a tar member goes through: raw data passes only when no other view says otherwise
+    /// (an ONNX layout, a zip end record in its tail, an HDF5 superblock), anything structured is incomplete.
+    /// Returns the bytes only when the stream turned out small enough to keep (its records lied, which is reported).
+    private func inflateStreamed(_ member: ZipMember, _ raw: ScanInput, into findings: inout [ScanFinding])
+        -> ScanInput?
+    {
+        let inside = ScanEvidence(member: [member.name])
+        let (byRatio, overflow) = raw.count.multipliedReportingOverflow(by: limits.maxCompressionRatio)
+        let ceiling = min(max(0, limits.maxTotalBytes - totalBytes), overflow ? Int.max : max(byRatio, 64 << 10))
+        guard member.uncompressedSize < ceiling else {
+            findings.append(
+                Self.incomplete("a zip member declares \(member.uncompressedSize) bytes").inside(member.name))
+            return nil
+        }
+        var streamed = StreamedMemberScan(name: member.name, declaredSize: member.uncompressedSize, limits: limits)
+        let outcome: ZipMemberReader.Outcome
+        do throws(StemmaError) {
+            // One byte past the declared size, to see a stream that runs long.
+            outcome = try ZipMemberReader.stream(
+                from: raw, offset: 0, count: raw.count, method: 8, maxOutput: member.uncompressedSize + 1
+            ) { chunk in streamed.consume(chunk) }
+        } catch {
+            findings.append(Self.unreadable(error).inside(member.name))
+            return nil
+        }
+        _ = account(outcome.bytes)
+        for ambiguity in outcome.ambiguities(for: member, checkCRC: false) {
+            findings.append(
+                ScanFinding(
+                    .scanContainerAnomaly, .malformed,
+                    "Zip ambiguity (\(ambiguity.kind.rawValue)): \(ambiguity.detail).",
+                    evidence: inside))
+        }
+        if outcome.failure == nil, !outcome.reachedLimit, outcome.crc != member.crc {
+            findings.append(crcMismatch(inside))
+        }
+        switch streamed.outcome {
+        case .whole(let bytes):
+            return ScanInput(bytes: bytes, path: raw.path)
+        case .streamedData(let more):
+            trace.append(ScanRoute(member: currentMemberPath + [member.name], route: "data (streamed)"))
+            findings += more.map { $0.inside(member.name) }
+        case .tooLarge(let kind):
+            findings.append(StreamedMemberScan.tooLargeFinding(kind, bound: limits.maxMemberBytes).inside(member.name))
+        }
+        return nil
     }
 
     private func crcMismatch(_ evidence: ScanEvidence) -> ScanFinding {

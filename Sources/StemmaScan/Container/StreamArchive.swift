@@ -125,7 +125,8 @@ final class StreamArchive {
     /// Reads the next bytes of the current entry into `buffer`, appending; returns how many (0 at its end).
     func readMore(into buffer: inout [UInt8], chunk: Int = 64 << 10) throws(StemmaError) -> Int {
         let start = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: chunk))
+        // Grown from a zeroed array, not `repeatElement`, which an unoptimised build walks byte by byte.
+        buffer.append(contentsOf: [UInt8](repeating: 0, count: chunk))
         let got = buffer.withUnsafeMutableBytes { archive_read_data(archive, $0.baseAddress! + start, chunk) }
         buffer.removeLast(chunk - max(0, got))
         guard got >= 0 else { throw failure("the data is corrupt or truncated") }

@@ -40,17 +40,16 @@ extension ScanSession {
             return ("protobuf", [])
         }
         record("data (model-shaped name)")
+        return ("data", [Self.notAModelFile(name, empty: input.count == 0)])
+    }
+
+    /// Unknown bytes under a name a loader opens as a model (rule 3).
+    static func notAModelFile(_ name: String, empty: Bool) -> ScanFinding {
         let base = name.split(separator: "/").last.map(String.init) ?? name
-        let what = input.count == 0 ? "is empty" : "holds bytes no model loader reads"
-        return (
-            "data",
-            [
-                ScanFinding(
-                    .scanNotAModelFile, .malformed,
-                    "Not a readable model file: '\(base)' is named like a model but \(what).",
-                    evidence: ScanEvidence(detail: base))
-            ]
-        )
+        let what = empty ? "is empty" : "holds bytes no model loader reads"
+        return ScanFinding(
+            .scanNotAModelFile, .malformed, "Not a readable model file: '\(base)' is named like a model but \(what).",
+            evidence: ScanEvidence(detail: base))
     }
 
     /// Whether the top level of `input` parses as protobuf wire format, end to end.

@@ -8,10 +8,13 @@ public import StemmaCore
 /// kept whole, up to `maxMemberBytes`, and scanned when the member ends; larger is `scan.incomplete` (malformed),
 /// never safe. Raw data is kept whole too while it is small (``dataBound``), so every view a loader could take of
 /// it (an HDF5 superblock behind a user block, an ONNX model without a magic number, a zip end record) is scanned
-/// as for a file on disk. Larger raw data (tensor blobs, sparse files) is streamed past keeping only its last
-/// 64 KiB, with two checks on the way: a zip end record in that tail, and an HDF5 superblock at any user-block
-/// boundary (powers of two from 512), each `malformed` since the member cannot be scanned in memory. Memory is
-/// bounded by `maxMemberBytes` for structured members and ``dataBound`` for data.
+/// as for a file on disk. ONNX has no magic, so its field layout is followed over every byte
+/// (``ONNXStreamProbe``): raw data whose layout may still be a model at ``dataBound`` is kept whole up to
+/// `maxMemberBytes` and checked; past that, a member whose whole layout proves a model is `scan.incomplete`.
+/// Other large raw data (tensor blobs, sparse files) is streamed past keeping only its last 64 KiB, with two
+/// checks on the way: a zip end record in that tail, and an HDF5 superblock at any user-block boundary (powers of
+/// two from 512), each `malformed` since the member cannot be scanned in memory. Memory is bounded by
+/// `maxMemberBytes` for structured members and possible ONNX models, and ``dataBound`` for data.
 public struct StreamedMemberScan {
     /// Raw data up to this size is kept and scanned whole, with every view.
     public static let dataBound = 16 << 20
@@ -27,6 +30,8 @@ public struct StreamedMemberScan {
     /// The next user-block boundary to look for an HDF5 superblock at, while streaming past data.
     private var nextSuperblock = 512
     private var streamedFindings: [ScanFinding] = []
+    /// ONNX has no magic number: its field layout is followed over every byte of the member, kept or not.
+    private var onnx: ONNXStreamProbe
 
     private enum Mode {
         /// Still reading the head.
@@ -60,23 +65,23 @@ public struct StreamedMemberScan {
         self.declaredSize = declaredSize
         self.bound = limits.maxMemberBytes
         self.dataKeep = min(Self.dataBound, limits.maxMemberBytes)
+        self.onnx = ONNXStreamProbe(declaredSize: declaredSize)
     }
 
     /// Takes the member's next bytes.
     public mutating func consume(_ chunk: UnsafeRawBufferPointer) {
         size += chunk.count
+        onnx.consume(chunk)
         switch mode {
         case .undecided:
             bytes.append(contentsOf: chunk)
-            if bytes.count >= min(bound + 1, PickleProbe.window) { decide() }
-        case .whole(let isData):
-            bytes.append(contentsOf: chunk)
-            if isData && bytes.count > dataKeep {
-                startStreaming()
-            } else if bytes.count > bound {
-                mode = .tooLarge(sniffedKind())
-                bytes = []
+            if bytes.count >= min(bound + 1, PickleProbe.window) {
+                decide()
+                checkKept()
             }
+        case .whole:
+            bytes.append(contentsOf: chunk)
+            checkKept()
         case .streaming:
             bytes.append(contentsOf: chunk)
             checkSuperblocks()
@@ -90,7 +95,7 @@ public struct StreamedMemberScan {
     var outcome: Outcome {
         switch mode {
         case .undecided, .whole: return .whole(bytes)
-        case .streaming: return .streamedData(streamedFindings + dataTailFindings())
+        case .streaming: return .streamedData(streamedFindings + dataTailFindings() + onnxFindings() + nameFindings())
         case .tooLarge(let kind): return .tooLarge(kind)
         }
     }
@@ -119,16 +124,34 @@ public struct StreamedMemberScan {
     private mutating func decide() {
         let kind = sniffedKind()
         if kind == .data {
-            if let declaredSize, declaredSize > dataKeep {
-                startStreaming()
-            } else {
-                mode = .whole(isData: true)
-            }
+            // Kept up to the data bound even when larger: the ONNX layout is judged on that much before the bytes
+            // are let go.
+            mode = .whole(isData: true)
         } else if let declaredSize, declaredSize > bound {
             mode = .tooLarge(kind)
             bytes = []
         } else {
             mode = .whole(isData: false)
+        }
+    }
+
+    /// Enforces the bounds on what is kept whole, also when one chunk carried the member past them.
+    private mutating func checkKept() {
+        guard case .whole(let isData) = mode else { return }
+        if isData && bytes.count > dataKeep {
+            // Raw data so far, but it may still be an ONNX model: kept whole while it fits, so that the model is
+            // checked like one on disk.
+            guard !onnx.failed && (declaredSize ?? 0) <= bound else { return startStreaming() }
+            mode = .whole(isData: false)
+        }
+        guard bytes.count > bound else { return }
+        let kind = sniffedKind()
+        if kind == .data {
+            // Kept only because it might be ONNX: streamed from here, the layout still followed.
+            startStreaming()
+        } else {
+            mode = .tooLarge(kind)
+            bytes = []
         }
     }
 
@@ -153,6 +176,20 @@ public struct StreamedMemberScan {
             }
             nextSuperblock *= 2
         }
+    }
+
+    /// A member streamed past whose whole layout is an ONNX model's: it was too large to keep, so it could not be
+    /// checked, and is not proven safe. (A possible model that fits is kept whole and checked.)
+    private func onnxFindings() -> [ScanFinding] {
+        onnx.isModel ? [Self.tooLargeFinding(.onnx, bound: bound)] : []
+    }
+
+    /// Raw data under a name a loader opens as a model is not a readable model, as for a file on disk or a member
+    /// kept whole (``ScanSession/scanData(_:name:hint:)``). A `.pb` is left alone: whether it is well-formed
+    /// protobuf (a frozen graph) is decided on the whole input, which a stream does not keep.
+    private func nameFindings() -> [ScanFinding] {
+        guard ContentSniffer.isModelShaped(name), !name.lowercased().hasSuffix(".pb"), !onnx.isModel else { return [] }
+        return [ScanSession.notAModelFile(name, empty: false)]
     }
 
     private func dataTailFindings() -> [ScanFinding] {

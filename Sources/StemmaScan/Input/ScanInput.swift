@@ -60,13 +60,6 @@ public final class ScanInput {
         self.path = path
     }
 
-    /// True when this input is a whole file on disk (not a slice, not bytes in memory): a reader that needs the
-    /// file itself (the strict tar reader) can then read `path`.
-    public var isWholeFile: Bool {
-        if case .file(let file) = storage { return base == 0 && count == file.size }
-        return false
-    }
-
     /// The bytes `offset ..< offset + count` of this input as an input of their own (clamped to the end).
     public func slice(offset: Int, count: Int) -> ScanInput {
         let start = min(max(0, offset), self.count)
