@@ -61,13 +61,23 @@ public struct RegularFile: ~Copyable {
     }
 
     /// Opens the regular file whose path is `rawPath`, reporting a failure as a value the caller can inspect.
+    /// - Parameters:
+    ///   - rawPath: the path, relative to `directory` when it does not start with `/`.
+    ///   - directory: an open folder (`openat`; nil for the working folder): a name in it is resolved as one path component instead of a
+    ///     whole path, which is what a walk over 150,000 files wants.
+    ///   - followLinks: false to refuse a symbolic link as the last component (`O_NOFOLLOW`).
+    ///   - positionalReadsOnly: true when the caller only uses `pread`: `O_NONBLOCK` then stays set (it changes
+    ///     nothing for a regular file's reads), saving the two `fcntl` calls that clear it.
     /// - Throws: ``Failure``.
-    public init(opening rawPath: [UInt8], followLinks: Bool = true) throws(Failure) {
+    public init(
+        opening rawPath: [UInt8], in directory: Int32? = nil, followLinks: Bool = true,
+        positionalReadsOnly: Bool = false
+    ) throws(Failure) {
         let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (followLinks ? 0 : O_NOFOLLOW)
         var descriptor: Int32
         repeat {
             descriptor = (rawPath + [0]).withUnsafeBufferPointer { bytes in
-                bytes.withMemoryRebound(to: CChar.self) { Glibc.open($0.baseAddress!, flags) }
+                bytes.withMemoryRebound(to: CChar.self) { Glibc.openat(directory ?? AT_FDCWD, $0.baseAddress!, flags) }
             }
         } while descriptor < 0 && errno == EINTR
         guard descriptor >= 0 else { throw .system(operation: "open", errno: errno) }
@@ -81,8 +91,10 @@ public struct RegularFile: ~Copyable {
             Glibc.close(descriptor)
             throw .notRegular(kind: Self.kind(of: status.st_mode))
         }
-        let current = fcntl(descriptor, F_GETFL)
-        if current >= 0 { _ = fcntl(descriptor, F_SETFL, current & ~O_NONBLOCK) }
+        if !positionalReadsOnly {
+            let current = fcntl(descriptor, F_GETFL)
+            if current >= 0 { _ = fcntl(descriptor, F_SETFL, current & ~O_NONBLOCK) }
+        }
         self.descriptor = descriptor
         self.size = Int64(status.st_size)
         self.modificationTime = Int64(status.st_mtim.tv_sec) * 1_000_000_000 + Int64(status.st_mtim.tv_nsec)

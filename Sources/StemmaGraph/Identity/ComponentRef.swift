@@ -16,6 +16,9 @@ public struct ComponentRef: Hashable, Sendable, Comparable, CustomStringConverti
     /// case; the same as ``name`` everywhere else. Two refs that differ only in the case of a Hugging Face name are
     /// equal, and the graph keeps the spelling of the first document that declared the repository.
     let matchName: String
+    /// The hash of the fields identity compares, computed once where the ref is made (on the reading cores), so
+    /// the single-threaded graph build and the query hash one integer per look-up instead of three strings.
+    private let identityHash: Int
 
     /// Creates a ref through the canonicaliser (`docs/component-manifest.md`, "Identity"): every reader and the
     /// query build refs here, so every spelling of one component gives one identity.
@@ -50,6 +53,7 @@ public struct ComponentRef: Hashable, Sendable, Comparable, CustomStringConverti
         self.name = Self.normalize(name: name, ecosystem: ecosystem)
         self.version = version.map { PurlNormalization.version($0, type: ecosystem) }
         self.matchName = ecosystem == "huggingface" ? HuggingFaceID.folded(self.name) : self.name
+        identityHash = Self.identityHash(kind, self.ecosystem, matchName, self.version)
     }
 
     /// A model or dataset name that is a Hugging Face repository: an explicit spelling, or `org/name`.
@@ -66,11 +70,17 @@ public struct ComponentRef: Hashable, Sendable, Comparable, CustomStringConverti
             && lhs.version == rhs.version
     }
 
-    public func hash(into hasher: inout Hasher) {
+    public func hash(into hasher: inout Hasher) { hasher.combine(identityHash) }
+
+    private static func identityHash(_ kind: NodeKind, _ ecosystem: String?, _ matchName: String, _ version: String?)
+        -> Int
+    {
+        var hasher = Hasher()
         hasher.combine(kind)
         hasher.combine(ecosystem)
         hasher.combine(matchName)
         hasher.combine(version)
+        return hasher.finalize()
     }
 
     /// An artifact: the bytes with this SHA-256 (lowercase hex).
@@ -81,6 +91,19 @@ public struct ComponentRef: Hashable, Sendable, Comparable, CustomStringConverti
     /// PEP 503: lowercase, runs of `-`, `_`, `.` become one `-`.
     public static func pep503(_ name: String) -> String {
         if isPEP503Normal(name) { return name }
+        if name.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII (nearly every name): the same rule on bytes, without `Character`s.
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(name.utf8.count)
+            for byte in name.utf8 {
+                if byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") {
+                    if bytes.last != UInt8(ascii: "-") { bytes.append(UInt8(ascii: "-")) }
+                } else {
+                    bytes.append(byte >= 65 && byte <= 90 ? byte + 32 : byte)
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var output = ""
         var lastWasSeparator = false
         for character in name.lowercased() {
@@ -115,7 +138,20 @@ public struct ComponentRef: Hashable, Sendable, Comparable, CustomStringConverti
     }
 
     /// The same component without a version: the name-level node.
-    public var unversioned: ComponentRef { ComponentRef(kind: kind, ecosystem: ecosystem, name: name) }
+    public var unversioned: ComponentRef {
+        // The fields are canonical already: copied, not sent through the canonicaliser again (once per versioned
+        // node when the graph links name-level nodes to their versions).
+        ComponentRef(canonicalKind: kind, ecosystem: ecosystem, name: name, matchName: matchName)
+    }
+
+    private init(canonicalKind kind: NodeKind, ecosystem: String?, name: String, matchName: String) {
+        self.kind = kind
+        self.ecosystem = ecosystem
+        self.name = name
+        self.version = nil
+        self.matchName = matchName
+        identityHash = Self.identityHash(kind, ecosystem, matchName, nil)
+    }
 
     /// The canonical text: a purl where the ecosystem has one (`pkg:pypi/torch@2.5.1`,
     /// `pkg:huggingface/meta-llama/Llama-3.1-8B`), `sha256:HEX` for artifacts, otherwise `KIND:NAME[@VERSION]`.

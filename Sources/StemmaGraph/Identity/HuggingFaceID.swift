@@ -89,18 +89,30 @@ public struct HuggingFaceID: Sendable, Hashable {
     /// `org/name` (or `name` when `allowOwnerless`) if it is shaped as the Hub requires: each part 1 to 96
     /// characters of letters, digits, `-`, `_`, `.`, not starting or ending with `-` or `.`, without `--` or `..`.
     public static func repoID(_ text: Substring, allowOwnerless: Bool) -> String? {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2 || (allowOwnerless && parts.count == 1) else { return nil }
-        for part in parts {
-            guard !part.isEmpty, part.utf8.count <= maxPartLength,
-                part.utf8.allSatisfy(isNameByte),
-                let first = part.utf8.first, let last = part.utf8.last,
-                first != UInt8(ascii: "-"), first != UInt8(ascii: "."),
-                last != UInt8(ascii: "-"), last != UInt8(ascii: "."),
-                !part.contains("--"), !part.contains("..")
-            else { return nil }
+        // Bytes, not `Character`s: this runs for every model and dataset name of a 50,000-model fleet, and the
+        // `String.contains` it used was 5 % of reading one. Ids are ASCII, so a non-ASCII byte fails either way.
+        let bytes = text.utf8
+        var slashes = 0
+        for byte in bytes where byte == UInt8(ascii: "/") { slashes += 1 }
+        guard slashes == 1 || (allowOwnerless && slashes == 0) else { return nil }
+        for part in bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
+            guard isValidPart(part) else { return nil }
         }
         return String(text)
+    }
+
+    /// 1 to 96 name bytes, not starting or ending with `-` or `.`, without `--` or `..`.
+    private static func isValidPart(_ part: Substring.UTF8View.SubSequence) -> Bool {
+        guard let first = part.first, let last = part.last, part.count <= maxPartLength,
+            first != UInt8(ascii: "-"), first != UInt8(ascii: "."), last != UInt8(ascii: "-"), last != UInt8(ascii: ".")
+        else { return false }
+        var previous: UInt8 = 0
+        for byte in part {
+            guard isNameByte(byte) else { return false }
+            if byte == previous && (byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")) { return false }
+            previous = byte
+        }
+        return true
     }
 
     private static func isNameByte(_ byte: UInt8) -> Bool {

@@ -36,10 +36,19 @@ public struct GraphBuilder: Sendable {
                 link(id, artifact, .contains, Evidence(source: component.source, status: .declared))
             }
         }
+        // A document's edges mostly start at the same component (its model, its agent): its node is looked up
+        // once, not hashed again for each of 585,000 edges of a stress fleet.
+        var last: (ref: ComponentRef, source: String, id: Int32)?
         for edge in fragment.edges {
             switch edge.from {
             case .component(let ref):
-                let from = node(ref, properties: [:], source: edge.evidence.source)
+                let from: Int32
+                if let last, last.ref == ref, last.ref.name == ref.name, last.source == edge.evidence.source {
+                    from = last.id
+                } else {
+                    from = node(ref, properties: [:], source: edge.evidence.source)
+                    last = (ref, edge.evidence.source, from)
+                }
                 link(from, node(edge.to, properties: [:], source: edge.evidence.source), edge.relation, edge.evidence)
             case .agentOfFolder(let folder):
                 pendingFolderEdges.append((folder, edge))

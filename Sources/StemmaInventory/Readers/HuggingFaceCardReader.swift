@@ -14,8 +14,8 @@ public enum HuggingFaceCardReader: InventoryReader {
     public static func recognizes(path: String, head: [UInt8]) -> Bool {
         guard path.utf8.count >= 9 else { return false }
         let name = path.utf8.suffix(10)
-        guard name.last == UInt8(ascii: "d") || name.last == UInt8(ascii: "D"),
-            String(decoding: name, as: UTF8.self).lowercased().hasSuffix("readme.md"),
+        // Compared byte by byte, ASCII case folded: this runs for every file of the inventory.
+        guard name.suffix(9).elementsEqual("readme.md".utf8, by: { ($0 >= 65 && $0 <= 90 ? $0 + 32 : $0) == $1 }),
             name.count == 9 || name.first == UInt8(ascii: "/")
         else { return false }
         if CardLocation(path: path).inHubCache { return true }
@@ -60,10 +60,16 @@ public enum HuggingFaceCardReader: InventoryReader {
                 || document["size_categories"] != nil || document["dataset_info"] != nil)
     }
 
+    /// Card keys copied as node properties, with the property name each becomes.
+    private static let propertyKeys = [
+        ("license", "license"), ("license_name", "license-name"), ("library_name", "library-name"),
+        ("pipeline_tag", "pipeline-tag"), ("quantized_by", "quantized-by"), ("pretty_name", "pretty-name"),
+    ]
+
     private static func properties(_ document: YAMLDocument, location: CardLocation) -> [String: String] {
         var properties: [String: String] = [:]
-        for key in ["license", "license_name", "library_name", "pipeline_tag", "quantized_by", "pretty_name"] {
-            if let value = document.string(key) { properties[key.replacing("_", with: "-")] = value }
+        for (key, property) in propertyKeys {
+            if let value = document.string(key) { properties[property] = value }
         }
         if let revision = location.revision { properties["revision"] = revision }
         return properties
@@ -181,9 +187,14 @@ struct CardLocation {
             let repo = parts[parts.count - 4]
             for (prefix, kind) in [("models--", NodeKind.model), ("datasets--", NodeKind.dataset)]
             where repo.hasPrefix(prefix) {
-                let id = String(repo.dropFirst(prefix.count))
-                let pieces = id.split(separator: "--", maxSplits: 1, omittingEmptySubsequences: false)
-                name = pieces.count == 2 ? pieces[0] + "/" + pieces[1] : id
+                let id = repo.utf8.dropFirst(prefix.utf8.count)
+                // The first `--` separates owner and name (the Hub forbids `--` inside either).
+                if let dash = Self.firstDoubleDash(id) {
+                    name =
+                        String(repo[id.startIndex..<dash]) + "/" + String(repo[repo.utf8.index(dash, offsetBy: 2)...])
+                } else {
+                    name = String(repo[id.startIndex...])
+                }
                 self.kind = kind
                 revision = parts[parts.count - 2]
                 inHubCache = true
@@ -196,19 +207,33 @@ struct CardLocation {
         inHubCache = false
     }
 
-    /// The last `count` components of a path, found from the end without splitting the whole path.
+    private static func firstDoubleDash(_ bytes: Substring.UTF8View) -> String.Index? {
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let next = bytes.index(after: index)
+            if bytes[index] == UInt8(ascii: "-"), next < bytes.endIndex, bytes[next] == UInt8(ascii: "-") {
+                return index
+            }
+            index = next
+        }
+        return nil
+    }
+
+    /// The last `count` components of a path, found from the end without splitting the whole path (by bytes: `/`
+    /// is ASCII, so every cut is on a character boundary).
     static func lastComponents(_ path: String, count: Int) -> [String] {
+        let bytes = path.utf8
         var parts: [String] = []
-        var end = path.endIndex
-        var index = path.endIndex
-        while index > path.startIndex && parts.count < count {
-            index = path.index(before: index)
-            if path[index] == "/" {
-                if index < end { parts.append(String(path[path.index(after: index)..<end])) }
+        var end = bytes.endIndex
+        var index = bytes.endIndex
+        while index > bytes.startIndex && parts.count < count {
+            index = bytes.index(before: index)
+            if bytes[index] == UInt8(ascii: "/") {
+                if index < end { parts.append(String(path[bytes.index(after: index)..<end])) }
                 end = index
             }
         }
-        if parts.count < count && end > path.startIndex { parts.append(String(path[path.startIndex..<end])) }
+        if parts.count < count && end > bytes.startIndex { parts.append(String(path[bytes.startIndex..<end])) }
         return parts.reversed()
     }
 

@@ -14,7 +14,7 @@ public enum PoetryLockReader: InventoryReader {
 
     /// `[[package]]` tables with no top-level keys before them, and `python-versions =` in them.
     public static func recognizes(path: String, head: [UInt8]) -> Bool {
-        LockfileHead(head).isPoetryLock
+        ByteSearch.contains(head, "python-versions") && LockfileHead(head).isPoetryLock
     }
 
     /// Reads the packages; a TOML error gives one warning and nothing else.

@@ -13,7 +13,7 @@ public enum PyLockReader: InventoryReader {
 
     /// A top-level `lock-version` key and `[[packages]]` tables (Poetry's `lock-version` sits under `[metadata]`).
     public static func recognizes(path: String, head: [UInt8]) -> Bool {
-        LockfileHead(head).isPyLock
+        ByteSearch.contains(head, "lock-version") && LockfileHead(head).isPyLock
     }
 
     /// Reads the packages; a TOML error or an unknown major lock-version gives one warning and nothing else.

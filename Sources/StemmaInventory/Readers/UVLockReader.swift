@@ -14,7 +14,8 @@ public enum UVLockReader: InventoryReader {
 
     /// A top-level integer `version`, `[[package]]` tables and a `source =` key.
     public static func recognizes(path: String, head: [UInt8]) -> Bool {
-        LockfileHead(head).isUVLock
+        ByteSearch.contains(head, "source") && ByteSearch.contains(head, "version")
+            && LockfileHead(head).isUVLock
     }
 
     /// Reads the packages; a TOML error gives one warning and nothing else.

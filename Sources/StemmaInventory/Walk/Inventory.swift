@@ -28,46 +28,25 @@ public struct Inventory: Sendable {
 
     /// Reads `paths` and builds the graph.
     ///
-    /// The walk runs on its own thread and hands out files folder by folder while every core reads and parses
-    /// them, so listing 155,000 files overlaps with reading them. Fragments are then put in path order, so the
-    /// graph (and which document's properties win) never depends on timing.
+    /// Every core walks folders and reads their files (``ConcurrentWalk``). Fragments are then put in path order,
+    /// so the graph (and which document's properties win) never depends on timing.
     /// - Parameters:
     ///   - paths: folders and files to read.
     ///   - extra: fragments that did not come from a file (a bundle's recomputed digests), made from the graph of the
     ///     files and added after their fragments; the graph is then rebuilt in memory, nothing is read twice.
     public func read(_ paths: [String], adding extra: (Graph) -> [InventoryFragment] = { _ in [] }) -> Result {
         var clock = PhaseClock()
-        let feed = WorkFeed<InventoryFile>()
-        let walkWarnings = LockedValue<[InventoryWarning]>([])
         let limits = self.limits
         let progress = self.progress
-        let walker = JoinableThread {
-            let (_, warnings) = InventoryWalker(limits: limits).walk(paths) { found in
-                progress?.listed(found.count)
-                feed.add(found)
-            }
-            walkWarnings.withLock { $0 = warnings }
-            feed.finish()
-        }
-        if walker == nil {  // no thread to spare: walk first, then read
-            let (files, warnings) = InventoryWalker(limits: limits).walk(paths)
-            progress?.listed(files.count)
-            feed.add(files)
-            walkWarnings.withLock { $0 = warnings }
-            feed.finish()
-        }
         let budget = ReadBudget(limit: limits.maxBytesInFlight)
-        let read = ParallelMap.collect(
-            from: feed, makeWorker: { [UInt8](repeating: 0, count: 64 << 10) },
-            { head, file in
-                let fragment = Self.readFile(file, head: &head, limits: limits, budget: budget)
-                progress?.finished(fragment)
-                return fragment.map { (path: file.path, fragment: $0) }
-            })
-        walker?.join()
-        let fileCount = feed.count
-        let warningsOfWalk = walkWarnings.withLock { $0 }
-        var fragments = read.map(\.result)
+        let walk = ConcurrentWalk(limits: limits, progress: progress).run(paths) { file, head, folder, name in
+            let fragment = Self.readFile(file, head: &head, limits: limits, budget: budget, in: folder, name: name)
+            progress?.finished(fragment)
+            return fragment
+        }
+        let fileCount = walk.files
+        let warningsOfWalk = walk.warnings
+        var fragments = walk.read
         fragments.sort { Self.bytesPrecede($0.path, $1.path) }
         clock.mark("walk and read \(fileCount) files")
         var builder = GraphBuilder()
@@ -87,19 +66,24 @@ public struct Inventory: Sendable {
     }
 
     /// Reads one file: its head to recognise it, then as much as its reader needs. Nil for files no reader claims.
+    /// - Parameters:
+    ///   - folder: an open folder holding the file, which is then opened by `name` in it (one path component for
+    ///     the kernel to resolve, not the whole path); `AT_FDCWD` to open `listed.path`.
     static func readFile(
-        _ listed: InventoryFile, head: inout [UInt8], limits: InventoryLimits, budget: ReadBudget
+        _ listed: InventoryFile, head: inout [UInt8], limits: InventoryLimits, budget: ReadBudget,
+        in folder: Int32 = AT_FDCWD, name: [UInt8]? = nil
     ) -> InventoryFragment? {
         let opened: RegularFile
         do {
-            opened = try RegularFile(opening: Array(listed.path.utf8))
+            opened = try RegularFile(opening: name ?? Array(listed.path.utf8), in: folder, positionalReadsOnly: true)
         } catch {
             return .warning(listed.path, error.reason)
         }
         let descriptor = opened.descriptor
         var file = listed
         if file.size < 0 { file.size = opened.size }
-        let headCount = readFully(descriptor, into: &head, count: head.count, offset: 0)
+        // Reading stops at the size `fstat` gave, so a small file costs one `pread`, not a second one to find its end.
+        let headCount = readFully(descriptor, into: &head, count: head.count, offset: 0, knownSize: opened.size)
         let headBytes = Array(head.prefix(headCount))
         guard let reader = InventoryFormats.readers.first(where: { $0.recognizes(path: file.path, head: headBytes) })
         else {
@@ -170,7 +154,9 @@ public struct Inventory: Sendable {
         }
     }
 
-    private static func readFully(_ descriptor: Int32, into buffer: inout [UInt8], count: Int, offset: Int) -> Int {
+    private static func readFully(
+        _ descriptor: Int32, into buffer: inout [UInt8], count: Int, offset: Int, knownSize: Int64 = .max
+    ) -> Int {
         var filled = 0
         while filled < count {
             let got = buffer.withUnsafeMutableBytes {
@@ -179,6 +165,7 @@ public struct Inventory: Sendable {
             if got < 0 && errno == EINTR { continue }
             if got <= 0 { break }
             filled += got
+            if knownSize > 0, Int64(offset + filled) >= knownSize { break }
         }
         return filled
     }

@@ -83,16 +83,11 @@ struct InventoryWalker {
                     // matters on a 155,000-file inventory where metadata calls dominate.
                     files.append(InventoryFile(path: path, size: -1))
                 case Int32(DT_LNK):
-                    // The hub cache links snapshot files to blobs; follow links only while they stay in the root.
-                    guard let target = FileSystemPath.resolved(path), target.hasPrefix(rootReal + "/") else {
-                        warnings.append(
-                            InventoryWarning(
-                                source: path, message: "is a symbolic link that leaves the inventory folder; not read"))
-                        continue
+                    switch Self.linkedFile(path, rootReal: rootReal) {
+                    case .file(let size): files.append(InventoryFile(path: path, size: size))
+                    case .outside(let warning): warnings.append(warning)
+                    case .other: continue
                     }
-                    var status = stat()
-                    guard stat(target, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { continue }
-                    files.append(InventoryFile(path: path, size: Int64(status.st_size)))
                 case Int32(DT_UNKNOWN):
                     var status = stat()
                     guard lstat(path, &status) == 0 else { continue }
@@ -114,6 +109,25 @@ struct InventoryWalker {
                 }
             }
         }
+    }
+
+    /// What a symbolic link found in a walk leads to.
+    enum LinkTarget {
+        case file(size: Int64)
+        case outside(InventoryWarning)
+        case other
+    }
+
+    /// The hub cache links snapshot files to blobs; links are followed only while they stay in the root.
+    static func linkedFile(_ path: String, rootReal: String) -> LinkTarget {
+        guard let target = FileSystemPath.resolved(path), target.hasPrefix(rootReal + "/") else {
+            return .outside(
+                InventoryWarning(source: path, message: "is a symbolic link that leaves the inventory folder; not read")
+            )
+        }
+        var status = stat()
+        guard stat(target, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return .other }
+        return .file(size: Int64(status.st_size))
     }
 
     private static func name(of entry: UnsafeMutablePointer<dirent>) -> String {
