@@ -76,3 +76,41 @@ import Testing
         #expect(JSONWriter().string(.string(escaped)) == "\"\\u009f\\u061c\\u200e\\u2028\\u2066\\u2069\"")
     }
 }
+
+/// Output files: a device or pipe already at the path is written in place, never replaced by a rename.
+@Suite struct AtomicFileTests {
+    @Test func writingToTheNullDeviceLeavesItADevice() throws {
+        defer { Self.restoreNullDevice() }
+        try AtomicFile.write(Array("report".utf8), to: "/dev/null")
+        var status = stat()
+        #expect(lstat("/dev/null", &status) == 0)
+        #expect(status.st_mode & S_IFMT == S_IFCHR)
+    }
+
+    @Test func aPipeWithoutAReaderFailsInsteadOfBlockingAndStaysAPipe() throws {
+        let folder = try TemporaryFolder()
+        let pipe = folder.url("out")
+        #expect(mkfifo(pipe, 0o600) == 0)
+        let error = #expect(throws: StemmaError.self) { try AtomicFile.write(Array("x".utf8), to: pipe) }
+        #expect(error?.code == .io)
+        var status = stat()
+        #expect(lstat(pipe, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO)
+    }
+
+    @Test func aFolderIsRefusedAndARegularFileReplaced() throws {
+        let folder = try TemporaryFolder()
+        #expect(throws: StemmaError.self) { try AtomicFile.write([1], to: folder.path) }
+        let file = try folder.write("out.json", "old")
+        try AtomicFile.write(Array("new".utf8), to: file)
+        #expect(try BoundedFile.read(file) == Array("new".utf8))
+    }
+
+    /// If a regression replaced the null device (as root), put it back so the rest of the machine keeps working.
+    static func restoreNullDevice() {
+        var status = stat()
+        guard lstat("/dev/null", &status) == 0, status.st_mode & S_IFMT != S_IFCHR, getuid() == 0 else { return }
+        unlink("/dev/null")
+        _ = mknod("/dev/null", S_IFCHR | 0o666, dev_t(1 << 8 | 3))  // makedev(1, 3)
+        _ = chmod("/dev/null", 0o666)
+    }
+}
