@@ -214,8 +214,11 @@ private final class WalkState: Sendable {
 
     var filesListed: Int { listedFiles.load(ordering: .relaxed) }
 
+    /// Every warning of the walk itself says something below a root was not read (a folder too deep, past the
+    /// file limit, or one that cannot be opened or listed), so each marks the inventory incomplete: impact, graph
+    /// and bom then exit 2 rather than answer without it.
     func warn(_ source: String, _ message: String) {
-        warnings.withLock { $0.append(InventoryWarning(source: source, message: message)) }
+        warnings.withLock { $0.append(InventoryWarning(source: source, message: message, incomplete: true)) }
     }
 
     func listed(_ count: Int) {
