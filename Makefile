@@ -9,6 +9,8 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 SWIFT_BUILD_FLAGS ?=
 STEMMA := .build/release/stemma
+# The interop tests on every core (pytest-xdist); worksteal, since a few tests take far longer than the rest.
+PYTEST_FLAGS ?= -n auto --dist worksteal
 
 .PHONY: all build release man demo test test-swift test-tsan test-interop deps venv lint clean bench bench-scan
 
@@ -66,7 +68,7 @@ test: deps venv lint
 	swift build $(SWIFT_BUILD_FLAGS)
 	swift test $(SWIFT_BUILD_FLAGS)
 	$(MAKE) test-tsan
-	STEMMA=$$(swift build $(SWIFT_BUILD_FLAGS) --show-bin-path)/stemma $(PYTHON) -m pytest -q Tests/interop
+	STEMMA=$$(swift build $(SWIFT_BUILD_FLAGS) --show-bin-path)/stemma $(PYTHON) -m pytest -q $(PYTEST_FLAGS) Tests/interop
 
 # The Swift tests that start threads, built and run again under ThreadSanitizer in their own scratch folder, so a
 # data race fails CI (halt_on_error: the first report ends the run). Not the whole suite: under TSan it takes
