@@ -9,6 +9,8 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 SWIFT_BUILD_FLAGS ?=
 STEMMA := .build/release/stemma
+# The interop tests on every core (pytest-xdist); worksteal, since a few tests take far longer than the rest.
+PYTEST_FLAGS ?= -n auto --dist worksteal
 
 .PHONY: all build release man demo test test-swift test-tsan test-interop deps venv lint clean bench bench-scan
 
@@ -62,11 +64,20 @@ man: deps
 demo: release
 	@STEMMA=$(STEMMA) bash examples/demo.sh
 
+# What `make test` costs from a clean checkout (CPU-s = user + system of the step and the children it waits for,
+# measured on the shared 2-core machine; wall there was 2-4x a quiet one's):
+#   lint 2 | swift build 63 | test targets' build 99 | swift test 61, less ~16 since the digest and bomb tests
+#   were trimmed | TSan build 152 (174 with every test target) | TSan run 16-22 | interop suite ~550 serial,
+#   ~590 on 2 workers (session fixtures made once per worker) -- about 950 CPU-s in all. The last fresh-clone CI
+#   before these changes took 801 s on a quiet machine with the interop suite on one core; the suite on both
+#   cores should bring it to ~10 min (an estimate: not yet measured on a quiet machine).
+#   The largest interop costs: the reader-scale tests (~40% of its wall: 10^5-10^6-item inputs through the debug
+#   binary) and the SPDX 3 validator on the whole fleet (~100 CPU-s, pure-Python JSON schema).
 test: deps venv lint
 	swift build $(SWIFT_BUILD_FLAGS)
 	swift test $(SWIFT_BUILD_FLAGS)
 	$(MAKE) test-tsan
-	STEMMA=$$(swift build $(SWIFT_BUILD_FLAGS) --show-bin-path)/stemma $(PYTHON) -m pytest -q Tests/interop
+	STEMMA=$$(swift build $(SWIFT_BUILD_FLAGS) --show-bin-path)/stemma $(PYTHON) -m pytest -q $(PYTEST_FLAGS) Tests/interop
 
 # The Swift tests that start threads, built and run again under ThreadSanitizer in their own scratch folder, so a
 # data race fails CI (halt_on_error: the first report ends the run). Not the whole suite: under TSan it takes
