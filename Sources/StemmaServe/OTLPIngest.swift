@@ -89,12 +89,13 @@
             )
         }
 
-        /// A 4xx answer with a `google.rpc.Status` body in the request's encoding.
+        /// A 4xx/503 answer with a `google.rpc.Status` body in the request's encoding.
         func refuse(_ status: Int, _ message: String, _ encoding: Encoding) -> Answer {
-            // gRPC code 3 (INVALID_ARGUMENT) for every refusal: each is a problem with the request itself.
-            Answer(
+            // gRPC code 3 (INVALID_ARGUMENT) for a problem with the request itself, 14 (UNAVAILABLE) for "busy".
+            let code: Int32 = status == 503 ? 14 : 3
+            return Answer(
                 status: status, contentType: Self.contentType(encoding),
-                body: OTLPResponse.status(code: 3, message: message, json: encoding == .json), problem: message)
+                body: OTLPResponse.status(code: code, message: message, json: encoding == .json), problem: message)
         }
 
         static func contentType(_ encoding: Encoding) -> String {

@@ -24,6 +24,9 @@
             public var maxBodyBytes = 16 << 20
             /// Bounds of the pending traces, and when a trace is judged.
             public var limits = LiveRunAssembler.Limits()
+            /// Most requests read and decoded at once (each may hold a body of `maxBodyBytes` and its spans); more
+            /// are answered 503, which OTLP exporters retry later.
+            public var maxConcurrentRequests = 4
             /// How often pending traces are checked for being due.
             public var sweepNanos: UInt64 = 200_000_000
 
@@ -50,6 +53,7 @@
         let judge: LiveRunJudge
         let output: FileOutput
         let ingest: OTLPIngest
+        let inFlight = LockedValue(0)
 
         /// A server judging with `judge`, writing lines to `output`.
         public init(options: Options, judge: LiveRunJudge, output: FileOutput) {
@@ -84,6 +88,18 @@
 
         private func receive(_ request: Request) async -> Response {
             let contentType = request.headers[.contentType]
+            let admitted = inFlight.withLock { count in
+                guard count < options.maxConcurrentRequests else { return false }
+                count += 1
+                return true
+            }
+            guard admitted else {
+                let json = (contentType ?? "").lowercased().contains("json")
+                let busy = ingest.refuse(
+                    503, "busy: \(options.maxConcurrentRequests) requests in progress", json ? .json : .protobuf)
+                return respond(busy)
+            }
+            defer { inFlight.withLock { $0 -= 1 } }
             let encoding = request.headers[.contentEncoding]
             let body: ByteBuffer
             do {

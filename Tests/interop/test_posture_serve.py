@@ -278,3 +278,35 @@ def test_hostile_bodies_are_refused_and_the_server_keeps_serving(tmp_path):
     runs = server.stop()
     assert len(runs) == 2 and all(run["trigger"] == "shutdown" for run in runs)
     assert any(findings(run) == EXPECTED for run in runs)
+
+
+def test_requests_beyond_the_concurrency_bound_are_told_to_retry(tmp_path):
+    server = Server(tmp_path, "--quiet-period", "3600")
+    held = []
+    for _ in range(4):  # four requests whose bodies never finish hold every slot
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=DEADLINE)
+        connection.putrequest("POST", "/v1/traces")
+        connection.putheader("Content-Type", "application/x-protobuf")
+        connection.putheader("Content-Length", "1000")
+        connection.endheaders()
+        connection.send(b"\x0a")
+        held.append(connection)
+    statuses = []
+    for _ in range(400):  # until the four are being read (an empty body is a valid, empty export)
+        status, content_type, answer = server.post(b"", "application/x-protobuf")
+        statuses.append(status)
+        if status == 503:
+            assert status_pb2.Status.FromString(answer).code == 14  # UNAVAILABLE: exporters retry
+            break
+        time.sleep(0.05)
+    assert statuses[-1] == 503, statuses
+    for connection in held:
+        connection.close()
+    for _ in range(400):  # the slots are released once the held requests end
+        if server.post(b"", "application/x-protobuf")[0] == 200:
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError("the slots were not released")
+    assert server.stop() == []
+
