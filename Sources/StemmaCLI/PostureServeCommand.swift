@@ -91,7 +91,7 @@
                 done.signal()
             }
             done.wait()
-            if let message = failure.value { throw StemmaError(.io, "posture serve stopped: \(message)") }
+            if let message = failure.value { throw StemmaError(.io, "cannot serve on \(listen): \(message)") }
         }
     }
 #endif
