@@ -14,7 +14,7 @@ let package = Package(
         .executable(name: "stemma", targets: ["StemmaCLI"]),
         .library(name: "StemmaVerification", targets: ["StemmaVerification"]),
     ],
-    // `Serve` builds `stemma posture serve` (the OTLP/HTTP receiver) on Hummingbird, SwiftNIO and swift-protobuf. It
+    // `Serve` builds `stemma posture serve` (the OTLP/HTTP receiver) on SwiftNIO and swift-protobuf. It
     // is on by default; `--disable-default-traits` leaves those packages out (the ThreadSanitizer run in `make test`
     // does, so it does not compile them a second time), and StemmaOTLP and StemmaServe then compile empty.
     traits: [
@@ -25,10 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C system libraries: a module map and one shim header each, nothing else.
@@ -125,17 +122,15 @@ let package = Package(
             exclude: ["proto"],
             swiftSettings: strictSettings
         ),
-        // `stemma posture serve`: the OTLP/HTTP receiver on Hummingbird, gzip bodies, the findings writer and the
-        // server's lifecycle. Only with the Serve trait.
+        // `stemma posture serve`: the OTLP/HTTP receiver on SwiftNIO's HTTP/1.1 server, gzip bodies, the findings
+        // writer and the server's lifecycle. Only with the Serve trait.
         .target(
             name: "StemmaServe",
             dependencies: [
                 "StemmaCore", "StemmaPosture", "StemmaOTLP", "CZlib",
-                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Serve"])),
-                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Serve"])),
                 .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["Serve"])),
-                .product(
-                    name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["Serve"])),
+                .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: ["Serve"])),
+                .product(name: "NIOHTTP1", package: "swift-nio", condition: .when(traits: ["Serve"])),
             ],
             swiftSettings: strictSettings
         ),

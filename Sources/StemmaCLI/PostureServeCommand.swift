@@ -1,6 +1,5 @@
 #if Serve
     import ArgumentParser
-    import Dispatch
     import StemmaCore
     import StemmaPosture
     import StemmaServe
@@ -83,15 +82,11 @@
                     return FileOutput(descriptor: descriptor)
                 } ?? .standardOutput
             let server = PostureServer(options: options, judge: judge, output: sink)
-            // Argument-parser runs this synchronously; the server is async, so the main thread waits for it.
-            let failure = LockedValue<String?>(nil)
-            let done = DispatchSemaphore(value: 0)
-            Task {
-                do { try await server.run() } catch { failure.withLock { $0 = "\(error)" } }
-                done.signal()
+            do {
+                try server.run()
+            } catch {
+                throw StemmaError(.io, "cannot serve on \(listen): \(error)")
             }
-            done.wait()
-            if let message = failure.value { throw StemmaError(.io, "cannot serve on \(listen): \(message)") }
         }
     }
 #endif

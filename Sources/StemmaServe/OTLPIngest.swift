@@ -1,5 +1,5 @@
 #if Serve
-    public import StemmaCore
+    import StemmaCore
     public import StemmaPosture
     import StemmaOTLP
 

@@ -1,10 +1,10 @@
 #if Serve
     public import StemmaCore
     public import StemmaPosture
-    import Hummingbird
-    import Logging
+    import Dispatch
     import NIOCore
-    import ServiceLifecycle
+    import NIOHTTP1
+    import NIOPosix
 
     #if canImport(Glibc)
         import Glibc
@@ -64,66 +64,62 @@
             ingest = OTLPIngest(maxBodyBytes: options.maxBodyBytes)
         }
 
-        /// Serves until SIGINT or SIGTERM, then judges what is pending.
-        public func run() async throws {
-            var logger = Logger(label: "stemma.posture.serve", factory: { StreamLogHandler.standardError(label: $0) })
-            logger.logLevel = .warning
-            let router = Router()
-            router.post("/v1/traces") { [self] request, _ -> Response in
-                await receive(request)
+        /// Serves until SIGINT or SIGTERM, then judges what is pending. One event-loop thread reads the
+        /// connections, decodes the bodies and judges due traces, so that work is serialised.
+        public func run() throws {
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            defer { try? group.syncShutdownGracefully() }
+            let bootstrap = ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 64)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelInitializer { [self] channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                        try channel.pipeline.syncOperations.addHandler(OTLPHTTPHandler(server: self))
+                    }
+                }
+            let channel = try bootstrap.bind(host: options.host, port: options.port).wait()
+            let address = channel.localAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
+            Self.log("listening on \(address) (POST /v1/traces)")
+            let sweeper = channel.eventLoop.scheduleRepeatedTask(
+                initialDelay: .nanoseconds(Int64(options.sweepNanos)), delay: .nanoseconds(Int64(options.sweepNanos))
+            ) { [self] _ in sweep() }
+            // SIGINT and SIGTERM close the listening socket; the pending traces are judged below.
+            let signals = [SIGINT, SIGTERM].map { number in
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler { channel.close(promise: nil) }
+                source.resume()
+                return source
             }
-            let app = Application(
-                router: router,
-                configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
-                services: [Sweeper(server: self)],
-                onServerRunning: { channel in
-                    let address = channel.localAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
-                    Self.log("listening on \(address) (POST /v1/traces)")
-                },
-                logger: logger)
-            // The default signals, SIGTERM and SIGINT, start a graceful shutdown.
-            try await app.runService()
-            judge(assembler.drain())
+            try channel.closeFuture.wait()
+            for source in signals { source.cancel() }
+            let cancelled = channel.eventLoop.makePromise(of: Void.self)
+            sweeper.cancel(promise: cancelled)
+            try cancelled.futureResult.wait()
+            // Judge what is pending on the loop, after any request it is still handling.
+            try channel.eventLoop.submit { [self] in judge(assembler.drain()) }.wait()
         }
 
-        private func receive(_ request: Request) async -> Response {
-            let contentType = request.headers[.contentType]
-            let admitted = inFlight.withLock { count in
+        /// Takes one of the `maxConcurrentRequests` slots; false when all are taken.
+        func admit() -> Bool {
+            inFlight.withLock { count in
                 guard count < options.maxConcurrentRequests else { return false }
                 count += 1
                 return true
             }
-            guard admitted else {
-                let json = (contentType ?? "").lowercased().contains("json")
-                let busy = ingest.refuse(
-                    503, "busy: \(options.maxConcurrentRequests) requests in progress", json ? .json : .protobuf)
-                return respond(busy)
-            }
-            defer { inFlight.withLock { $0 -= 1 } }
-            let encoding = request.headers[.contentEncoding]
-            let body: ByteBuffer
-            do {
-                body = try await request.body.collect(upTo: options.maxBodyBytes)
-            } catch {
-                let json = (contentType ?? "").lowercased().contains("json")
-                let answer = ingest.refuse(
-                    413, "the body exceeds \(options.maxBodyBytes) bytes", json ? .json : .protobuf)
-                return respond(answer)
-            }
-            let (answer, evicted) = ingest.handle(
-                body: Array(buffer: body), contentType: contentType, contentEncoding: encoding, assembler: assembler,
-                now: Self.monotonicNanos())
-            judge(evicted)
-            return respond(answer)
         }
 
-        private func respond(_ answer: OTLPIngest.Answer) -> Response {
-            if let problem = answer.problem { Self.log("\(answer.status): \(problem)") }
-            var headers = HTTPFields()
-            headers[.contentType] = answer.contentType
-            return Response(
-                status: HTTPResponse.Status(code: answer.status), headers: headers,
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+        /// Gives a slot back.
+        func leave() { inFlight.withLock { $0 -= 1 } }
+
+        /// Handles one complete body: decoded, its spans assembled, evicted traces judged at once.
+        func receive(body: [UInt8], contentType: String?, contentEncoding: String?) -> OTLPIngest.Answer {
+            let (answer, evicted) = ingest.handle(
+                body: body, contentType: contentType, contentEncoding: contentEncoding, assembler: assembler,
+                now: Self.monotonicNanos())
+            judge(evicted)
+            return answer
         }
 
         /// Judges the traces that are due now.
@@ -151,16 +147,4 @@
         }
     }
 
-    /// Judges due traces every `sweepNanos` until the server shuts down, then everything pending.
-    struct Sweeper: Service {
-        let server: PostureServer
-
-        func run() async throws {
-            while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                try? await Task.sleep(nanoseconds: server.options.sweepNanos)
-                server.sweep()
-            }
-            server.judge(server.assembler.drain())
-        }
-    }
 #endif
