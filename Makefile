@@ -81,8 +81,8 @@ test: deps venv lint
 #   StemmaPostureTests.LiveRunAssemblerTests  the run assembly `stemma posture serve` shares across requests, fed
 #                                   from many threads
 # StemmaInventoryTests is left out: its reader tests call the readers directly, on one thread.
-# The TSan build leaves out the default trait Serve (--disable-default-traits): Hummingbird, SwiftNIO and
-# swift-protobuf are not compiled a second time, and StemmaOTLP/StemmaServe compile empty. The state the server
+# The TSan build leaves out the default trait Serve (--disable-default-traits): SwiftNIO and swift-protobuf are
+# not compiled a second time, and StemmaOTLP/StemmaServe compile empty. The state the server
 # shares between requests lives in StemmaPosture (LiveRunAssembler, LiveRunJudge), which this build does test.
 TSAN_SUITES := StemmaCoreTests|StemmaVerificationTests|StemmaScanTests.EngineTests|StemmaBOMTests|StemmaEndToEndTests.ScanCommandTests|StemmaEndToEndTests.ImpactCommandTests|StemmaPostureTests.LiveRunAssemblerTests
 

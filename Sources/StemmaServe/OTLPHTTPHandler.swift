@@ -59,6 +59,15 @@
             }
         }
 
+        /// A connection silent for `idleSeconds` is closed, so a slow client cannot hold a slot for ever.
+        func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+            if event is IdleStateHandler.IdleStateEvent {
+                context.close(promise: nil)
+            } else {
+                context.fireUserInboundEventTriggered(event)
+            }
+        }
+
         func channelInactive(context: ChannelHandlerContext) {
             release()
             context.fireChannelInactive()

@@ -27,6 +27,8 @@
             /// Most requests read and decoded at once (each may hold a body of `maxBodyBytes` and its spans); more
             /// are answered 503, which OTLP exporters retry later.
             public var maxConcurrentRequests = 4
+            /// Seconds a connection may stay silent before it is closed.
+            public var idleSeconds = 30
             /// How often pending traces are checked for being due.
             public var sweepNanos: UInt64 = 200_000_000
 
@@ -74,6 +76,8 @@
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelInitializer { [self] channel in
                     channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            IdleStateHandler(readTimeout: .seconds(Int64(options.idleSeconds))))
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                         try channel.pipeline.syncOperations.addHandler(OTLPHTTPHandler(server: self))
                     }
