@@ -89,16 +89,21 @@ test: deps venv lint
 #   StemmaBOMTests                  Inventory.read (walker thread feeding the readers) over the example fleet
 #   ScanCommandTests, ImpactCommandTests (end to end): the TSan-built `stemma` itself for scan, sign, verify and
 #                                   impact; a race in the binary makes it exit 66 and the test fail
+#   StemmaPostureTests.LiveRunAssemblerTests  the run assembly `stemma posture serve` shares across requests, fed
+#                                   from many threads
 # StemmaInventoryTests is left out: its reader tests call the readers directly, on one thread.
-TSAN_SUITES := StemmaCoreTests|StemmaVerificationTests|StemmaScanTests.EngineTests|StemmaBOMTests|StemmaEndToEndTests.ScanCommandTests|StemmaEndToEndTests.ImpactCommandTests
+# The TSan build leaves out the default trait Serve (--disable-default-traits): SwiftNIO and swift-protobuf are
+# not compiled a second time, and StemmaOTLP/StemmaServe compile empty. The state the server
+# shares between requests lives in StemmaPosture (LiveRunAssembler, LiveRunJudge), which this build does test.
+TSAN_SUITES := StemmaCoreTests|StemmaVerificationTests|StemmaScanTests.EngineTests|StemmaBOMTests|StemmaEndToEndTests.ScanCommandTests|StemmaEndToEndTests.ImpactCommandTests|StemmaPostureTests.LiveRunAssemblerTests
 # Their test targets (the part of each suite before the first dot): Package.swift builds only these when
 # STEMMA_TEST_TARGETS is set, so the TSan build skips the test targets it never runs (measured: see `test`).
 TSAN_TEST_TARGETS := $(shell echo '$(TSAN_SUITES)' | tr '|' '\n' | cut -d. -f1 | sort -u | paste -sd, -)
 test-tsan: export STEMMA_TEST_TARGETS := $(TSAN_TEST_TARGETS)
 
 test-tsan: deps
-	TSAN_OPTIONS=halt_on_error=1 swift test $(SWIFT_BUILD_FLAGS) --sanitize=thread --scratch-path .build-tsan \
-	  --filter '$(TSAN_SUITES)'
+	TSAN_OPTIONS=halt_on_error=1 swift test $(SWIFT_BUILD_FLAGS) --disable-default-traits --sanitize=thread \
+	  --scratch-path .build-tsan --filter '$(TSAN_SUITES)'
 
 bench: release
 	bash benchmarks/verify-bench.sh

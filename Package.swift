@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 /// Swift 6 language mode everywhere, plus the upcoming features STYLE.md asks for.
@@ -14,9 +14,18 @@ let package = Package(
         .executable(name: "stemma", targets: ["StemmaCLI"]),
         .library(name: "StemmaVerification", targets: ["StemmaVerification"]),
     ],
+    // `Serve` builds `stemma posture serve` (the OTLP/HTTP receiver) on SwiftNIO and swift-protobuf. It
+    // is on by default; `--disable-default-traits` leaves those packages out (the ThreadSanitizer run in `make test`
+    // does, so it does not compile them a second time), and StemmaOTLP and StemmaServe then compile empty.
+    traits: [
+        .trait(name: "Serve", description: "The OTLP/HTTP receiver `stemma posture serve`."),
+        .default(enabledTraits: ["Serve"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
     ],
     targets: [
         // C system libraries: a module map and one shim header each, nothing else.
@@ -102,6 +111,29 @@ let package = Package(
             dependencies: ["StemmaCore", "StemmaGraph", "StemmaPosture"],
             swiftSettings: strictSettings
         ),
+        // OTLP/protobuf trace export requests (code generated from Sources/StemmaOTLP/proto by
+        // scripts/generate-otlp.sh) turned into the spans the posture evaluator reads. Only with the Serve trait.
+        .target(
+            name: "StemmaOTLP",
+            dependencies: [
+                "StemmaCore", "StemmaPosture",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf", condition: .when(traits: ["Serve"])),
+            ],
+            exclude: ["proto"],
+            swiftSettings: strictSettings
+        ),
+        // `stemma posture serve`: the OTLP/HTTP receiver on SwiftNIO's HTTP/1.1 server, gzip bodies, the findings
+        // writer and the server's lifecycle. Only with the Serve trait.
+        .target(
+            name: "StemmaServe",
+            dependencies: [
+                "StemmaCore", "StemmaPosture", "StemmaOTLP", "CZlib",
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["Serve"])),
+                .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: ["Serve"])),
+                .product(name: "NIOHTTP1", package: "swift-nio", condition: .when(traits: ["Serve"])),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The thin command-line front end.
         .executableTarget(
             name: "StemmaCLI",
@@ -118,6 +150,7 @@ let package = Package(
                 "StemmaCrypto",
                 "StemmaArchive",
                 "StemmaCore",
+                .target(name: "StemmaServe", condition: .when(traits: ["Serve"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -184,6 +217,15 @@ let package = Package(
             name: "StemmaPostureTests",
             dependencies: ["StemmaPosture", "StemmaGraph", "StemmaCore", "StemmaTestSupport"],
             exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StemmaOTLPTests",
+            dependencies: [
+                "StemmaPosture", "StemmaCore",
+                .target(name: "StemmaOTLP", condition: .when(traits: ["Serve"])),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf", condition: .when(traits: ["Serve"])),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -38,26 +38,6 @@ enum Diagnostics {
     }
 }
 
-/// Whole writes to a file descriptor.
-struct FileOutput {
-    let descriptor: Int32
-    static let standardOutput = FileOutput(descriptor: 1)
-    static let standardError = FileOutput(descriptor: 2)
-
-    func write(_ text: String) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes {
-                Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset)
-            }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { return }
-            offset += written
-        }
-    }
-}
-
 /// Whether colour and progress belong on a stream.
 enum Terminal {
     static var noColor: Bool { getenv("NO_COLOR").map { $0.pointee != 0 } ?? false }

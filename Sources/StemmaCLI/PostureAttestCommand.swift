@@ -45,7 +45,7 @@ struct PostureAttestCommand: ParsableCommand, QuietCommand {
     }
 
     func run() throws {
-        let (inventory, policy, jwks) = (posture.inventory, posture.policy, posture.jwks)
+        let (inventory, policy, jwks) = (try posture.requiredInventory(), posture.policy, posture.jwks)
         let output = posture.report.output ?? ""
         let policies = try PosturePolicyLoader.load(path: policy)
         let keys = try jwks.map { path throws(StemmaError) in

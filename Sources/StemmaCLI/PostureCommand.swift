@@ -29,11 +29,26 @@ struct PostureCommand: ParsableCommand, QuietCommand {
               stemma posture --inventory fleet/ --policy policies/ --format sarif -o posture.sarif
               stemma posture --inventory fleet/ --policy policies/ --traces traces/ --history runs.jsonl
             """,
-        subcommands: [PostureAttestCommand.self]
+        subcommands: subcommandTypes
     )
 
-    @Option(help: "The inventory folder to read.", completion: .directory)
-    var inventory: String
+    /// `attest`, and `serve` when the build has the Serve trait (the default).
+    static var subcommandTypes: [any ParsableCommand.Type] {
+        var types: [any ParsableCommand.Type] = [PostureAttestCommand.self]
+        #if Serve
+            types.append(PostureServeCommand.self)
+        #endif
+        return types
+    }
+
+    @Option(help: "The inventory folder to read (required, except by `serve`).", completion: .directory)
+    var inventory: String?
+
+    /// `--inventory`, which every mode but `serve` needs; a usage error (exit 2) when missing.
+    func requiredInventory() throws(StemmaError) -> String {
+        guard let inventory else { throw StemmaError(.usage, "missing --inventory FOLDER") }
+        return inventory
+    }
 
     @Option(
         help: "A policy file (one agent_posture_policy, a YAML list, or several documents) or a folder of them.",
@@ -87,6 +102,7 @@ struct PostureCommand: ParsableCommand, QuietCommand {
     var history: String?
 
     func run() throws {
+        let inventory = try requiredInventory()
         let policies = try PosturePolicyLoader.load(path: policy)
         var supplyChain: [String: [SupplyChainFlag]] = [:]
         if !advisories.isEmpty || !revoked.isEmpty || !flags.isEmpty {

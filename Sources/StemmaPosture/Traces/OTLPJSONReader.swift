@@ -138,21 +138,12 @@ public struct OTLPJSONReader {
         "SPAN_KIND_PRODUCER": 4, "SPAN_KIND_CONSUMER": 5,
     ]
 
-    /// Event names that carry a tool approval decision.
-    static let decisionEvents: Set<String> = ["claude_code.tool_decision", "tool_decision", "codex.tool_decision"]
-
     static func decision(_ value: JSONValue, traceID: String?, source: String) -> ToolDecisionRecord? {
         let attributes = attributes(value["attributes"])
         let names = [
             value["eventName"]?.stringValue, value["name"]?.stringValue, value["body"]?["stringValue"]?.stringValue,
-            attributes["event.name"]?.text,
         ]
-        guard names.contains(where: { $0.map(decisionEvents.contains) ?? false }) else { return nil }
-        let callID = ["tool_use_id", "call_id", "gen_ai.tool.call.id", "gen_ai.tool.call_id"].lazy
-            .compactMap { attributes[$0]?.text }.first
-        return ToolDecisionRecord(
-            traceID: traceID, callID: callID, toolName: attributes["tool_name"]?.text ?? attributes["tool.name"]?.text,
-            decision: attributes["decision"]?.text ?? "", source: attributes["source"]?.text ?? "", file: source)
+        return ToolDecisionRecord(eventNames: names, attributes: attributes, traceID: traceID, source: source)
     }
 
     /// A Codex `codex.tool_result` span event: its `tool_name` and `call_id`.

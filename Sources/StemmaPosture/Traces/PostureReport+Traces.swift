@@ -20,50 +20,51 @@ extension PostureReport {
     }
 
     /// The runs in `schemas/posture-report.schema.json` (`runs`).
-    func runsJSON() -> JSONValue {
-        .array(
-            runs.map { result in
-                let run = result.run
-                let summary = result.summary
-                var members: [(String, JSONValue)] = [
-                    ("agent", .string(run.agent)), ("traceId", .string(run.traceID)),
-                    ("rootSpanId", .string(run.rootSpanID)), ("emitter", .string(run.emitter)),
-                    ("startTimeUnixNano", .string(String(run.startNanos))), ("file", .string(run.file)),
-                ]
-                members.append(
-                    ("policy", result.policy.map { .string($0.agentID) } ?? .null))
-                members.append(("toolCalls", .integer(summary.toolCalls)))
-                members.append(("externalCalls", .integer(summary.externalCalls)))
-                members.append(("subAgentSpawns", .integer(summary.subAgentSpawns)))
-                members.append(("tokens", .integer(summary.tokens)))
-                members.append(
-                    (
-                        "calls",
-                        .array(
-                            run.toolCalls.map { call in
-                                .object([
-                                    ("tool", call.name.map(JSONValue.string) ?? .null),
-                                    ("callId", call.callID.map(JSONValue.string) ?? .null),
-                                    ("caller", .string(call.caller)), ("spanId", .string(call.spanID)),
-                                ])
-                            })
-                    ))
-                members.append(
-                    (
-                        "spawns",
-                        .array(
-                            run.spawns.map { spawn in
-                                .object([
-                                    ("agent", .string(spawn.identity)), ("ownId", .bool(spawn.hasOwnID)),
-                                    ("parent", .string(spawn.parentIdentity)), ("spanId", .string(spawn.spanID)),
-                                ])
-                            })
-                    ))
-                members.append(("orphanSpans", .array(run.orphanSpanIDs.map(JSONValue.string))))
-                members.append(("baseline", Self.baselineJSON(result)))
-                members.append(("findings", .array(result.findings.map(Self.finding))))
-                return .object(members)
-            })
+    func runsJSON() -> JSONValue { .array(runs.map(Self.runJSON)) }
+
+    /// One judged run as `schemas/posture-report.schema.json` (`$defs/run`) describes it; `stemma posture serve`
+    /// writes the same members on each line.
+    public static func runJSON(_ result: TraceRunResult) -> JSONValue {
+        let run = result.run
+        let summary = result.summary
+        var members: [(String, JSONValue)] = [
+            ("agent", .string(run.agent)), ("traceId", .string(run.traceID)),
+            ("rootSpanId", .string(run.rootSpanID)), ("emitter", .string(run.emitter)),
+            ("startTimeUnixNano", .string(String(run.startNanos))), ("file", .string(run.file)),
+        ]
+        members.append(
+            ("policy", result.policy.map { .string($0.agentID) } ?? .null))
+        members.append(("toolCalls", .integer(summary.toolCalls)))
+        members.append(("externalCalls", .integer(summary.externalCalls)))
+        members.append(("subAgentSpawns", .integer(summary.subAgentSpawns)))
+        members.append(("tokens", .integer(summary.tokens)))
+        members.append(
+            (
+                "calls",
+                .array(
+                    run.toolCalls.map { call in
+                        .object([
+                            ("tool", call.name.map(JSONValue.string) ?? .null),
+                            ("callId", call.callID.map(JSONValue.string) ?? .null),
+                            ("caller", .string(call.caller)), ("spanId", .string(call.spanID)),
+                        ])
+                    })
+            ))
+        members.append(
+            (
+                "spawns",
+                .array(
+                    run.spawns.map { spawn in
+                        .object([
+                            ("agent", .string(spawn.identity)), ("ownId", .bool(spawn.hasOwnID)),
+                            ("parent", .string(spawn.parentIdentity)), ("spanId", .string(spawn.spanID)),
+                        ])
+                    })
+            ))
+        members.append(("orphanSpans", .array(run.orphanSpanIDs.map(JSONValue.string))))
+        members.append(("baseline", Self.baselineJSON(result)))
+        members.append(("findings", .array(result.findings.map(Self.finding))))
+        return .object(members)
     }
 
     /// A run's baseline comparison: the earlier runs it had and, per metric, value, window, mean, factor and

@@ -48,6 +48,22 @@ public struct TraceSpan: Sendable {
         }
     }
 
+    /// A span with every field given (the protobuf reader builds spans as the JSON reader does).
+    public init(
+        traceID: String, spanID: String, parentSpanID: String?, name: String, kind: Int, startNanos: UInt64,
+        attributes: [String: TraceValue], serviceName: String?, file: String
+    ) {
+        self.traceID = traceID
+        self.spanID = spanID
+        self.parentSpanID = parentSpanID
+        self.name = name
+        self.kind = kind
+        self.startNanos = startNanos
+        self.attributes = attributes
+        self.serviceName = serviceName
+        self.file = file
+    }
+
     /// The attribute `key` as text, if present and not empty.
     public func string(_ key: String) -> String? {
         guard let text = attributes[key]?.text, !text.isEmpty else { return nil }
