@@ -94,6 +94,10 @@ public struct Inventory: Sendable {
         do {
             opened = try RegularFile(opening: Array(listed.path.utf8))
         } catch {
+            // A file listed by the walk that cannot be opened (permissions, gone) may be a manifest whose edges
+            // would change the answer: not read, so the run stops. One that is no longer a regular file is not
+            // something Stemma reads.
+            if case .system = error { return .notFullyRead(listed.path, error.reason + "; not read") }
             return .warning(listed.path, error.reason)
         }
         let descriptor = opened.descriptor
