@@ -18,7 +18,8 @@ extension ComponentRef {
             self = .artifact(sha256: hex)
             return
         }
-        if trimmed.hasPrefix("pkg:") {
+        // The purl scheme is case-insensitive (`PKG:`), as the purl spec's parsing rules say.
+        if trimmed.hasPrefix("pkg:") || trimmed.utf8.prefix(4).map({ $0 | 0x20 }) == Array("pkg:".utf8) {
             guard let parsed = Self.purl(String(trimmed.dropFirst(4))) else { return nil }
             self = parsed
             return
@@ -82,9 +83,15 @@ extension ComponentRef {
         var rest = Substring(body)
         if let hash = rest.utf8.firstIndex(of: UInt8(ascii: "#")) { rest = rest[..<hash] }
         if let question = rest.utf8.firstIndex(of: UInt8(ascii: "?")) { rest = rest[..<question] }
+        // The purl spec strips every leading and trailing `/` of what remains (`pkg://npm/x`, `pkg:npm/x/`): a
+        // trailing slash otherwise made `pkg:huggingface/org/name/` a different component, and a query "not in the
+        // inventory".
+        while rest.utf8.first == UInt8(ascii: "/") { rest = rest.dropFirst() }
+        while rest.utf8.last == UInt8(ascii: "/") { rest = rest.dropLast() }
         guard let slash = rest.utf8.firstIndex(of: UInt8(ascii: "/")) else { return nil }
         let type = String(rest[..<slash]).lowercased()
-        let (path, version) = splitVersion(String(rest[rest.utf8.index(after: slash)...]))
+        var (path, version) = splitVersion(String(rest[rest.utf8.index(after: slash)...]))
+        while path.utf8.last == UInt8(ascii: "/") { path.removeLast() }
         let name = path.removingPercentEncoding ?? path
         guard !name.isEmpty, !type.isEmpty else { return nil }
         let decodedVersion = version.map { $0.removingPercentEncoding ?? $0 }
