@@ -13,7 +13,9 @@ import Testing
         stemma = try BuiltProducts.stemma()
     }
 
-    @Test(arguments: ["uv.lock", "poetry.lock", "pylock.toml", "model.sig", ".mcp.json", "stemma.yml"])
+    @Test(arguments: [
+        "uv.lock", "poetry.lock", "pylock.toml", "model.sig", ".mcp.json", "stemma.yml", "requirements-dev.txt",
+    ])
     func aClaimedNameWithForeignContentIsNotRead(name: String) throws {
         let folder = try TemporaryFolder()
         try folder.write("a/stemma.yaml", "stemma: component/v1\nkind: agent\nname: a\nmodels: [org/m]\n")

@@ -139,7 +139,7 @@ public struct Inventory: Sendable {
         }
     }
 
-    /// Names that only a format Stemma reads uses. Such a file whose content no reader recognised (a `uv.lock` cut
+    /// Names that only a format Stemma reads uses (and `requirements*.txt`). Such a file whose content no reader recognised (a `uv.lock` cut
     /// to garbage, a `stemma.yaml` without its marker) was skipped without a word, dropping its agent's edges.
     static let claimedNames: Set<String> = [
         "stemma.yaml", "stemma.yml", "uv.lock", "poetry.lock", "pylock.toml", "model.sig", ".mcp.json",
@@ -149,7 +149,7 @@ public struct Inventory: Sendable {
     /// Not read for a file named like one of ``claimedNames`` (and not empty); nil otherwise.
     static func misnamed(_ path: String, size: Int64) -> InventoryFragment? {
         let name = FormatReaderSupport.fileName(of: path)
-        guard size > 0, claimedNames.contains(name) else { return nil }
+        guard size > 0, claimedNames.contains(name) || RequirementsReader.isRequirementsName(path) else { return nil }
         return .notFullyRead(
             path, "is named like a file Stemma reads, but its content is not one it recognises; not read")
     }
