@@ -103,7 +103,6 @@ import Testing
         try folder.write("m/README.md", "---\nbase_model: [unclosed\n---\n")
         try folder.write("cycle/README.md", "---\nbase_model: x/y\n---\n")
         try folder.write("hub/models--x--y/snapshots/r/README.md", "---\nbase_model: x/y\n---\n")
-        try folder.write("bom.json", "{\"bomFormat\": \"CycloneDX\", \"components\": [")
         try folder.write("big/README.md", "---\nlicense: mit\n---\n" + String(repeating: "prose ", count: 9_000_000))
         try folder.write("hub/models--x--nofm/snapshots/r/README.md", "no front matter here")
         try folder.write(
@@ -116,8 +115,11 @@ import Testing
         #expect(agents(report) == ["agent:a"])
         let warnings = report["warnings"]?.arrayValue?.compactMap(\.stringValue) ?? []
         #expect(warnings.contains { $0.contains("m/README.md") && $0.contains("YAML") })
-        #expect(warnings.contains { $0.contains("bom.json") })
         #expect(warnings.contains { $0.contains("models--x--nofm") && $0.contains("front matter") })
+        // A CycloneDX BOM cut short is a BOM not read (its dependencies could make an agent affected): exit 2.
+        try folder.write("bom.json", "{\"bomFormat\": \"CycloneDX\", \"components\": [")
+        let cut = try Command.run(stemma, ["impact", "model:m", "--inventory", folder.path, "--format", "json"])
+        #expect(cut.status == 2 && cut.standardError.contains("bom.json"), "\(cut.standardError)")
     }
 
     /// A file that crossed one of Stemma's bounds was not read in full: an answer without it could call an

@@ -9,12 +9,15 @@ import Testing
         "https://huggingface.co/meta-llama/Llama-3.1-8B", "HTTPS://WWW.HuggingFace.co/meta-llama/Llama-3.1-8B?x=1#y",
         "package:huggingface/meta-llama/Llama-3.1-8B",
         "META-LLAMA/llama-3.1-8b", "pkg:huggingface/Meta-Llama/LLAMA-3.1-8B",
+        // The purl spec's parsing rules: the scheme is case-insensitive, leading and trailing slashes are dropped.
+        "pkg:huggingface/meta-llama/Llama-3.1-8B/", "PKG:huggingface/meta-llama/Llama-3.1-8B",
+        "pkg://huggingface/meta-llama/Llama-3.1-8B", "pkg:huggingface/meta-llama/Llama-3.1-8B/?x=1",
     ]
 
     static let datasetSpellings = [
         "dataset:acme-ml/aml-alerts", "pkg:huggingface/datasets/acme-ml/aml-alerts", "hf://datasets/acme-ml/aml-alerts",
         "datasets--acme-ml--aml-alerts", "https://huggingface.co/datasets/acme-ml/aml-alerts",
-        "dataset:ACME-ML/AML-Alerts",
+        "dataset:ACME-ML/AML-Alerts", "pkg:huggingface/datasets/acme-ml/aml-alerts/",
     ]
 
     @Test(arguments: modelSpellings)

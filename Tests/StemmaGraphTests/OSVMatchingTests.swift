@@ -22,6 +22,20 @@ import Testing
         #expect(advisory.affects(ecosystem: "PyPI", name: "torch", version: version) == affected)
     }
 
+    /// OSV names a Maven artifact `group:artifact`, the purl `pkg:maven/group/artifact`: Log4Shell never matched.
+    @Test func mavenAdvisoryMatchesTheComponentOfItsPurl() throws {
+        let json = #"""
+            {"schema_version": "1.6.0", "id": "GHSA-jfh8-c2jp-5v3q", "affected": [{
+              "package": {"ecosystem": "Maven", "name": "org.apache.logging.log4j:log4j-core"},
+              "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "2.0"}, {"fixed": "2.15.0"}]}]}]}
+            """#
+        let index = AdvisoryIndex([try OSVFixtures.advisory(json: json)])
+        let component = try #require(ComponentRef(parsing: "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"))
+        #expect(index.matching(component).map(\.id) == ["GHSA-jfh8-c2jp-5v3q"])
+        let fixed = try #require(ComponentRef(parsing: "pkg:maven/org.apache.logging.log4j/log4j-core@2.15.0"))
+        #expect(index.matching(fixed).isEmpty)
+    }
+
     @Test func maliciousRecordMatchesItsListedVersionsOnly() throws {
         let advisory = try OSVFixtures.advisory(OSVFixtures.malicious)
         #expect(advisory.affects(ecosystem: "PyPI", name: "3web", version: "1.0.0"))

@@ -179,6 +179,16 @@ import Testing
         ("docker", ["run", "--name=x", "-v", "/a:/b", "ghcr.io/o/i:1.2"], "pkg:oci/ghcr.io/o/i@1.2", false),
         ("docker", ["run", "localhost:5000/img@sha256:abc"], "pkg:oci/localhost:5000/img@sha256:abc", true),
         ("podman", ["run", "-it", "quay.io/o/i:v1@sha256:ff"], "pkg:oci/quay.io/o/i@sha256:ff", true),
+        // A whole command line in `command`, a shell's -c line, a launcher path with a space, value flags the
+        // first list missed: each was a local tool named by its key, so a query for the package missed the agent.
+        ("npx -y evil-f", [], "pkg:npm/evil-f", false),
+        ("bash", ["-c", "uvx mcp-server-fetch==1.0"], "pkg:pypi/mcp-server-fetch@1.0", true),
+        (#"C:\Program Files\nodejs\npx.cmd"#, ["-y", "srv"], "pkg:npm/srv", false),
+        ("docker", ["--context", "prod", "run", "-i", "mcp/fetch"], "pkg:oci/mcp/fetch", false),
+        (
+            "docker", ["run", "-a", "stdin", "--volumes-from", "data", "--sysctl", "x=1", "mcp/git"], "pkg:oci/mcp/git",
+            false
+        ),
     ])
     func launchCommandsNameTheirPackage(command: String, arguments: [String], ref: String, pinned: Bool) throws {
         let launched = try #require(MCPLaunchCommand.package(command: command, arguments: arguments))

@@ -23,7 +23,10 @@ public enum OSVEcosystem {
     /// A package name normalised for its ecosystem key, as ``ComponentRef`` normalises it (PyPI: PEP 503;
     /// npm: lowercase; otherwise as written, without surrounding white space).
     public static func normalizedName(_ name: String, ecosystemKey: String) -> String {
-        ComponentRef.normalize(name: name, ecosystem: ecosystemKey)
+        // OSV names a Maven artifact `group:artifact`; its purl (and so the component) `group/artifact`. Without
+        // this, no Maven advisory (Log4Shell) ever matched a Maven component.
+        let name = ecosystemKey == "maven" ? String(name.map { $0 == ":" ? "/" : $0 }) : name
+        return ComponentRef.normalize(name: name, ecosystem: ecosystemKey)
     }
 }
 

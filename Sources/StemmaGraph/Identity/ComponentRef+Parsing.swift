@@ -18,7 +18,8 @@ extension ComponentRef {
             self = .artifact(sha256: hex)
             return
         }
-        if trimmed.hasPrefix("pkg:") {
+        // The purl scheme is case-insensitive (`PKG:`), as the purl spec's parsing rules say.
+        if trimmed.hasPrefix("pkg:") || trimmed.utf8.prefix(4).map({ $0 | 0x20 }) == Array("pkg:".utf8) {
             guard let parsed = Self.purl(String(trimmed.dropFirst(4))) else { return nil }
             self = parsed
             return
@@ -83,10 +84,16 @@ extension ComponentRef {
         let bytes = Array(body.utf8)
         var end = bytes.firstIndex(of: UInt8(ascii: "#")) ?? bytes.count
         end = bytes[..<end].firstIndex(of: UInt8(ascii: "?")) ?? end
-        guard let slash = bytes[..<end].firstIndex(of: UInt8(ascii: "/")) else { return nil }
-        let type = String(decoding: bytes[..<slash], as: UTF8.self).lowercased()
+        // The purl spec strips every leading and trailing `/` of what remains (`pkg://npm/x`, `pkg:npm/x/`): a
+        // trailing slash otherwise made `pkg:huggingface/org/name/` a different component, and a query "not in the
+        // inventory".
+        var start = 0
+        while start < end, bytes[start] == UInt8(ascii: "/") { start += 1 }
+        while end > start, bytes[end - 1] == UInt8(ascii: "/") { end -= 1 }
+        guard let slash = bytes[start..<end].firstIndex(of: UInt8(ascii: "/")) else { return nil }
+        let type = String(decoding: bytes[start..<slash], as: UTF8.self).lowercased()
         let pathAndVersion = bytes[(slash + 1)..<end]
-        let path: String
+        var path: String
         var version: String?
         // The last `@` that is not the first byte (npm scopes start with `@`), as `splitVersion`.
         if let at = pathAndVersion.lastIndex(of: UInt8(ascii: "@")), at != pathAndVersion.startIndex {
@@ -95,6 +102,7 @@ extension ComponentRef {
         } else {
             path = String(decoding: pathAndVersion, as: UTF8.self)
         }
+        while path.utf8.last == UInt8(ascii: "/") { path.removeLast() }
         let name = path.removingPercentEncoding ?? path
         guard !name.isEmpty, !type.isEmpty else { return nil }
         let decodedVersion = version.map { $0.removingPercentEncoding ?? $0 }

@@ -35,6 +35,8 @@ public enum CycloneDXReader: InventoryReader {
                 reader.fragment.components.insert(contentsOf: added, at: 0)
             }
         }
+        // A UTF-8 byte order mark (which RFC 8259 lets a parser ignore, and Windows tools write) is skipped.
+        let bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         do {
             try JSONParser.parseMembers(
                 bytes, limits: InventoryLimits.json, source: path, streaming: ["components", "dependencies"],
@@ -58,7 +60,9 @@ public enum CycloneDXReader: InventoryReader {
                     dependencies.append((from, targets))
                 })
         } catch {
-            return .refused(path, error)
+            // The file was recognised as a CycloneDX BOM by its head, so a document that then fails to parse (cut
+            // short, a key twice) is a BOM not read: its dependencies could make an agent affected.
+            return .notFullyRead(path, error.message + "; not read")
         }
         guard format == "CycloneDX" else { return .warning(path, "is not a CycloneDX BOM") }
         for service in services { reader.service(service) }

@@ -26,11 +26,29 @@ public enum MCPLaunchCommand {
     ///   - command: the `command` field (a bare name or a path; `.cmd` / `.exe` and `cmd /c` are looked through).
     ///   - arguments: the `args` field.
     public static func package(command: String, arguments: [String]) -> MCPLaunchPackage? {
+        if let direct = launched(command: command, arguments: arguments) { return direct }
+        // A whole command line in `command` (`"npx -y pkg"`, which clients that start servers through a shell
+        // run), or a shell's `-c` line, names its package the same way: read as words, not as a local program.
+        // (A path with a space, `C:\Program Files\nodejs\npx.cmd`, was tried whole above.)
+        let words = command.split(whereSeparator: \.isWhitespace).map(String.init)
+        if words.count > 1 {
+            return launched(command: words[0], arguments: Array(words.dropFirst()) + arguments)
+        }
+        let shell = FormatReaderSupport.fileName(of: command).lowercased()
+        if ["sh", "bash", "zsh", "dash"].contains(shell), arguments.count >= 2, arguments[0] == "-c" {
+            let line = arguments[1].split(whereSeparator: \.isWhitespace).map(String.init)
+            guard let first = line.first else { return nil }
+            return launched(command: first, arguments: Array(line.dropFirst()))
+        }
+        return nil
+    }
+
+    private static func launched(command: String, arguments: [String]) -> MCPLaunchPackage? {
         var program = FormatReaderSupport.fileName(of: command.replacingBackslashes).lowercased()
         for suffix in [".cmd", ".exe", ".bat"] where program.hasSuffix(suffix) { program.removeLast(suffix.count) }
         var args = ArraySlice(arguments)
         if program == "cmd", args.first?.lowercased() == "/c", args.count >= 2 {
-            return package(command: args[args.startIndex + 1], arguments: Array(args.dropFirst(2)))
+            return launched(command: args[args.startIndex + 1], arguments: Array(args.dropFirst(2)))
         }
         switch program {
         case "npx", "bunx":
@@ -44,7 +62,10 @@ public enum MCPLaunchCommand {
         case "pipx" where args.first == "run":
             return python(args.dropFirst(), specFlag: "--spec")
         case "docker", "podman":
-            while let first = args.first, first.hasPrefix("-") { args.removeFirst() }  // global flags
+            while let first = args.first, first.hasPrefix("-") {  // global flags (`--context prod`)
+                args.removeFirst()
+                if dockerGlobalValueFlags.contains(first) { args = args.dropFirst() }
+            }
             guard args.first == "run" || (args.first == "container" && args.dropFirst().first == "run")
             else { return nil }
             return oci(args.drop { $0 != "run" }.dropFirst())
@@ -116,6 +137,22 @@ public enum MCPLaunchCommand {
         "--dns", "--gpus", "--ipc", "--label-file", "--log-driver", "--log-opt", "--pid", "--runtime",
         "--security-opt", "--shm-size", "--stop-signal", "--tmpfs", "--ulimit", "--userns", "--uts", "--cidfile",
         "--group-add", "--expose", "--health-cmd", "--isolation", "--link", "--mac-address", "--memory-swap",
+        // A value flag missing here would take its value for the image, and name the server by the wrong package.
+        "-a", "--attach", "--annotation", "--blkio-weight", "--blkio-weight-device", "--cgroupns", "--cgroup-parent",
+        "-c", "--cpu-shares", "--cpu-period", "--cpu-quota", "--cpu-rt-period", "--cpu-rt-runtime", "--cpuset-cpus",
+        "--cpuset-mems", "--detach-keys", "--device-cgroup-rule", "--device-read-bps", "--device-read-iops",
+        "--device-write-bps", "--device-write-iops", "--dns-option", "--dns-search", "--domainname",
+        "--health-interval", "--health-retries", "--health-start-interval", "--health-start-period",
+        "--health-timeout", "--ip", "--ip6", "--kernel-memory", "--link-local-ip", "--memory-reservation",
+        "--memory-swappiness", "--network-alias", "--net-alias", "--oom-score-adj", "--pids-limit", "--storage-opt",
+        "--sysctl", "--stop-timeout", "--volume-driver", "--volumes-from", "--pod", "--secret", "--arch", "--os",
+        "--variant", "--env-host", "--authfile", "--creds", "--cert-dir", "--decryption-key",
+    ]
+
+    /// Docker's and Podman's global flags that take a value, before `run` (`docker --context prod run …`).
+    private static let dockerGlobalValueFlags: Set<String> = [
+        "-c", "--context", "-H", "--host", "--config", "-l", "--log-level", "--tlscacert", "--tlscert", "--tlskey",
+        "--connection", "--url", "--identity", "--root", "--runroot", "--storage-driver", "--cgroup-manager",
     ]
 
     private static func oci(_ args: ArraySlice<String>) -> MCPLaunchPackage? {

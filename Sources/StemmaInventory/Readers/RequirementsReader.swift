@@ -33,10 +33,24 @@ public enum RequirementsReader: InventoryReader {
         for line in lines {
             let content = line.drop { $0 == " " || $0 == "\t" || $0 == "\r" }
             guard let first = content.first, first != "#", first != "-", first != "\r" else { continue }
+            // pip also takes a local path, an archive URL or a VCS URL on its own line: one such line made a whole
+            // `requirements.txt` unrecognised, so its pinned packages were dropped without a word.
+            if isRequirementsName(path), isLocationLine(content) { continue }
             guard RequirementsLine.looksLikeRequirement(content) else { return false }
             requirements += 1
         }
         return requirements > 0
+    }
+
+    /// A line pip reads as a location rather than a name: `./pkg`, `/abs/pkg`, `~/pkg`, `https://…/x.whl`,
+    /// `git+https://…`, `file:…`.
+    /// (`name @ https://…` is a named requirement: only the line's first word is looked at.)
+    static func isLocationLine(_ line: Substring) -> Bool {
+        let word = line.prefix { $0 != " " && $0 != "\t" }
+        guard let first = word.first else { return false }
+        if first == "." || first == "/" || first == "~" || word.hasPrefix("file:") { return true }
+        guard let scheme = word.firstRange(of: "://") else { return false }
+        return word[..<scheme.lowerBound].allSatisfy { $0.isLetter || $0 == "+" }
     }
 
     /// `requirements.txt`, `requirements-dev.txt`, `requirements_prod.txt`, … (what `pip freeze >` is sent to).
@@ -83,7 +97,7 @@ public enum RequirementsReader: InventoryReader {
                 }
                 continue
             }
-            guard let requirement = Requirement(line.text) else {
+            guard !isLocationLine(Substring(line.text)), let requirement = Requirement(line.text) else {
                 lock.warn("line \(line.number): '\(line.text.prefix(120))' is not a named requirement; skipped")
                 continue
             }

@@ -7,7 +7,8 @@ public enum StemmaManifestReader: InventoryReader {
     public static let formatName = "stemma-manifest"
 
     /// A top-level line `stemma: component/…` (at column 0, so prose or code that mentions it does not count).
-    public static func recognizes(path: String, head: [UInt8]) -> Bool {
+    public static func recognizes(path: String, head rawHead: [UInt8]) -> Bool {
+        let head = utf8Text(rawHead)
         guard ByteSearch.contains(head, "component/") else { return false }
         for line in head.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
             guard line.starts(with: Array("stemma:".utf8)) else { continue }
@@ -16,6 +17,23 @@ public enum StemmaManifestReader: InventoryReader {
             if unquoted.hasPrefix("component/") { return true }
         }
         return false
+    }
+
+    /// `bytes` as UTF-8 without a byte order mark: UTF-16 with a mark (which libyaml reads) is transcoded, so a
+    /// manifest saved by an editor that writes a mark or UTF-16 is recognised instead of skipped without a word.
+    static func utf8Text(_ bytes: [UInt8]) -> [UInt8] {
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return Array(bytes.dropFirst(3)) }
+        let little = bytes.starts(with: [0xFF, 0xFE])
+        guard little || bytes.starts(with: [0xFE, 0xFF]) else { return bytes }
+        var units: [UInt16] = []
+        units.reserveCapacity(bytes.count / 2)
+        var index = 2
+        while index + 1 < bytes.count {
+            let (first, second) = (UInt16(bytes[index]), UInt16(bytes[index + 1]))
+            units.append(little ? first | second << 8 : first << 8 | second)
+            index += 2
+        }
+        return Array(String(decoding: units, as: UTF16.self).utf8)
     }
 
     /// Shortcut lists and the relation each implies.
@@ -39,15 +57,15 @@ public enum StemmaManifestReader: InventoryReader {
         let document: YAMLDocument
         switch YAMLDocument.parse(bytes) {
         case .success(let parsed): document = parsed
-        case .failure(let problem) where problem.isLimit:
-            return .notFullyRead(path, "the manifest \(problem.reason); not read")
-        case .failure(let problem): return .warning(path, "the manifest \(problem.reason)")
+        // A file that says `stemma: component/…` exists only to be read by Stemma: a malformed one (a tab in a
+        // list, a key twice) or one of another version is not read, and an answer without it could miss an agent.
+        case .failure(let problem): return .notFullyRead(path, "the manifest \(problem.reason); not read")
         }
         guard let marker = document.string("stemma"), marker.hasPrefix("component/") else {
             return .warning(path, "is not a Stemma component manifest (no `stemma: component/v1`)")
         }
         guard marker == "component/v1" else {
-            return .warning(path, "has manifest version \"\(marker)\"; this Stemma reads component/v1")
+            return .notFullyRead(path, "has manifest version \"\(marker)\"; this Stemma reads component/v1; not read")
         }
         var fragment = InventoryFragment()
         var budget = 20

@@ -5,7 +5,7 @@ import StemmaCore
 ///
 /// Reading 50,000 model cards, Yams' `compose` spent most of its time resolving tags with ICU regular expressions
 /// and checking duplicate keys; the event API with this small tree is many times faster. Only what Stemma reads
-/// is kept: scalars as text, sequences and mappings (first key wins). Aliases are not expanded (a "billion laughs"
+/// is kept: scalars as text, sequences and mappings (a duplicate key is an error). Aliases are not expanded (a "billion laughs"
 /// document stays small), and depth and node count are bounded.
 indirect enum YAMLTree: Sendable {
     case scalar(String)
@@ -114,7 +114,12 @@ indirect enum YAMLTree: Sendable {
             if !stack[top].isMapping {
                 stack[top].items.append(node)
             } else if let key = stack[top].pendingKey {
-                if stack[top].keys.insert(key).inserted { stack[top].members.append((key, node)) }
+                // A key given twice is refused, as YAML requires and the Hub's parser does: PyYAML keeps the last
+                // value, so keeping either one would let `models:` written twice hide an edge from one reader.
+                guard key.isEmpty || stack[top].keys.insert(key).inserted else {
+                    return .failed("is not valid YAML (the key '\(key.prefix(80))' appears twice in one mapping)")
+                }
+                stack[top].members.append((key, node))
                 stack[top].pendingKey = nil
             } else {
                 // A key; complex (non-scalar) keys are kept as an empty name and never looked up.

@@ -77,6 +77,10 @@ public struct Inventory: Sendable {
         do {
             opened = try RegularFile(opening: name ?? Array(listed.path.utf8), in: folder, positionalReadsOnly: true)
         } catch {
+            // A file listed by the walk that cannot be opened (permissions, gone) may be a manifest whose edges
+            // would change the answer: not read, so the run stops. One that is no longer a regular file is not
+            // something Stemma reads.
+            if case .system = error { return .notFullyRead(listed.path, error.reason + "; not read") }
             return .warning(listed.path, error.reason)
         }
         let descriptor = opened.descriptor
@@ -87,7 +91,7 @@ public struct Inventory: Sendable {
         let headBytes = Array(head.prefix(headCount))
         guard let reader = InventoryFormats.readers.first(where: { $0.recognizes(path: file.path, head: headBytes) })
         else {
-            return nil
+            return misnamed(file.path, size: file.size)
         }
         if let headerReader = reader as? any HeaderOnlyReader.Type {
             return readHeader(
@@ -117,6 +121,21 @@ public struct Inventory: Sendable {
             bytes.removeSubrange(count...)
             return parse(bytes)
         }
+    }
+
+    /// Names that only a format Stemma reads uses (and `requirements*.txt`). Such a file whose content no reader recognised (a `uv.lock` cut
+    /// to garbage, a `stemma.yaml` without its marker) was skipped without a word, dropping its agent's edges.
+    static let claimedNames: Set<String> = [
+        "stemma.yaml", "stemma.yml", "uv.lock", "poetry.lock", "pylock.toml", "model.sig", ".mcp.json",
+        "claude_desktop_config.json",
+    ]
+
+    /// Not read for a file named like one of ``claimedNames`` (and not empty); nil otherwise.
+    static func misnamed(_ path: String, size: Int64) -> InventoryFragment? {
+        let name = FormatReaderSupport.fileName(of: path)
+        guard size > 0, claimedNames.contains(name) || RequirementsReader.isRequirementsName(path) else { return nil }
+        return .notFullyRead(
+            path, "is named like a file Stemma reads, but its content is not one it recognises; not read")
     }
 
     /// Grows the prefix a header reader asks for. A grown prefix over 1 MiB is reserved in `budget` (the previous

@@ -62,8 +62,11 @@ struct InventoryWalker {
                 continue
             }
             guard let directory = opendir(folder) else {
+                // A folder below the root that cannot be listed may hold manifests: not read, so the run stops.
                 warnings.append(
-                    InventoryWarning(source: folder, message: "cannot be read: \(SystemCallError(errno: errno))"))
+                    InventoryWarning(
+                        source: folder, message: "cannot be read: \(SystemCallError(errno: errno)); not read",
+                        incomplete: true))
                 continue
             }
             let firstNew = files.count
