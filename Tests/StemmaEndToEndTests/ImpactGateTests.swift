@@ -113,6 +113,35 @@ import Testing
         #expect(refs.isSuperset(of: ["pkg:pypi/requests@2.32.3", "pkg:pypi/acme-tool", "pkg:pypi/torch"]), "\(refs)")
     }
 
+    @Test func distributionAdvisoriesAndOSPackagesThatCannotBeMatchedAreNamed() throws {
+        let folder = try TemporaryFolder()
+        _ = try folder.write(
+            "image/bom.cdx.json",
+            #"""
+            {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": [
+              {"type": "library", "bom-ref": "a", "name": "openssl", "version": "3.0.11-1~deb12u1",
+               "purl": "pkg:deb/debian/openssl@3.0.11-1~deb12u1"},
+              {"type": "library", "bom-ref": "b", "name": "requests", "version": "2.32.3",
+               "purl": "pkg:pypi/requests@2.32.3"}]}
+            """#)
+        let advisories = try TemporaryFolder()
+        _ = try advisories.write(
+            "DSA-5532-1.json",
+            #"""
+            {"schema_version": "1.6.0", "id": "DSA-5532-1", "modified": "2024-01-01T00:00:00Z",
+             "affected": [{"package": {"ecosystem": "Debian:12", "name": "openssl"},
+               "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "3.0.11-1~deb12u2"}]}]}]}
+            """#)
+        let result = try run([
+            "impact", "--advisories", advisories.path, "--inventory", folder.path, "--format", "json",
+        ])
+        #expect(result.status == 0, "\(result.standardError)")
+        let warnings = (try json(result)["warnings"]?.arrayValue ?? []).compactMap(\.stringValue)
+        #expect(
+            warnings.contains { $0.contains("OS distribution 'Debian'") && $0.contains("not matched") }, "\(warnings)")
+        #expect(warnings.contains { $0.contains("1 pkg:deb component(s)") }, "\(warnings)")
+    }
+
     // MARK: - Everything affected, and --kind
 
     @Test func affectedNamesEveryComponentWithItsKindAgentsFirst() throws {

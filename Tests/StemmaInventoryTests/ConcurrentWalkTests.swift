@@ -27,6 +27,18 @@ import Testing
         for index in 0..<20 { #expect(packages.contains("pkg:pypi/nested\(index)@2.0")) }
     }
 
+    /// A named pipe in the inventory is never opened (it would block) and is named as not read.
+    @Test func aNamedPipeIsNamedNotOpened() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("a/requirements.txt", "shallow==1.0\n")
+        #expect(mkfifo(folder.url("a/stemma.yaml"), 0o600) == 0)
+        let result = Inventory().read([folder.path])
+        #expect(result.graph.nodes.contains { $0.ref.description == "pkg:pypi/shallow@1.0" })
+        #expect(
+            result.warnings.contains { $0.source.hasSuffix("a/stemma.yaml") && $0.message.contains("named pipe") },
+            "\(result.warnings)")
+    }
+
     /// A folder deeper than the limit is not read and says so; a link out of the root is not followed and says so;
     /// the walk's warnings come in path order.
     @Test func depthAndLinkBoundsHoldAndWarningsAreSorted() throws {

@@ -21,7 +21,54 @@ enum AdvisoryFlags {
                         advisory: advisory.id))
             }
         }
-        return (flags, warnings)
+        return (flags, warnings + unmatchable(advisories, graph: graph))
+    }
+
+    /// OS distributions' OSV ecosystems (`Debian:12`, `Alpine:v3.19`, `Ubuntu:22.04:LTS`, `Red Hat`) and the
+    /// `pkg:deb`/`pkg:apk`/`pkg:rpm` components they would describe: their versions follow dpkg, apk and rpm
+    /// ordering, which Stemma does not implement, so no such advisory ever matches. Saying so keeps "not
+    /// affected" from being read as "checked".
+    static func unmatchable(_ advisories: [OSVAdvisory], graph: Graph) -> [InventoryWarning] {
+        var byDistribution: [String: Int] = [:]
+        for advisory in advisories {
+            let names = Set(advisory.affected.map(\.ecosystem).filter(isDistribution).map(distributionName))
+            for name in names { byDistribution[name, default: 0] += 1 }
+        }
+        var warnings = byDistribution.keys.sorted().map { name in
+            InventoryWarning(
+                source: "--advisories",
+                message:
+                    "\(byDistribution[name] ?? 0) advisory record(s) for the OS distribution '\(name)' are not matched: "
+                    + "Stemma does not order dpkg, apk or rpm versions")
+        }
+        var osPackages: [String: Int] = [:]
+        for node in graph.nodes {
+            if let ecosystem = node.ref.ecosystem, ["deb", "apk", "rpm", "alpm"].contains(ecosystem) {
+                osPackages[ecosystem, default: 0] += 1
+            }
+        }
+        for (ecosystem, count) in osPackages.sorted(by: { $0.key < $1.key }) {
+            warnings.append(
+                InventoryWarning(
+                    source: "--advisories",
+                    message:
+                        "\(count) pkg:\(ecosystem) component(s) of the inventory are not checked against advisories"))
+        }
+        return warnings
+    }
+
+    private static let distributions: Set<String> = [
+        "debian", "ubuntu", "alpine", "almalinux", "rocky linux", "red hat", "suse", "opensuse", "mageia",
+        "photon os", "wolfi", "chainguard", "alpaquita", "bellsoft hardened containers", "azure linux", "minimos",
+        "openeuler", "echo",
+    ]
+
+    private static func distributionName(_ ecosystem: String) -> String {
+        String(ecosystem.split(separator: ":", maxSplits: 1).first ?? Substring(ecosystem))
+    }
+
+    private static func isDistribution(_ ecosystem: String) -> Bool {
+        distributions.contains(distributionName(ecosystem).lowercased())
     }
 
     /// Every advisory under the paths; unreadable single records in a folder or archive are warnings, an

@@ -289,6 +289,12 @@ private final class WalkState: Sendable {
                 if status.st_mode & S_IFMT == S_IFREG {
                     files.append(WalkEntry(name: name, path: child, size: Int64(status.st_size)))
                 }
+            case Int32(DT_FIFO), Int32(DT_SOCK), Int32(DT_CHR), Int32(DT_BLK):
+                // Never opened (a pipe would block a reader); said, so nobody takes it for a file that was read.
+                let kind = type == Int32(DT_FIFO) ? "a named pipe" : type == Int32(DT_SOCK) ? "a socket" : "a device"
+                warnings.withLock {
+                    $0.append(InventoryWarning(source: child, message: "is \(kind), not a regular file; not read"))
+                }
             default:
                 return
             }
