@@ -29,13 +29,10 @@ from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
 from opentelemetry.exporter.otlp.proto.http import Compression
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter as ProtobufSpanExporter
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceResponse
-from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 import support
-from test_posture_traces import POLICY, _otlp_json
+from test_posture_traces import POLICY, _otlp_json, agent_run
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 LIVE_SCHEMA = json.loads((ROOT / "schemas" / "posture-live.schema.json").read_text())
@@ -97,39 +94,6 @@ class Server:
         result = (response.status, response.getheader("Content-Type"), response.read())
         connection.close()
         return result
-
-
-def agent_run(*processors):
-    """Spans in GenAI shape: an agent with inference, a network tool, a write tool (no approval recorded) and a
-    sub-agent reusing its parent's id that calls the denied Bash; every span goes to each processor as it ends."""
-    memory = InMemorySpanExporter()
-    provider = TracerProvider(resource=Resource.create({"service.name": "sdk-agent"}))
-    provider.add_span_processor(SimpleSpanProcessor(memory))
-    for processor in processors:
-        provider.add_span_processor(processor)
-    tracer = provider.get_tracer("stemma.interop.serve")
-    with tracer.start_as_current_span("invoke_agent root", attributes={
-            "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.id": "agt_root", "gen_ai.agent.name": "root"}):
-        with tracer.start_as_current_span("chat gpt-4o", attributes={
-                "gen_ai.operation.name": "chat", "gen_ai.provider.name": "openai",
-                "gen_ai.usage.input_tokens": 1834, "gen_ai.usage.output_tokens": 96}):
-            pass
-        with tracer.start_as_current_span("execute_tool WebFetch", attributes={
-                "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "WebFetch",
-                "gen_ai.tool.call.id": "call_fetch"}):
-            pass
-        with tracer.start_as_current_span("execute_tool Write", attributes={
-                "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "Write",
-                "gen_ai.tool.call.id": "call_write"}):
-            pass
-        with tracer.start_as_current_span("invoke_agent helper", attributes={
-                "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.id": "agt_root"}):
-            with tracer.start_as_current_span("execute_tool Bash", attributes={
-                    "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "Bash",
-                    "gen_ai.tool.call.id": "call_bash"}):
-                pass
-    provider.shutdown()  # flushes batch processors
-    return memory.get_finished_spans()
 
 
 EXPECTED = [("AP-EXEC-2", "fail"), ("AP-EXEC-3", "unverified"), ("AP-EXEC-3", "unverified"),

@@ -48,11 +48,15 @@ def _otlp_json(spans):
     return message
 
 
-def _agent_run():
-    """Spans in GenAI shape: an agent, inference, two tools, a sub-agent (reusing its parent's id) with a tool."""
+def agent_run(*processors):
+    """Spans in GenAI shape: an agent with inference, a network tool, a write tool (no approval recorded) and a
+    sub-agent reusing its parent's id that calls the denied Bash; every span goes to each processor as it ends
+    (the live receiver's tests export them too)."""
     exporter = InMemorySpanExporter()
     provider = TracerProvider(resource=Resource.create({"service.name": "sdk-agent"}))
     provider.add_span_processor(SimpleSpanProcessor(exporter))
+    for processor in processors:
+        provider.add_span_processor(processor)
     tracer = provider.get_tracer("stemma.interop")
     with tracer.start_as_current_span("invoke_agent root", attributes={
             "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.id": "agt_root", "gen_ai.agent.name": "root"}):
@@ -74,7 +78,7 @@ def _agent_run():
                     "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "Bash",
                     "gen_ai.tool.call.id": "call_bash"}):
                 pass
-    provider.shutdown()
+    provider.shutdown()  # flushes batch processors
     return exporter.get_finished_spans()
 
 
@@ -92,7 +96,7 @@ def _posture(tmp_path, traces, *extra):
 
 
 def test_sdk_traces_are_judged(tmp_path):
-    spans = _agent_run()
+    spans = agent_run()
     trace_id = format(spans[0].context.trace_id, "032x")
     path = tmp_path / "trace.json"
     path.write_text(json.dumps(_otlp_json(spans), indent=2))
@@ -116,7 +120,7 @@ def test_sdk_traces_are_judged(tmp_path):
 
 
 def test_sdk_batches_as_json_lines_and_history(tmp_path):
-    spans = list(_agent_run())
+    spans = list(agent_run())
     # Two export batches of one trace, one TracesData per line as the file exporter writes them.
     lines = [json.dumps(_otlp_json(spans[:3])), json.dumps(_otlp_json(spans[3:]))]
     path = tmp_path / "traces.jsonl"
@@ -143,7 +147,7 @@ def test_history_without_traces_is_a_usage_error(tmp_path):
 
 
 def test_sdk_trace_findings_in_sarif_and_fail_on(tmp_path):
-    spans = _agent_run()
+    spans = agent_run()
     trace_id = format(spans[0].context.trace_id, "032x")
     path = tmp_path / "trace.json"
     path.write_text(json.dumps(_otlp_json(spans)))
