@@ -127,7 +127,7 @@ let package = Package(
         .target(
             name: "StemmaServe",
             dependencies: [
-                "StemmaCore", "StemmaPosture", "StemmaOTLP", "CZlib",
+                "StemmaCore", "StemmaPosture", "StemmaOTLP", "StemmaArchive",
                 .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["Serve"])),
                 .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: ["Serve"])),
                 .product(name: "NIOHTTP1", package: "swift-nio", condition: .when(traits: ["Serve"])),

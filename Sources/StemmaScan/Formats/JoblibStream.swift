@@ -1,4 +1,4 @@
-internal import CZlib
+import StemmaArchive
 import StemmaCore
 
 /// joblib's own compressed dumps, recognised by the prefixes `joblib.load` itself tests (joblib 1.6,
@@ -98,9 +98,9 @@ enum JoblibStream {
     /// Unlike a zip member's, a corrupt stream still hands back what it produced: joblib unpickles as it reads, so
     /// a pickle that ends before the damage runs.
     static func inflate(_ input: ScanInput, from offset: Int, maxOutput: Int) throws(StemmaError) -> Outcome {
-        var stream = z_stream()
-        guard CZlib_inflateInit2(&stream, MAX_WBITS) == Z_OK else { return .corrupt([], "zlib did not start") }
-        defer { inflateEnd(&stream) }
+        guard let inflater = ZlibInflater(windowBits: ZlibInflater.zlib) else {
+            return .corrupt([], "zlib did not start")
+        }
         let chunk = 64 << 10
         var output: [UInt8] = []
         var outBuffer = [UInt8](repeating: 0, count: chunk)
@@ -110,19 +110,7 @@ enum JoblibStream {
             guard !inBuffer.isEmpty else { return .corrupt(output, "the compressed data ends early") }
             var used = 0
             while true {
-                let start = used
-                let (status, produced, consumed) = inBuffer.withUnsafeMutableBufferPointer { source in
-                    outBuffer.withUnsafeMutableBufferPointer { target in
-                        stream.next_in = source.baseAddress.map { $0 + start }
-                        stream.avail_in = uInt(source.count - start)
-                        stream.next_out = target.baseAddress
-                        stream.avail_out = uInt(target.count)
-                        let status = CZlib.inflate(&stream, Z_NO_FLUSH)
-                        return (
-                            status, target.count - Int(stream.avail_out), source.count - start - Int(stream.avail_in)
-                        )
-                    }
-                }
+                let (status, produced, consumed) = inflater.step(&inBuffer, from: used, into: &outBuffer)
                 used += consumed
                 if produced > 0 {
                     guard output.count <= maxOutput - produced else {
@@ -131,11 +119,10 @@ enum JoblibStream {
                     }
                     output.append(contentsOf: outBuffer[0..<produced])
                 }
-                if status == Z_STREAM_END {
-                    return .complete(output, trailing: input.count - (position + used))
-                }
-                guard status == Z_OK || status == Z_BUF_ERROR else {
-                    return .corrupt(output, stream.msg.map { String(cString: $0) } ?? "invalid zlib data")
+                switch status {
+                case .ended: return .complete(output, trailing: input.count - (position + used))
+                case .failed(let message): return .corrupt(output, message ?? "invalid zlib data")
+                case .progressed: break
                 }
                 if used >= inBuffer.count && produced < outBuffer.count { break }
                 if produced == 0 && consumed == 0 { return .corrupt(output, "zlib made no progress") }
